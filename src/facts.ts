@@ -1,0 +1,175 @@
+/**
+ * The analytics vocabulary. Everything the SDK learns beyond the DOM recording travels in the
+ * one event stream as an rrweb Custom event (`type: 5`) whose `data.tag` is one of FACT and
+ * whose `data.payload` uses the Data Export's field names, so the collector's export is a plain
+ * mapping (docs/data-export.md). Producers: heuristics/ (click, change, navigate, thrash,
+ * abandon), page/ (console, error, load, vital, duration), api/ (identity, userVars, custom,
+ * log), transport/ (dropped).
+ */
+export const FACT = {
+  click: 'click',
+  change: 'change',
+  navigate: 'navigate',
+  custom: 'custom',
+  abandon: 'abandon',
+  thrash: 'thrash',
+  identity: 'identity',
+  userVars: 'userVars',
+  log: 'log',
+  console: 'console',
+  error: 'error',
+  load: 'load',
+  vital: 'vital',
+  duration: 'duration',
+  consent: 'consent',
+  dropped: 'dropped',
+} as const;
+
+export type FactTag = (typeof FACT)[keyof typeof FACT];
+
+/** Where a fact happened; `EventStart` (epoch ms) is set when it differs from the event's timestamp. */
+interface Targeted {
+  EventStart?: number;
+  /** Visible text of the target, trimmed and capped; '' for excluded or masked targets. */
+  EventTargetText: string;
+  /** Descendant selector from `html` to the target, FullStory-encoded (`.my%2Dclass`). */
+  EventTargetSelectorTok: string;
+}
+
+export interface ClickFact extends Targeted {
+  /** Running count of the rage series this click belongs to; 0 outside a series. */
+  EventModFrustrated: number;
+  EventModDead: 0 | 1;
+  EventModError: 0 | 1;
+  /** Page offset of the click (CSS px) for heatmaps. */
+  x?: number;
+  y?: number;
+}
+
+/** 0 ordinary, 1 likely SQL injection, 2 likely cross-site scripting. */
+export type Suspicion = 0 | 1 | 2;
+
+export interface ChangeFact extends Targeted {
+  EventModSuspicious: Suspicion;
+}
+
+export interface NavigateFact {
+  EventStart?: number;
+  PageUrl: string;
+  /** 'load' for a full page load, 'spa' for history/hash changes. */
+  EventSubType: 'load' | 'spa';
+  EventModSuspicious: Suspicion;
+}
+
+export interface ThrashFact {
+  EventStart?: number;
+  EventTargetSelectorTok: string;
+  reversals: number;
+}
+
+export interface AbandonFact {
+  EventStart?: number;
+  /** Selector of the form left with edited fields. */
+  EventTargetSelectorTok: string;
+  editedFields: number;
+}
+
+export interface CustomFact {
+  EventCustomName: string;
+  /** Validated properties, with FullStory's type suffixes applied (`plan_str`, `amount_real`). */
+  properties: Record<string, unknown>;
+}
+
+export interface IdentityFact {
+  /** What the site passed to FS.identify; null after anonymize / identify(false). */
+  UserAppKey: string | null;
+  /** The device's UserId after the call (changes when identify splits off a new user). */
+  UserId: string;
+}
+
+export interface UserVarsFact {
+  UserEmail?: string;
+  UserDisplayName?: string;
+  /** Custom vars with type suffixes (`plan_str`); become columns and CustomVars in the export. */
+  vars: Record<string, unknown>;
+}
+
+export interface LogFact {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  message: string;
+}
+
+/** Running totals for the page. */
+export interface ConsoleFact {
+  PageNumInfos: number;
+  PageNumWarnings: number;
+  PageNumErrors: number;
+}
+
+export interface ErrorFact {
+  message: string;
+  stack?: string;
+  EventWebSourceFileUrl?: string;
+  kind: 'error' | 'unhandledrejection' | 'console';
+}
+
+/** Milliseconds since navigation start. */
+export interface LoadFact {
+  LoadDomContentTime?: number;
+  LoadEventTime?: number;
+  LoadFirstPaintTime?: number;
+}
+
+export interface VitalFact {
+  name: 'LCP' | 'CLS' | 'INP' | 'FCP' | 'TTFB';
+  value: number;
+  rating: 'good' | 'needs-improvement' | 'poor';
+}
+
+/** Latest totals for the page (ms), re-emitted as they grow and on page hide. */
+export interface DurationFact {
+  PageDuration: number;
+  PageActiveDuration: number;
+  PageMaxScrollDepthPercent: number;
+}
+
+export interface ConsentFact {
+  granted: boolean;
+}
+
+/** Emitted by transport when a memory or storage cap forced it to discard events. */
+export interface DroppedFact {
+  reason: 'memory-cap' | 'storage-cap' | 'rejected';
+  events: number;
+  bytes: number;
+}
+
+export interface FactPayloads {
+  click: ClickFact;
+  change: ChangeFact;
+  navigate: NavigateFact;
+  custom: CustomFact;
+  abandon: AbandonFact;
+  thrash: ThrashFact;
+  identity: IdentityFact;
+  userVars: UserVarsFact;
+  log: LogFact;
+  console: ConsoleFact;
+  error: ErrorFact;
+  load: LoadFact;
+  vital: VitalFact;
+  duration: DurationFact;
+  consent: ConsentFact;
+  dropped: DroppedFact;
+}
+
+export interface FactEvent<T extends FactTag = FactTag> {
+  type: 5;
+  timestamp: number;
+  data: { tag: T; payload: FactPayloads[T] };
+}
+
+/** Builds the Custom event for a fact. */
+export function fact<T extends FactTag>(tag: T, payload: FactPayloads[T], timestamp = Date.now()): FactEvent<T> {
+  return { type: 5, timestamp, data: { tag, payload } };
+}
