@@ -36,9 +36,9 @@ export interface BundleEnvelope {
   userId: string;
   sessionId: string;
   pageId: string;
-  /** Per-page sequence number: starts at 0, strictly increasing, never reused; gaps allowed. */
+  /** Per-page sequence number: starts at 0, orders the page's bundles, never reused; gaps allowed (docs/protocol.md). */
   seq: number;
-  /** Client clock (epoch ms) when the bundle was sent (updated on retry). */
+  /** Client clock (epoch ms) when the body was encoded; a retry re-sends the same body. */
   sentAt: number;
   /** Present on the first bundle of a page (seq 0). */
   page?: PageMetadata;
