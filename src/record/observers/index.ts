@@ -1,0 +1,41 @@
+import type { RecordContext } from '../types';
+import { guard, stopAll, type Stop } from './guard';
+import { observeInput } from './input';
+import { observeMedia } from './media';
+import { observeMouseInteraction } from './mouse-interaction';
+import { observeMouseMove } from './mouse-move';
+import { observeNavigation } from './navigation';
+import { startRoots, type Roots } from './roots';
+import { observeScroll } from './scroll';
+import { observeStyleSheets } from './stylesheet';
+import { observeViewport } from './viewport';
+
+const OBSERVERS: Array<(ctx: RecordContext, roots: Roots) => Stop> = [
+  observeMouseMove,
+  observeMouseInteraction,
+  observeScroll,
+  observeViewport,
+  observeInput,
+  observeMedia,
+  observeStyleSheets,
+  observeNavigation,
+];
+
+/**
+ * Starts every interaction observer on one recorded document (the main one or a same-origin
+ * iframe's). The returned function removes every listener and restores every patched global.
+ * An observer that fails to start is reported and skipped; the others still run.
+ */
+export function startObservers(ctx: RecordContext): () => void {
+  const stops: Stop[] = [];
+  const roots = startRoots(ctx);
+  stops.push(roots.stop);
+  for (const observe of OBSERVERS) guard(ctx, () => stops.push(observe(ctx, roots)))();
+  const stop = stopAll(ctx, stops);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    stop();
+  };
+}

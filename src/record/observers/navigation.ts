@@ -1,0 +1,32 @@
+import { EventType } from '@rrweb/types';
+import type { RecordContext } from '../types';
+import { listen, patchAfter, stopAll, type Stop } from './guard';
+import { viewportSize } from './viewport';
+
+/**
+ * Single-page navigation: every change of the URL without a page load (pushState, replaceState,
+ * back/forward, fragment changes) becomes a Meta event with the new href, which heuristics turn
+ * into `navigate` facts. Only the top recorded document navigates the page; a same-origin
+ * iframe's own history is not the page's URL.
+ */
+export function observeNavigation(ctx: RecordContext): Stop {
+  if (ctx.win.frameElement) return () => undefined;
+  let lastHref = ctx.win.location.href;
+
+  const check = () => {
+    const href = ctx.win.location.href;
+    if (href === lastHref) return;
+    lastHref = href;
+    ctx.emit({ type: EventType.Meta, data: { href, ...viewportSize(ctx.win) }, timestamp: Date.now() });
+  };
+
+  const history = ctx.win.history;
+  const wrapHistory = (name: 'pushState' | 'replaceState') => patchAfter(ctx, history, name, check);
+
+  return stopAll(ctx, [
+    wrapHistory('pushState'),
+    wrapHistory('replaceState'),
+    listen(ctx, ctx.win, 'popstate', check),
+    listen(ctx, ctx.win, 'hashchange', check),
+  ]);
+}

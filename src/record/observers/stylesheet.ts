@@ -1,0 +1,104 @@
+import { IncrementalSource, type styleSheetRuleData } from '@rrweb/types';
+import type { RecordContext } from '../types';
+import { guard, patchAfter, patchSetter, stopAll, type Stop } from './guard';
+import type { EventRoot, Roots } from './roots';
+import { idOf } from './target';
+
+type StyleWindow = Window & typeof globalThis;
+type RuleChange = Omit<styleSheetRuleData, 'source' | 'id' | 'styleId'>;
+
+/**
+ * CSSOM changes, which no MutationObserver sees: rules inserted or deleted through a <style>'s
+ * sheet (also inside @media/@supports groups, addressed by an index path), constructed sheets
+ * replaced, and adopted stylesheets of the document and of open shadow roots. A sheet owned by
+ * an element is addressed by that element's id; a constructed sheet by a style id this observer
+ * hands out when the sheet is first adopted. Every patched prototype is restored on stop.
+ */
+export function observeStyleSheets(ctx: RecordContext, roots: Roots): Stop {
+  const win = ctx.win as StyleWindow;
+  const styleIds = new WeakMap<CSSStyleSheet, number>();
+  let nextStyleId = 1;
+
+  const addressOf = (sheet: CSSStyleSheet): { id: number } | { styleId: number } | null => {
+    const owner = sheet.ownerNode;
+    if (owner) {
+      if (ctx.privacy.isExcluded(owner)) return null;
+      const id = idOf(ctx, owner);
+      return id === -1 ? null : { id };
+    }
+    const styleId = styleIds.get(sheet);
+    return styleId === undefined ? null : { styleId };
+  };
+
+  const emitChange = (sheet: CSSStyleSheet | null, change: RuleChange) => {
+    const address = sheet && addressOf(sheet);
+    if (address) ctx.emitIncremental({ source: IncrementalSource.StyleSheetRule, ...address, ...change });
+  };
+
+  const emitAdopted = (root: EventRoot, retry: boolean) => {
+    const sheets = root.adoptedStyleSheets;
+    if (!sheets) return;
+    const hostId = idOf(ctx, root.nodeType === 9 ? root : (root as ShadowRoot).host);
+    if (hostId === -1) {
+      // A shadow root adopts sheets before the mutation that brings its host into the stream.
+      if (retry) win.setTimeout(guard(ctx, () => emitAdopted(root, false)), 0);
+      return;
+    }
+    const styles: Array<{ styleId: number; rules: Array<{ rule: string; index: number }> }> = [];
+    const ids = Array.from(sheets, (sheet) => {
+      let styleId = styleIds.get(sheet);
+      if (styleId === undefined) {
+        styleId = nextStyleId++;
+        styleIds.set(sheet, styleId);
+        styles.push({ styleId, rules: Array.from(sheet.cssRules, (rule, index) => ({ rule: rule.cssText, index })) });
+      }
+      return styleId;
+    });
+    ctx.emitIncremental({ source: IncrementalSource.AdoptedStyleSheet, id: hostId, styleIds: ids, styles });
+  };
+
+  const stops: Stop[] = [];
+  const sheetProto = win.CSSStyleSheet?.prototype;
+  if (sheetProto) {
+    stops.push(
+      patchAfter(ctx, sheetProto, 'insertRule', (sheet, [rule], index) =>
+        emitChange(sheet, { adds: [{ rule: String(rule), index: index as number }] }),
+      ),
+      patchAfter(ctx, sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, { removes: [{ index: Number(index) }] })),
+      patchAfter(ctx, sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, { replace: String(text) })),
+      patchAfter(ctx, sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, { replaceSync: String(text) })),
+    );
+  }
+  const groupProto = win.CSSGroupingRule?.prototype;
+  if (groupProto) {
+    stops.push(
+      patchAfter(ctx, groupProto, 'insertRule', (group, [rule], index) =>
+        emitChange(group.parentStyleSheet, { adds: [{ rule: String(rule), index: [...rulePath(group), index as number] }] }),
+      ),
+      patchAfter(ctx, groupProto, 'deleteRule', (group, [index]) =>
+        emitChange(group.parentStyleSheet, { removes: [{ index: [...rulePath(group), Number(index)] }] }),
+      ),
+    );
+  }
+  for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
+    stops.push(patchSetter(ctx, proto as EventRoot | undefined, 'adoptedStyleSheets', (root) => emitAdopted(root, true)));
+  }
+  roots.each((root) => {
+    if (root.adoptedStyleSheets?.length) emitAdopted(root, true);
+    return () => undefined;
+  });
+  return stopAll(ctx, stops);
+}
+
+/** Indexes from the sheet down to `rule`, through enclosing group rules. */
+function rulePath(rule: CSSRule): number[] {
+  const path: number[] = [];
+  for (let current: CSSRule | null = rule; current; current = current.parentRule) {
+    const siblings = current.parentRule
+      ? (current.parentRule as CSSGroupingRule).cssRules
+      : current.parentStyleSheet?.cssRules;
+    if (!siblings) break;
+    path.unshift(Array.prototype.indexOf.call(siblings, current));
+  }
+  return path;
+}
