@@ -1,0 +1,115 @@
+import type { Core } from './core';
+import type { FSApi, SessionFormat } from './types';
+import type { Warn } from './warn';
+
+type Options = Record<string, unknown>;
+const asObject = (value: unknown): Options => (typeof value === 'object' && value !== null ? (value as Options) : {});
+const SESSION_FORMATS: SessionFormat[] = ['url', 'url.now', 'id'];
+
+/**
+ * One operation of the v2 function API, or of the queue FullStory's v1 snippet fills
+ * (`user`, `event`, `rec`, `log`, `consent`, `setVars`); both map onto the same core.
+ */
+function run(core: Core, warn: Warn, operation: string, options: unknown): unknown {
+  const opts = asObject(options);
+  switch (operation) {
+    // v2
+    case 'setIdentity':
+      if ('consent' in opts) return core.consent(opts.consent !== false);
+      if (opts.anonymous === true || opts.uid === false) return core.anonymize();
+      return core.identify(opts.uid, opts.properties);
+    case 'setProperties':
+      if (opts.type === 'page') return warn('page-properties', "FS('setProperties', { type: 'page' }) is not supported yet; the call is ignored.");
+      return core.setUserVars(opts.properties, "FS('setProperties')");
+    case 'trackEvent':
+      return core.event(opts.name, opts.properties);
+    case 'shutdown':
+      return core.shutdown();
+    case 'restart':
+      return core.restart();
+    case 'getSession': {
+      const format = (opts.format ?? 'url') as SessionFormat;
+      return core.session(SESSION_FORMATS.includes(format) ? format : 'url');
+    }
+    case 'log':
+      return Array.isArray(options) ? core.log(options[0], options[1]) : core.log(opts.level, opts.msg ?? opts.message);
+    // v1 snippet queue
+    case 'user':
+      if ('uid' in opts) {
+        const { uid, ...vars } = opts;
+        return Object.keys(vars).length ? core.identify(uid, vars) : core.identify(uid, undefined);
+      }
+      return core.setUserVars(opts);
+    case 'event':
+      return core.event(opts.n, opts.p);
+    case 'rec':
+      return options === false ? core.shutdown() : core.restart();
+    case 'consent':
+      return core.consent(options !== false);
+    case 'setVars': {
+      const [type, properties] = Array.isArray(options) ? options : [];
+      return run(core, warn, 'setProperties', { type, properties });
+    }
+    case 'account':
+    case 'setConfig':
+    case 'observe':
+      return warn(`unsupported:${operation}`, `FS('${operation}') is not supported; the call is ignored.`);
+    default:
+      return warn(`unknown:${operation}`, `FS('${String(operation)}') is not a known operation; the call is ignored.`);
+  }
+}
+
+const ASYNC_SUFFIX = /Async$/;
+
+/**
+ * The API object: callable in FullStory's v2 style and carrying the v1 methods. The same
+ * function serves as the snippet stub's `_api`, which passes resolve/reject for `…Async` calls.
+ */
+export function createApi(core: Core, warn: Warn): FSApi & { _api: ApiEntry } {
+  const entry: ApiEntry = (operation, options, _source, resolve, reject) => {
+    try {
+      const result = run(core, warn, String(operation).replace(ASYNC_SUFFIX, ''), options);
+      resolve?.(result);
+      return result;
+    } catch (error) {
+      warn('api-error', `internal error in FS('${String(operation)}'): ${String(error)}`);
+      reject?.(error);
+      return undefined;
+    }
+  };
+  const fs = ((operation: string, options?: unknown, source?: string) => {
+    if (!ASYNC_SUFFIX.test(String(operation))) return entry(operation, options, source);
+    return new Promise((resolve, reject) => entry(operation, options, source, resolve, reject));
+  }) as FSApi & { _api: ApiEntry };
+  const guard = <A extends unknown[], R>(name: string, method: (...args: A) => R) => (...args: A): R | undefined => {
+    try {
+      return method(...args);
+    } catch (error) {
+      warn('api-error', `internal error in FS.${name}: ${String(error)}`);
+      return undefined;
+    }
+  };
+  fs._api = entry;
+  fs.identify = guard('identify', (uid, userVars) => core.identify(uid, userVars));
+  fs.anonymize = guard('anonymize', () => core.anonymize());
+  fs.setUserVars = guard('setUserVars', (userVars) => core.setUserVars(userVars));
+  fs.event = guard('event', (name, properties) => core.event(name, properties));
+  fs.log = guard('log', (levelOrMessage: string, message?: string) =>
+    message === undefined ? core.log(undefined, levelOrMessage) : core.log(levelOrMessage, message),
+  );
+  fs.shutdown = guard('shutdown', () => core.shutdown());
+  fs.restart = guard('restart', () => core.restart());
+  fs.consent = guard('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
+  fs.getCurrentSessionURL = guard('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
+  return fs;
+}
+
+/** The snippet stub's hand-off: (operation, options, source, resolve, reject, apiVersion). */
+export type ApiEntry = (
+  operation: string,
+  options?: unknown,
+  source?: string,
+  resolve?: (value: unknown) => void,
+  reject?: (reason: unknown) => void,
+  apiVersion?: number,
+) => unknown;

@@ -1,0 +1,251 @@
+import type { eventWithTime } from '@rrweb/types';
+import { FACT, fact, type FactPayloads, type FactTag, type LogFact } from '../facts';
+import { createCookieJar } from './cookies';
+import { isPrivacySignalOn } from './gates';
+import { normalizeHost } from './host';
+import {
+  DEFAULT_INACTIVITY_MS,
+  DEFAULT_MAX_SESSION_MS,
+  SESSION_COOKIE,
+  USER_COOKIE,
+  createIdentityStore,
+  newId,
+  type Ids,
+} from './identity';
+import type { Parts } from './parts';
+import { startPipeline, type Pipeline } from './pipeline';
+import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizeProperties, type PropertyContext } from './properties';
+import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter } from './rate-limit';
+import type { InitOptions, LogLevel, SessionFormat } from './types';
+import type { Warn } from './warn';
+
+/** Remembers the visitor's answer to `consent()`; '1' granted, '0' refused. */
+export const CONSENT_COOKIE = '_os_consent';
+/** Consent lasts as long as the user cookie (about a year). */
+const CONSENT_MAX_AGE_S = 365 * 24 * 60 * 60;
+/** API calls made before capture may start (awaiting consent, or after shutdown) kept for later. */
+export const MAX_PENDING_CALLS = 100;
+/** Longest `FS.log` message kept; longer ones are cut. Our choice (a console line, not a document). */
+export const MAX_LOG_MESSAGE_LENGTH = 4096;
+
+const LOG_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
+
+export interface CoreEnvironment {
+  win: Window;
+  parts: Parts;
+  warn: Warn;
+  now: () => number;
+}
+
+export interface Core {
+  identify(uid: unknown, userVars: unknown): void;
+  anonymize(): void;
+  setUserVars(userVars: unknown, call?: string): void;
+  event(name: unknown, properties: unknown): void;
+  log(level: unknown, message: unknown): void;
+  consent(granted: boolean): void;
+  shutdown(): void;
+  restart(): void;
+  session(format: SessionFormat): string | null;
+}
+
+/**
+ * The one session object: gates (Do Not Track / GPC, consent, shutdown), identity and session
+ * ids, API validation and rate limits, and the capture pipeline the ids are recorded under.
+ */
+export function createCore(options: InitOptions, { win, parts, warn, now }: CoreEnvironment): Core {
+  const host = normalizeHost(String(options.host ?? ''), win.location?.protocol);
+  const orgId = String(options.orgId ?? '');
+  const blocked = options.honorDoNotTrack !== false && isPrivacySignalOn(win);
+  const cookies = createCookieJar(win.document, options.cookieDomain);
+  const store = createIdentityStore({
+    cookies,
+    now,
+    inactivityMs: options.inactivityTimeout ?? DEFAULT_INACTIVITY_MS,
+    maxSessionMs: options.maxSessionLength ?? DEFAULT_MAX_SESSION_MS,
+  });
+  const userLimit = createRateLimiter(USER_RATE_LIMIT, now);
+  const eventLimit = createRateLimiter(EVENT_RATE_LIMIT, now);
+  const reportError = (error: unknown) => warn('internal', `internal error (capture continues where it can): ${String(error)}`);
+
+  let consent = blocked ? null : cookies.read(CONSENT_COOKIE);
+  let shutDown = false;
+  let pipeline: Pipeline | null = null;
+  let ids: Ids | null = null;
+  const pending: Array<() => void> = [];
+
+  const mayCapture = () =>
+    !blocked && !shutDown && consent !== '0' && (consent === '1' || !options.requireConsent);
+
+  const emit = <T extends FactTag>(tag: T, payload: FactPayloads[T]) =>
+    pipeline?.emit(fact(tag, payload, now()) as unknown as eventWithTime);
+
+  function start(announce = false) {
+    if (pipeline || !mayCapture()) return;
+    const user = store.user();
+    ids = { userId: user.userId, sessionId: store.session(), pageId: newId('p') };
+    pipeline = startPipeline({
+      parts,
+      ids,
+      host,
+      orgId,
+      win,
+      privacy: options,
+      reportError,
+      onActivity: (at) => {
+        const sessionId = touch(at);
+        // The recorder is inside its own emit here; replace it once that call has returned.
+        if (sessionId) Promise.resolve().then(() => replace(sessionId));
+      },
+    });
+    if (!pipeline) {
+      warn('no-transport', 'capture cannot start: this build has no transport.');
+      return;
+    }
+    if (announce || user.appKey !== null) emit(FACT.identity, { UserAppKey: user.appKey, UserId: user.userId });
+    for (const call of pending.splice(0)) call();
+  }
+
+  function stop(discard: boolean) {
+    const retiring = pipeline;
+    pipeline = null;
+    if (retiring) (discard ? retiring.discard() : retiring.stop()).catch(reportError);
+  }
+
+  /** The session id to move to when activity at `at` changed it, else null. */
+  function touch(at: number): string | null {
+    if (!pipeline || !ids) return null;
+    const sessionId = store.touch(at);
+    return sessionId === ids.sessionId ? null : sessionId;
+  }
+
+  function replace(sessionId: string, announce = false) {
+    if (!pipeline || ids?.sessionId === sessionId) return;
+    stop(false);
+    start(announce);
+  }
+
+  /** Runs a recording call now when capturing, later when capture may still start, never when it cannot. */
+  function whenCapturing(call: () => void) {
+    if (blocked || consent === '0') return;
+    if (pipeline) {
+      const sessionId = touch(now());
+      if (sessionId) replace(sessionId);
+      if (pipeline) call();
+      return;
+    }
+    if (pending.length < MAX_PENDING_CALLS) pending.push(call);
+    else warn('pending-full', `more than ${MAX_PENDING_CALLS} calls while capture is paused; later ones are dropped.`);
+  }
+
+  const splitUser = (appKey: string | null) => {
+    stop(false);
+    store.splitUser(appKey);
+    start(true);
+  };
+
+  function userVars(input: unknown, context: PropertyContext) {
+    const record = (input ?? {}) as Record<string, unknown>;
+    const special: { UserDisplayName?: string; UserEmail?: string } = {};
+    const rest: Record<string, unknown> = {};
+    for (const [name, value] of typeof input === 'object' && input !== null ? Object.entries(record) : []) {
+      if (name === 'displayName' || name === 'email') {
+        if (typeof value === 'string') special[name === 'email' ? 'UserEmail' : 'UserDisplayName'] = value;
+        else warn(`${context.call}:${name}:string`, `${context.call}: property "${name}" dropped: it must be a string.`);
+      } else if (name !== 'uid') rest[name] = value;
+    }
+    const vars = normalizeProperties(typeof input === 'object' && input !== null ? rest : input, context);
+    const payload = { ...special, vars };
+    if (Object.keys(special).length === 0 && Object.keys(vars).length === 0) return null;
+    return fitsPayload(payload, context) ? payload : null;
+  }
+
+  const core: Core = {
+    identify(uid, vars) {
+      const call = 'FS.identify';
+      if (uid === false) return core.anonymize();
+      if (typeof uid !== 'string' && typeof uid !== 'number') {
+        warn(`${call}:uid`, `${call}: call dropped: uid must be a non-empty string; got ${typeof uid}.`);
+        return;
+      }
+      const appKey = String(uid);
+      if (!appKey) return warn(`${call}:uid`, `${call}: call dropped: uid must be a non-empty string.`);
+      if (!userLimit()) return warn(`${call}:rate`, `${call}: calls over the rate limit (${USER_RATE_LIMIT.perMinute} per minute, burst ${USER_RATE_LIMIT.burst}) are dropped.`);
+      const payload = vars === undefined ? null : userVars(vars, { call, warn });
+      whenCapturing(() => {
+        const user = store.user();
+        if (user.appKey !== null && user.appKey !== appKey) splitUser(appKey);
+        else if (user.appKey === null) {
+          store.setAppKey(appKey);
+          emit(FACT.identity, { UserAppKey: appKey, UserId: user.userId });
+        }
+        if (payload) emit(FACT.userVars, payload);
+      });
+    },
+    anonymize() {
+      whenCapturing(() => {
+        if (store.user().appKey !== null) splitUser(null);
+      });
+    },
+    setUserVars(input, call = 'FS.setUserVars') {
+      if (!userLimit()) return warn(`${call}:rate`, `${call}: calls over the rate limit (${USER_RATE_LIMIT.perMinute} per minute, burst ${USER_RATE_LIMIT.burst}) are dropped.`);
+      const payload = userVars(input, { call, warn });
+      if (payload) whenCapturing(() => emit(FACT.userVars, payload));
+    },
+    event(name, properties) {
+      const call = `FS.event(${JSON.stringify(String(name)).slice(0, 60)})`;
+      if (typeof name !== 'string' || name.length === 0 || name.length > MAX_EVENT_NAME_LENGTH) {
+        warn(`event-name:${String(name).slice(0, 60)}`, `${call}: call dropped: event names are strings of 1 to ${MAX_EVENT_NAME_LENGTH} characters.`);
+        return;
+      }
+      if (!eventLimit()) return warn('event:rate', `FS.event: calls over the rate limit (${EVENT_RATE_LIMIT.perMinute} per minute, burst ${EVENT_RATE_LIMIT.burst}) are dropped.`);
+      const context = { call, warn };
+      const payload = { EventCustomName: name, properties: normalizeProperties(properties, context) };
+      if (fitsPayload(payload, context)) whenCapturing(() => emit(FACT.custom, payload));
+    },
+    log(level, message) {
+      const known = LOG_LEVELS.includes(level as LogLevel);
+      if (!known && level !== undefined && message !== undefined) warn(`log-level:${String(level)}`, `FS.log: level "${String(level)}" is not one of ${LOG_LEVELS.join(', ')}; logged as "log".`);
+      let text = String(message === undefined && !known ? level : message ?? '');
+      if (text.length > MAX_LOG_MESSAGE_LENGTH) {
+        warn('log-length', `FS.log: messages longer than ${MAX_LOG_MESSAGE_LENGTH} characters are cut.`);
+        text = text.slice(0, MAX_LOG_MESSAGE_LENGTH);
+      }
+      const payload: LogFact = { level: known ? (level as LogLevel) : 'log', message: text };
+      whenCapturing(() => emit(FACT.log, payload));
+    },
+    consent(granted) {
+      if (blocked) return;
+      if (granted) {
+        const first = consent !== '1';
+        consent = '1';
+        cookies.write(CONSENT_COOKIE, '1', CONSENT_MAX_AGE_S);
+        start();
+        if (first) emit(FACT.consent, { granted: true });
+        return;
+      }
+      consent = '0';
+      pending.length = 0;
+      stop(true);
+      cookies.remove(USER_COOKIE);
+      cookies.remove(SESSION_COOKIE);
+      cookies.write(CONSENT_COOKIE, '0', CONSENT_MAX_AGE_S);
+    },
+    shutdown() {
+      shutDown = true;
+      stop(false);
+    },
+    restart() {
+      shutDown = false;
+      start();
+    },
+    session(format) {
+      if (!ids) return null;
+      const key = `${ids.userId}:${ids.sessionId}`;
+      if (format === 'id') return key;
+      return `${host}/sessions/${key}${format === 'url.now' ? `?t=${now()}` : ''}`;
+    },
+  };
+  start();
+  return core;
+}

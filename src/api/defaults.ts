@@ -1,0 +1,4 @@
+import type { Parts } from './parts';
+
+/** The parts a real capture composes. */
+export const defaultParts: Parts = {};

@@ -1,0 +1,144 @@
+import type { eventWithTime } from '@rrweb/types';
+import type { PageMetadata } from '../protocol';
+import type { PrivacyOptions } from '../privacy/types';
+import type { Ids } from './identity';
+import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
+
+/** rrweb IncrementalSnapshot sources that are the user acting (mouse, scroll, input, touch, drag, selection). */
+const USER_ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12, 14]);
+const INCREMENTAL_SNAPSHOT = 3;
+
+export function isUserActivity(event: eventWithTime): boolean {
+  return event.type === INCREMENTAL_SNAPSHOT && USER_ACTIVITY_SOURCES.has((event.data as { source: number }).source);
+}
+
+export function pageMetadata(win: Window): PageMetadata {
+  let timeZone = '';
+  try {
+    timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+  } catch {
+    // very old engines without Intl time zones
+  }
+  return {
+    url: win.location.href,
+    referrer: win.document.referrer,
+    userAgent: win.navigator.userAgent,
+    screenWidth: win.screen?.width ?? 0,
+    screenHeight: win.screen?.height ?? 0,
+    viewportWidth: win.innerWidth,
+    viewportHeight: win.innerHeight,
+    timeZone,
+    language: win.navigator.language ?? '',
+    startTime: Math.round(win.performance?.timeOrigin ?? Date.now()),
+  };
+}
+
+export interface PipelineOptions {
+  parts: Parts;
+  ids: Ids;
+  host: string;
+  orgId: string;
+  win: Window;
+  privacy: PrivacyOptions;
+  /** Called for every event that shows the user acting, before it enters the stream. */
+  onActivity(at: number): void;
+  reportError(error: unknown): void;
+}
+
+export interface Pipeline {
+  /** Puts a fact (or any event) into the stream, through the heuristics like recorded events. */
+  emit(event: eventWithTime): void;
+  /** Flushes what the stages hold, stops every observer, and hands the rest to the collector. */
+  stop(): Promise<void>;
+  /** Stops everything and deletes what is queued locally, sending nothing more. */
+  discard(): Promise<void>;
+}
+
+/**
+ * One page's capture under fixed ids: recorder ─► heuristics ─► transport, with page facts and
+ * API facts entering at the heuristics like recorded events. A new user, session or page means
+ * a new pipeline, so every bundle a transport cuts carries the ids its events were recorded under.
+ */
+export function startPipeline(options: PipelineOptions): Pipeline | null {
+  const { parts, ids, win, reportError } = options;
+  const attempt = <T>(start: () => T): T | undefined => {
+    try {
+      return start();
+    } catch (error) {
+      reportError(error);
+      return undefined;
+    }
+  };
+  let heuristics: HeuristicsHandle | undefined;
+  let page: PageHandle | undefined;
+  let stopped = false;
+
+  const transport: TransportHandle | undefined = attempt(() =>
+    parts.startTransport?.({
+      host: options.host,
+      orgId: options.orgId,
+      identity: () => ids,
+      page: pageMetadata(win),
+      window: win,
+      onHide: () => {
+        attempt(() => heuristics?.flush());
+        attempt(() => page?.flush());
+      },
+    }),
+  );
+  if (!transport) return null;
+  const send = (event: eventWithTime) => attempt(() => transport.push(event));
+  const privacy = attempt(() => parts.createPrivacy?.(options.privacy));
+  const mirror = attempt(() => parts.createMirror?.());
+  if (privacy && mirror) heuristics = attempt(() => parts.startHeuristics?.({ next: send, mirror, privacy, window: win }));
+  const emit = (event: eventWithTime) => {
+    if (stopped) return;
+    if (heuristics) attempt(() => heuristics?.observe(event));
+    else send(event);
+  };
+  const stopRecord = attempt(() =>
+    parts.record?.({
+      ...options.privacy,
+      mirror,
+      window: win,
+      emit: (event) => {
+        if (stopped) return;
+        if (isUserActivity(event)) options.onActivity(event.timestamp);
+        emit(event);
+      },
+    }),
+  );
+  page = attempt(() => parts.startPage?.({ emit, window: win }));
+
+  const halt = () => {
+    attempt(() => stopRecord?.());
+    attempt(() => page?.stop());
+    attempt(() => heuristics?.stop());
+  };
+  return {
+    emit,
+    async stop() {
+      if (stopped) return;
+      attempt(() => heuristics?.flush());
+      attempt(() => page?.flush());
+      stopped = true;
+      halt();
+      try {
+        await transport.flush();
+      } catch (error) {
+        reportError(error);
+      }
+      attempt(() => transport.stop());
+    },
+    async discard() {
+      stopped = true;
+      halt();
+      try {
+        await transport.discard();
+      } catch (error) {
+        reportError(error);
+      }
+      attempt(() => transport.stop());
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { Warn } from './warn';
+
+/*
+ * Property rules from FullStory's "Client API Requirements" (help.fullstory.com, article
+ * 360020623234): names start with a letter and use letters, digits, `_` and `-`; a name is at
+ * most 512 characters including its type suffix; one call's payload is at most 512 KB; event
+ * names are 1 to 250 characters.
+ */
+export const MAX_PROPERTY_NAME_LENGTH = 512;
+export const MAX_PAYLOAD_BYTES = 512 * 1024;
+export const MAX_EVENT_NAME_LENGTH = 250;
+/**
+ * FullStory bounds cardinality per org on its servers, which a client cannot see; we bound one
+ * call instead so a runaway object cannot fill a bundle. Our choice.
+ */
+export const MAX_PROPERTIES_PER_CALL = 100;
+/** Longest string value kept. FullStory documents only the 512 KB payload cap; ours, per value. */
+export const MAX_STRING_VALUE_LENGTH = 4096;
+/** Nested objects deeper than this are dropped (FullStory indexes nested objects; ours). */
+export const MAX_NESTING_DEPTH = 4;
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+type Scalar = 'str' | 'int' | 'real' | 'bool' | 'date';
+const SUFFIX = /_(str|int|real|bool|date)(s?)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export interface PropertyContext {
+  /** What the site called, for the warning: `FS.event("Checkout")`, `FS.setUserVars`. */
+  call: string;
+  warn: Warn;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/** The value converted to the type, or undefined when it is not of that type. */
+function coerce(value: unknown, type: Scalar): unknown {
+  switch (type) {
+    case 'str':
+      return typeof value === 'string' && value.length <= MAX_STRING_VALUE_LENGTH ? value : undefined;
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+    case 'real':
+      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    case 'bool':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'date': {
+      const date = value instanceof Date ? value : typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : null;
+      return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+    }
+  }
+}
+
+function infer(value: unknown): Scalar | undefined {
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  // FullStory infers every number as a real ("Custom Properties", type inference).
+  if (typeof value === 'number') return 'real';
+  if (value instanceof Date) return 'date';
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value.length > MAX_STRING_VALUE_LENGTH ? `a string longer than ${MAX_STRING_VALUE_LENGTH} characters` : `"${value.slice(0, 40)}"`;
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
+
+const TYPE_NAMES: Record<Scalar, string> = { str: 'a string', int: 'an integer', real: 'a number', bool: 'a boolean', date: 'a Date or ISO-8601 string' };
+
+/**
+ * Validates one call's properties: every kept property comes out with its type suffix
+ * (`plan_str`, `amount_real`, `tags_strs`), inferred when the site gave none. An invalid
+ * property is dropped with one warning naming it and the rule; the others go through.
+ */
+export function normalizeProperties(input: unknown, context: PropertyContext, depth = 0, path = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input === undefined || input === null) return out;
+  const drop = (name: string, rule: string) =>
+    context.warn(`${context.call}:${path}${name}:${rule}`, `${context.call}: property "${path}${name}" dropped: ${rule}.`);
+  if (!isPlainObject(input)) {
+    context.warn(`${context.call}:${path}:object`, `${context.call}: properties must be a plain object; got ${describe(input)}.`);
+    return out;
+  }
+  let count = 0;
+  for (const [name, value] of Object.entries(input)) {
+    if (!NAME.test(name)) {
+      drop(name, 'names start with a letter and contain only letters, digits, "_" and "-"');
+      continue;
+    }
+    if (value === undefined || value === null) {
+      drop(name, 'the value is null or undefined');
+      continue;
+    }
+    if (count >= MAX_PROPERTIES_PER_CALL) {
+      drop(name, `at most ${MAX_PROPERTIES_PER_CALL} properties per call`);
+      continue;
+    }
+    if (isPlainObject(value)) {
+      if (depth + 1 >= MAX_NESTING_DEPTH) drop(name, `objects nest at most ${MAX_NESTING_DEPTH} levels deep`);
+      else {
+        out[name] = normalizeProperties(value, context, depth + 1, `${path}${name}.`);
+        count++;
+      }
+      continue;
+    }
+    const match = SUFFIX.exec(name);
+    const plural = match ? match[2] === 's' : Array.isArray(value);
+    const type = (match?.[1] as Scalar | undefined) ?? (Array.isArray(value) ? infer(value[0]) : infer(value));
+    if (!type) {
+      drop(name, Array.isArray(value) ? 'arrays hold strings, numbers, booleans or dates only (no objects or empty arrays without a suffix)' : `unsupported value ${describe(value)}`);
+      continue;
+    }
+    const suffixed = match ? name : `${name}_${type}${plural ? 's' : ''}`;
+    if (suffixed.length > MAX_PROPERTY_NAME_LENGTH) {
+      drop(name, `names are at most ${MAX_PROPERTY_NAME_LENGTH} characters including the type suffix`);
+      continue;
+    }
+    if (plural) {
+      const items = Array.isArray(value) ? value.map((item) => coerce(item, type)) : [];
+      if (!Array.isArray(value) || items.some((item) => item === undefined)) {
+        drop(name, `suffix _${type}s needs an array of ${TYPE_NAMES[type].replace(/^an? /, '')} values`);
+        continue;
+      }
+      out[suffixed] = items;
+    } else {
+      const coerced = coerce(value, type);
+      if (coerced === undefined) {
+        drop(name, `${match ? `suffix _${type}` : 'the value'} needs ${TYPE_NAMES[type]}${type === 'str' ? ` of at most ${MAX_STRING_VALUE_LENGTH} characters` : ''}; got ${describe(value)}`);
+        continue;
+      }
+      out[suffixed] = coerced;
+    }
+    count++;
+  }
+  return out;
+}
+
+/** True when the validated payload fits FullStory's per-call cap; warns otherwise. */
+export function fitsPayload(payload: unknown, context: PropertyContext): boolean {
+  const bytes = new Blob([JSON.stringify(payload)]).size;
+  if (bytes <= MAX_PAYLOAD_BYTES) return true;
+  context.warn(`${context.call}:payload`, `${context.call}: call dropped: its payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit.`);
+  return false;
+}
