@@ -50,5 +50,7 @@ export function fakeContext(overrides: Partial<RecordContext> = {}) {
     reportError: (error) => void errors.push(error),
     ...overrides,
   };
-  return { ctx, incremental, events, errors, serialize, idOf: (node: Node) => mirror.getId(node) };
+  /** Gives `other` the id of `node` (jsdom hands out internal objects where browsers give the node). */
+  const alias = (other: Node, node: Node) => void ids.set(other, ids.get(node) ?? -1);
+  return { ctx, incremental, events, errors, serialize, alias, idOf: (node: Node) => mirror.getId(node) };
 }

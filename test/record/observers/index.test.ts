@@ -1,0 +1,50 @@
+import { afterEach, expect, test } from 'vitest';
+import { startObservers } from '../../../src/record/observers';
+import { fakeContext } from './fake-context';
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+test('an error inside the recorder is reported, and the page still gets its event', () => {
+  document.body.innerHTML = '<button id="b">go</button>';
+  const fake = fakeContext({
+    emitIncremental: () => {
+      throw new Error('recorder bug');
+    },
+  });
+  fake.serialize();
+  const stop = startObservers(fake.ctx);
+  let pageSawClick = false;
+  const button = document.getElementById('b') as HTMLButtonElement;
+  button.addEventListener('click', () => (pageSawClick = true));
+  expect(() => button.click()).not.toThrow();
+  expect(pageSawClick).toBe(true);
+  expect(fake.errors).toEqual([new Error('recorder bug')]);
+  stop();
+});
+
+test('stop removes every listener and restores every patched global; a second stop is harmless', () => {
+  const globals = () => [
+    history.pushState,
+    history.replaceState,
+    CSSStyleSheet.prototype.insertRule,
+    CSSStyleSheet.prototype.deleteRule,
+    Element.prototype.attachShadow,
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set,
+    Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'selectedIndex')?.set,
+  ];
+  const before = globals();
+  document.body.innerHTML = '<input id="i"><button id="b">go</button>';
+  const fake = fakeContext();
+  fake.serialize();
+  const stop = startObservers(fake.ctx);
+  expect(globals()).not.toEqual(before);
+  stop();
+  stop();
+  expect(globals()).toEqual(before);
+  (document.getElementById('b') as HTMLButtonElement).click();
+  (document.getElementById('i') as HTMLInputElement).value = 'x';
+  expect(fake.incremental).toEqual([]);
+  expect(fake.errors).toEqual([]);
+});
