@@ -1,48 +1,12 @@
 /*
  * The script-tag bundle (dist/fs.js). The snippet has defined the namespace (window._fs_namespace,
- * default FS) as a queueing stub, ours or FullStory's: this hands the stub the real API, replays
- * its queue in order, and starts capture with the snippet's variables.
+ * default FS) as a queueing stub, ours or FullStory's; this installs the real API on it.
  */
 import { init } from './api';
-import type { ApiEntry } from './api/api';
-import type { FSApi, InitOptions } from './api/types';
-
-interface Stub {
-  (...args: unknown[]): unknown;
-  q?: Parameters<ApiEntry>[];
-  _api?: ApiEntry;
-  [method: string]: unknown;
-}
-
-type SnippetWindow = Window & {
-  _fs_org?: string;
-  _fs_host?: string;
-  _fs_namespace?: string;
-  /** openstory's own options for the script tag (requireConsent, cookieDomain, exclude, …). */
-  _fs_options?: Partial<InitOptions>;
-} & Record<string, unknown>;
-
-const API_METHODS = ['identify', 'anonymize', 'setUserVars', 'event', 'log', 'shutdown', 'restart', 'consent', 'getCurrentSessionURL'] as const;
-
-function installFromSnippet(win: SnippetWindow) {
-  const namespace = win._fs_namespace || 'FS';
-  const api = init({ ...win._fs_options, orgId: win._fs_org ?? '', host: win._fs_host ?? '' }) as FSApi & { _api?: ApiEntry };
-  const stub = win[namespace] as Stub | undefined;
-  if (stub === undefined) {
-    win[namespace] = api;
-    return;
-  }
-  if (typeof stub !== 'function' || !api._api || stub._api === api._api) return;
-  stub._api = api._api;
-  // FullStory's older stub queues while `q` is set, so calls made during the replay join its end.
-  const queue = stub.q ?? [];
-  for (let i = 0; i < queue.length; i++) api._api(...queue[i]);
-  delete stub.q;
-  for (const method of API_METHODS) stub[method] = api[method];
-}
+import { installFromSnippet, type SnippetWindow } from './api/install';
 
 try {
-  installFromSnippet(window as unknown as SnippetWindow);
+  installFromSnippet(window as unknown as SnippetWindow, init);
 } catch (error) {
   console.warn(`[openstory] could not install the FS API: ${String(error)}`);
 }

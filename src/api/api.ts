@@ -20,7 +20,8 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       return core.identify(opts.uid, opts.properties);
     case 'setProperties':
       if (opts.type === 'page') return warn('page-properties', "FS('setProperties', { type: 'page' }) is not supported yet; the call is ignored.");
-      return core.setUserVars(opts.properties, "FS('setProperties')");
+      // FullStory's v2 snippet queues identify(uid, vars) as user properties carrying `uid`.
+      return run(core, warn, 'user', opts.properties);
     case 'trackEvent':
       return core.event(opts.name, opts.properties);
     case 'shutdown':
@@ -35,6 +36,7 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       return Array.isArray(options) ? core.log(options[0], options[1]) : core.log(opts.level, opts.msg ?? opts.message);
     // v1 snippet queue
     case 'user':
+      if (opts.uid === false) return core.anonymize();
       if ('uid' in opts) {
         const { uid, ...vars } = opts;
         return Object.keys(vars).length ? core.identify(uid, vars) : core.identify(uid, undefined);

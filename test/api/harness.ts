@@ -1,0 +1,94 @@
+import { gunzipSync } from 'node:zlib';
+import type { IncomingMessage } from 'node:http';
+import { bundleForBrowser } from '../helpers/bundle';
+import { startTestServer, type TestServer } from '../helpers/server';
+import type { Bundle } from '../../src/protocol';
+
+export interface SnippetPageOptions {
+  vars?: Record<string, unknown>;
+  head?: string;
+  body?: string;
+  /** How many times the snippet is pasted (default 1). */
+  copies?: number;
+}
+
+export interface CaptureSite extends TestServer {
+  /** Every bundle the collector stub received, in arrival order. */
+  bundles: Bundle[];
+  /** Holds fs.js back until the returned function is called. */
+  holdScript(): () => void;
+  /** A page with the snippet variables set and the snippet pasted inline. */
+  snippetPage(options?: SnippetPageOptions): Promise<string>;
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<Buffer>((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => done(Buffer.concat(chunks)));
+    req.on('error', fail);
+  });
+
+export const snippetSource = () => bundleForBrowser('src/api/snippet.ts', '__openstorySnippet');
+
+/**
+ * A loopback site and collector stub in one server: pages from memory, /fs.js (the real install
+ * path, test/api/fixtures/fs-entry.ts) and POST /rec/bundle collecting decoded bundles.
+ */
+export async function startCaptureSite(): Promise<CaptureSite> {
+  const bundles: Bundle[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  const server = await startTestServer({
+    routes: [
+      async (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const cors = { 'access-control-allow-origin': req.headers.origin ?? '*', 'access-control-allow-headers': 'content-type' };
+        if (url.pathname === '/rec/bundle') {
+          if (req.method === 'OPTIONS') return res.writeHead(204, cors).end(), true;
+          const body = await readBody(req);
+          const json = url.searchParams.get('enc') === 'gzip' ? gunzipSync(body).toString('utf8') : body.toString('utf8');
+          bundles.push(JSON.parse(json) as Bundle);
+          res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end('{"ok":true}');
+          return true;
+        }
+        if (url.pathname === '/fs.js') {
+          await gate;
+          res.writeHead(200, { ...cors, 'content-type': 'text/javascript' }).end(await bundleForBrowser('test/api/fixtures/fs-entry.ts', '__openstoryFs'));
+          return true;
+        }
+        return false;
+      },
+    ],
+  });
+  const original = server.close;
+  return Object.assign(server, {
+    bundles,
+    holdScript() {
+      let release!: () => void;
+      gate = new Promise<void>((done) => (release = done));
+      return release;
+    },
+    async snippetPage(options: SnippetPageOptions = {}) {
+      const vars = { _fs_org: 'o-test', _fs_host: server.url, _fs_script: `${server.url}/fs.js`, ...options.vars };
+      const assignments = Object.entries(vars)
+        .map(([name, value]) => `window[${JSON.stringify(name)}] = ${JSON.stringify(value)};`)
+        .join('\n');
+      return `<!doctype html><html><head><script>${assignments}</script>${`<script>${await snippetSource()}</script>`.repeat(options.copies ?? 1)}${options.head ?? ''}</head><body>${options.body ?? ''}</body></html>`;
+    },
+    close: original,
+  });
+}
+
+/** Custom events (facts) of the received bundles, in stream order, with the ids they were sent under. */
+export function factsOf(bundles: Bundle[]) {
+  const pages = [...new Set(bundles.map((bundle) => bundle.pageId))];
+  const sorted = pages.flatMap((pageId) => bundles.filter((bundle) => bundle.pageId === pageId).sort((a, b) => a.seq - b.seq));
+  return sorted.flatMap((bundle) =>
+    bundle.events
+      .filter((event) => event.type === 5)
+      .map((event) => {
+        const data = event.data as { tag: string; payload: Record<string, unknown> };
+        return { tag: data.tag, payload: data.payload, userId: bundle.userId, sessionId: bundle.sessionId, pageId: bundle.pageId };
+      }),
+  );
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { launchChromium } from '../helpers/chromium';
+import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+
+let browser: Browser;
+let site: CaptureSite;
+
+beforeAll(async () => {
+  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test('calls made before fs.js arrives reach the stream in order, in both API styles', async () => {
+  site.bundles.length = 0;
+  const release = site.holdScript();
+  site.pages.set('/queued', await site.snippetPage());
+  const page = await browser.newPage();
+  await page.goto(`${site.url}/queued`, { waitUntil: 'domcontentloaded' });
+  await page.evaluate(() => {
+    const fs = (window as unknown as { FS: any }).FS;
+    fs.identify('user-42', { displayName: 'Ada', email: 'ada@example.com', plan: 'pro' });
+    fs.event('Cart Viewed', { items_int: 3 });
+    fs('trackEvent', { name: 'Checkout', properties: { total: 9.5 } });
+    fs.log('warn', 'low stock');
+    fs('setProperties', { type: 'user', properties: { vip: true } });
+  });
+  expect(await page.evaluate(() => (window as unknown as { FS: { q: unknown[] } }).FS.q.length)).toBe(5);
+  release();
+  await expect.poll(() => factsOf(site.bundles).length).toBeGreaterThanOrEqual(6);
+  const facts = factsOf(site.bundles);
+  expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'custom', 'log', 'userVars']);
+  expect(facts[0].payload).toMatchObject({ UserAppKey: 'user-42', UserId: facts[0].userId });
+  expect(facts[1].payload).toEqual({ UserDisplayName: 'Ada', UserEmail: 'ada@example.com', vars: { plan_str: 'pro' } });
+  expect(facts[2].payload).toEqual({ EventCustomName: 'Cart Viewed', properties: { items_int: 3 } });
+  expect(facts[3].payload).toEqual({ EventCustomName: 'Checkout', properties: { total_real: 9.5 } });
+  expect(facts[4].payload).toEqual({ level: 'warn', message: 'low stock' });
+  expect(facts[5].payload).toEqual({ vars: { vip_bool: true } });
+  expect(await page.evaluate(() => (window as unknown as { FS: { q?: unknown } }).FS.q)).toBeUndefined();
+  const url = await page.evaluate(() => (window as unknown as { FS: { getCurrentSessionURL(): string } }).FS.getCurrentSessionURL());
+  expect(url).toBe(`${site.url}/sessions/${facts[0].userId}:${facts[0].sessionId}`);
+  await page.close();
+});
+
+test('two snippets on one page start one capture', async () => {
+  site.bundles.length = 0;
+  const doubled = await site.snippetPage({ copies: 2 });
+  expect(doubled.split('_fs_namespace').length).toBeGreaterThan(2);
+  site.pages.set('/twice', doubled);
+  const page = await browser.newPage();
+  const scripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/fs.js')) scripts.push(request.url());
+  });
+  await page.goto(`${site.url}/twice`);
+  await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Once'));
+  await expect.poll(() => factsOf(site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
+  expect(scripts).toHaveLength(1);
+  expect(new Set(site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
+  await page.close();
+});
+
+test('the snippet is a few hundred bytes minified and gzipped', async () => {
+  const result = await build({ entryPoints: ['src/api/snippet.ts'], bundle: true, minify: true, write: false, format: 'iife', target: 'es2019' });
+  const code = result.outputFiles[0].text;
+  expect(gzipSync(code).length).toBeLessThan(800);
+});
