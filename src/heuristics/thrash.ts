@@ -54,7 +54,9 @@ function createAxis(minStroke: number) {
  * once, when it ends, with its total count.
  */
 export function createThrashDetector(thresholds: Thresholds, report: (episode: ThrashEpisode) => void) {
-  const axes = { x: createAxis(thresholds.thrashMinStrokePx), y: createAxis(thresholds.thrashMinStrokePx) };
+  const freshAxes = () => ({ x: createAxis(thresholds.thrashMinStrokePx), y: createAxis(thresholds.thrashMinStrokePx) });
+  let axes = freshAxes();
+  let lastAt = -Infinity;
   const reversals = { x: [] as number[], y: [] as number[] };
   let episode: ThrashEpisode | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -87,6 +89,11 @@ export function createThrashDetector(thresholds: Thresholds, report: (episode: T
 
   return {
     move(point: CursorPoint): void {
+      // After a pause the next movement starts a fresh stroke rather than reversing an old one.
+      if (point.at - lastAt > thresholds.thrashWindowMs) {
+        axes = freshAxes();
+      }
+      lastAt = point.at;
       if (axes.x(point.x)) reversal('x', point);
       if (axes.y(point.y)) reversal('y', point);
     },
