@@ -23,7 +23,7 @@ import type { Warn } from './warn';
 export const CONSENT_COOKIE = '_os_consent';
 /** Consent lasts as long as the user cookie (about a year). */
 const CONSENT_MAX_AGE_S = 365 * 24 * 60 * 60;
-/** API calls made before capture may start (awaiting consent, or after shutdown) kept for later. */
+/** API calls made while awaiting consent, kept until it is given. */
 export const MAX_PENDING_CALLS = 100;
 /** Longest `FS.log` message kept; longer ones are cut. Our choice (a console line, not a document). */
 export const MAX_LOG_MESSAGE_LENGTH = 4096;
@@ -125,9 +125,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     start(announce);
   }
 
-  /** Runs a recording call now when capturing, later when capture may still start, never when it cannot. */
+  /** Runs a recording call now when capturing, once consent is given when awaiting it, else never. */
   function whenCapturing(call: () => void) {
-    if (blocked || consent === '0') return;
+    if (blocked || consent === '0' || shutDown) return;
     if (pipeline) {
       const sessionId = touch(now());
       if (sessionId) replace(sessionId);
@@ -220,8 +220,10 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
         const first = consent !== '1';
         consent = '1';
         cookies.write(CONSENT_COOKIE, '1', CONSENT_MAX_AGE_S);
+        const granted = () => emit(FACT.consent, { granted: true });
+        if (first && pipeline) granted();
+        else if (first) pending.unshift(granted);
         start();
-        if (first) emit(FACT.consent, { granted: true });
         return;
       }
       consent = '0';
