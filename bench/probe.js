@@ -1,0 +1,66 @@
+// Runs inside the benchmark page (plain browser script, loaded after the workload page and the
+// recorder under test). One call of `__bench.run(recorder)` measures one run:
+//   - `workMs`: from the workload's start until `window.workload()` returns (the page's own work);
+//   - `lastEventMs`: from the same start until the recorder emitted its last event for it, once
+//     the page has been quiet for QUIET_MS (no new events after two animation frames);
+//   - `bytes`: JSON length of every event emitted since the recorder started (snapshot included).
+(() => {
+  const SETTLE_MS = 100; // lets a recorder finish its start-up work before the workload starts
+  const QUIET_MS = 300; // no event for this long after the workload: the recorder is done
+  const MAX_WAIT_MS = 60_000;
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
+  function startRecorder(name, emit) {
+    if (name === 'none') return () => {};
+    if (name === 'rrweb') return window.rrweb.record({ emit });
+    if (name === 'openstory') return window.openstoryRecorder.record({ emit });
+    throw new Error(`unknown recorder ${name}`);
+  }
+
+  async function run(recorder) {
+    const events = [];
+    let lastEventAt = 0;
+    const stop = startRecorder(recorder, (event) => {
+      lastEventAt = performance.now();
+      events.push(event);
+    });
+    await sleep(SETTLE_MS);
+    const eventsBefore = events.length;
+
+    const start = performance.now();
+    window.workload();
+    const workDone = performance.now();
+
+    const deadline = workDone + MAX_WAIT_MS;
+    let seen = -1;
+    while (seen !== events.length && performance.now() < deadline) {
+      seen = events.length;
+      await frame();
+      await frame();
+      await sleep(QUIET_MS);
+    }
+    if (typeof stop === 'function') stop();
+
+    const workloadEvents = events.length - eventsBefore;
+    let bytes = 0;
+    let snapshotBytes = 0;
+    events.forEach((event, index) => {
+      const length = JSON.stringify(event).length;
+      bytes += length;
+      if (index < eventsBefore) snapshotBytes += length;
+    });
+    return {
+      workMs: workDone - start,
+      lastEventMs: workloadEvents > 0 ? lastEventAt - start : workDone - start,
+      events: events.length,
+      workloadEvents,
+      bytes,
+      snapshotBytes,
+      timedOut: performance.now() >= deadline,
+    };
+  }
+
+  window.__bench = { run };
+})();

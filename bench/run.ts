@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: recorder overhead on rrweb's DOM-mutation workloads in headless Chromium,
+ * written to BENCHMARKS.md. Flags: --only <text> (workloads whose name contains it),
+ * --runs <n>, --profile <workload> (CPU profile of our recorder instead of the benchmark),
+ * --no-write (print the report only).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium';
+import { startTestServer, type TestServer } from '../test/helpers/server';
+import { profileWorkload } from './profile';
+import { loadRecorders, ROOT, type RecorderScripts } from './recorders';
+import { renderReport, type Environment, type RecorderName, type RunResult, type WorkloadResults } from './report';
+
+/** rrweb's benchmark suite repeats each case; 7 keeps the median stable on 2 shared cores. */
+const DEFAULT_RUNS = 7;
+/** One run of the slowest workload under rrweb takes a few seconds; anything past this is a hang. */
+const RUN_TIMEOUT_MS = 120_000;
+const WORKLOADS_DIR = process.env.BENCH_WORKLOADS ?? join(ROOT, '../shared/bench-workloads');
+const PROBE = readFileSync(new URL('./probe.js', import.meta.url), 'utf8');
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Loads the workload page, then the recorder and the probe, and measures one run. */
+export async function measureRun(
+  browser: Browser,
+  url: string,
+  recorder: RecorderName,
+  scripts: RecorderScripts,
+): Promise<RunResult> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(RUN_TIMEOUT_MS);
+    await page.goto(url, { waitUntil: 'load' });
+    if (scripts[recorder]) await page.addScriptTag({ content: scripts[recorder] });
+    await page.addScriptTag({ content: PROBE });
+    return await withTimeout(
+      page.evaluate((name) => (window as unknown as { __bench: { run(n: string): Promise<RunResult> } }).__bench.run(name), recorder),
+      RUN_TIMEOUT_MS,
+      `${basename(url)} with ${recorder}`,
+    );
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+async function benchmark(browser: Browser, server: TestServer, workloads: string[], runs: number, scripts: RecorderScripts) {
+  const recorders = (['none', 'rrweb', 'openstory'] as const).filter((name) => scripts[name] !== undefined);
+  const all: WorkloadResults[] = [];
+  for (const workload of workloads) {
+    const results: WorkloadResults = { workload: workload.replace(/\.html$/, ''), runs: {}, failures: [] };
+    for (let run = 0; run < runs; run++) {
+      // Rotate the order so no recorder always runs first (or last) on a warming machine.
+      for (let k = 0; k < recorders.length; k++) {
+        const recorder = recorders[(run + k) % recorders.length];
+        try {
+          const result = await measureRun(browser, `${server.url}/${workload}`, recorder, scripts);
+          (results.runs[recorder] ??= []).push(result);
+          process.stdout.write(
+            `${results.workload} #${run + 1} ${recorder}: ${result.lastEventMs.toFixed(1)} ms, ${result.bytes} bytes\n`,
+          );
+        } catch (error) {
+          results.failures.push(`${recorder} run ${run + 1}: ${String(error).split('\n')[0]}`);
+          process.stdout.write(`${results.workload} #${run + 1} ${recorder}: FAILED ${error}\n`);
+        }
+      }
+    }
+    all.push(results);
+  }
+  return all;
+}
+
+function fsJsSize(): Environment['fsJs'] {
+  const file = join(ROOT, 'dist/fs.js');
+  if (!existsSync(file)) return undefined;
+  const raw = readFileSync(file);
+  return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      profile: { type: 'string' },
+      'no-write': { type: 'boolean' },
+    },
+  });
+  const runs = Math.max(1, Math.min(50, Number(values.runs ?? DEFAULT_RUNS) || DEFAULT_RUNS));
+  const workloads = (await readdir(WORKLOADS_DIR))
+    .filter((name) => name.endsWith('.html'))
+    .filter((name) => !values.only || name.includes(values.only))
+    .sort();
+  if (!workloads.length) throw new Error(`no workloads in ${WORKLOADS_DIR}`);
+
+  const notes: string[] = [];
+  // Profiles need readable function names; the benchmark measures the minified production shape.
+  const scripts = await loadRecorders(notes, { minify: !values.profile });
+  const server = await startTestServer({ root: WORKLOADS_DIR });
+  let browser: Browser | undefined;
+  const closeAll = async () => {
+    await browser?.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+  };
+  const onSignal = () => void closeAll().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    browser = await launchChromium();
+    if (values.profile) {
+      const workload = workloads.find((name) => name.includes(values.profile as string));
+      if (!workload) throw new Error(`no workload matches ${values.profile}`);
+      if (!scripts.openstory) throw new Error(notes.join(' '));
+      console.log(await profileWorkload(browser, `${server.url}/${workload}`, scripts.openstory, PROBE));
+      return;
+    }
+    const results = await benchmark(browser, server, workloads, runs, scripts);
+    const env: Environment = {
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      chromium: `Chromium ${browser.version()}`,
+      cpus: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared with other work`,
+      node: process.version,
+      runs,
+      fsJs: fsJsSize(),
+      notes,
+    };
+    const report = renderReport(results, env);
+    if (values['no-write']) console.log(report);
+    else {
+      await writeFile(join(ROOT, 'BENCHMARKS.md'), report);
+      console.log(`\nwrote BENCHMARKS.md (${results.length} workloads)`);
+    }
+  } finally {
+    await closeAll();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
