@@ -1,0 +1,72 @@
+import { fact, type FactEvent } from '../facts';
+import { watchActivity, type PageTotals } from './activity';
+import { watchConsole } from './console';
+import { DURATION_FACT_INTERVAL_MS } from './constants';
+import { watchLoad } from './load';
+import { createSafety } from './safety';
+import { watchVitals } from './vitals';
+
+export { observeCalls } from './patch';
+export { createSafety, type Safety } from './safety';
+
+export interface PageOptions {
+  /** Receives the page's facts (console, error, load, vital, duration). */
+  emit: (event: FactEvent) => void;
+  /** Defaults to the global window; without one the part does nothing. */
+  window?: Window;
+}
+
+export interface PageTelemetry {
+  /** Sends the current console totals, load timings known so far and duration totals (page hide). */
+  flush(): void;
+  /** Restores console, removes listeners and timers. */
+  stop(): void;
+}
+
+/**
+ * Page telemetry: console counts and JS errors, load timings, web vitals, page and active
+ * durations with the deepest scroll. Every patch and listener is undone by `stop()`.
+ */
+export function startPage(options: PageOptions): PageTelemetry {
+  const win = (options.window ?? (typeof window === 'undefined' ? undefined : window)) as (Window & typeof globalThis) | undefined;
+  const safety = createSafety('page');
+  const emit = (event: FactEvent) => safety.run(() => options.emit(event));
+  if (!win) return { flush: () => undefined, stop: () => undefined };
+
+  let lastTotals: PageTotals | undefined;
+  const sendDurations = (force: boolean) => {
+    const totals = activity?.totals();
+    if (!totals) return;
+    const grew = !lastTotals || totals.PageActiveDuration !== lastTotals.PageActiveDuration || totals.PageMaxScrollDepthPercent !== lastTotals.PageMaxScrollDepthPercent;
+    if (!force && !grew) return;
+    lastTotals = totals;
+    emit(fact('duration', totals));
+  };
+
+  const consoleWatch = safety.run(() => watchConsole(win, emit, safety));
+  const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
+  const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
+  const activity = safety.run(() => watchActivity(win));
+  const interval = setInterval(safety.wrap(() => sendDurations(false)), DURATION_FACT_INTERVAL_MS);
+  let stopped = false;
+
+  return {
+    flush() {
+      if (stopped) return;
+      safety.run(() => {
+        consoleWatch?.flush();
+        load?.flush();
+        sendDurations(true);
+      });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(interval);
+      safety.run(() => consoleWatch?.stop());
+      safety.run(() => load?.stop());
+      safety.run(() => activity?.stop());
+      vitals.stop();
+    },
+  };
+}
