@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { authorizeApi } from '../api-auth';
+import { newSecret } from '../config';
+import { sendRefusal, type CollectorContext } from '../context';
+import { refuse } from '../refusal';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_APP_KEY_CHARS = 2048;
+
+/** User deletion and API key regeneration, behind the org's API key. */
+export function registerAdmin(app: FastifyInstance, context: CollectorContext): void {
+  app.delete('/api/v1/users', async (request, reply) => {
+    const auth = authorizeApi(request, reply, context);
+    if (!auth) return reply;
+    const { userId, userAppKey } = request.query as Record<string, string | undefined>;
+    if ((userId === undefined) === (userAppKey === undefined)) {
+      return sendRefusal(reply, refuse(400, 'bad-request', 'give exactly one of userId or userAppKey'));
+    }
+    if (userId !== undefined && !ID.test(userId)) return sendRefusal(reply, refuse(400, 'bad-request', 'userId is not an id'));
+    if (userAppKey !== undefined && (userAppKey.length === 0 || userAppKey.length > MAX_APP_KEY_CHARS)) {
+      return sendRefusal(reply, refuse(400, 'bad-request', 'userAppKey is empty or too long'));
+    }
+    const deleted = await context.storage.deleteUser(auth.org.id, userId !== undefined ? { userId } : { userAppKey: userAppKey as string });
+    return reply.send({ ok: true, deleted });
+  });
+
+  app.post('/api/v1/keys/regenerate', async (request, reply) => {
+    const auth = authorizeApi(request, reply, context);
+    if (!auth) return reply;
+    const apiKey = newSecret('ok_');
+    context.updateConfig((config) => ({
+      ...config,
+      orgs: config.orgs.map((org) =>
+        org.id === auth.org.id ? { ...org, apiKeys: [...org.apiKeys.filter((key) => key !== auth.key), apiKey] } : org,
+      ),
+    }));
+    return reply.send({ ok: true, apiKey });
+  });
+}

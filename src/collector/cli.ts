@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { startCollector } from './index';
+
+const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--trust-proxy] [--log]
+
+Receives bundles from fs.js, stores them in SQLite under --data, serves the replay viewer at
+/sessions and FullStory's Data Export API at /api/v1/export. config.json in the data directory
+holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).`;
+
+/** Default port of the CLI (the library defaults to an OS-picked port). */
+const DEFAULT_PORT = 8090;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: './.data' },
+      'trust-proxy': { type: 'boolean', default: false },
+      log: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const collector = await startCollector({
+    dataDir: resolve(values.data as string),
+    host: values.host,
+    port,
+    trustProxy: values['trust-proxy'],
+    logger: values.log,
+  });
+  console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);
+  const stop = () => {
+    collector.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.on('SIGHUP', () => {
+    try {
+      collector.reloadConfig();
+      console.log('config reloaded');
+    } catch (error) {
+      console.error(`config not reloaded: ${(error as Error).message}`);
+    }
+  });
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

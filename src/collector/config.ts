@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** FullStory's default export bundle period (seed: Data Export, "By default ... 24 hours"). */
+const DEFAULT_EXPORT_PERIOD_MINUTES = 24 * 60;
+/** Seed: a bundle "will be available to download 24 hours after the last event in this bundle". */
+const DEFAULT_EXPORT_DELAY_MINUTES = 24 * 60;
+/** Seed bounds for the bundle period: "anywhere between 30 minutes to 24 hours". */
+export const EXPORT_PERIOD_MIN_MINUTES = 30;
+export const EXPORT_PERIOD_MAX_MINUTES = 24 * 60;
+/** Two months, the session retention the Data Export seed uses as its example. */
+const DEFAULT_RETENTION_DAYS = 60;
+
+export interface OrgConfig {
+  id: string;
+  name: string;
+  /** Keys for the export and admin API (`Authorization: Basic <key>`). */
+  apiKeys: string[];
+  /** Origins allowed to send bundles: exact origins, `*`, or patterns with `*` (`http://localhost:*`). */
+  allowedOrigins: string[];
+  retentionDays: number;
+  exportPeriodMinutes: number;
+  exportDelayMinutes: number;
+}
+
+export interface RateLimitConfig {
+  /** Ingest requests per client address per minute. */
+  ingestPerClientPerMinute: number;
+  /** Ingest requests per org per minute. */
+  ingestPerOrgPerMinute: number;
+  /** Export and admin API calls per API key per minute. */
+  apiPerKeyPerMinute: number;
+}
+
+export interface CollectorConfig {
+  orgs: OrgConfig[];
+  /** Required for the viewer when the collector listens beyond loopback. */
+  viewerAccessKey: string;
+  rateLimit: RateLimitConfig;
+}
+
+export const CONFIG_FILE = 'config.json';
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  // A busy page sends a bundle every few seconds; 600/min leaves room for a burst of retries.
+  ingestPerClientPerMinute: 600,
+  ingestPerOrgPerMinute: 60_000,
+  // hauser polls list/get a few times a minute at most.
+  apiPerKeyPerMinute: 120,
+};
+
+export const newSecret = (prefix: string): string => `${prefix}${randomBytes(24).toString('base64url')}`;
+
+/** The org written into a fresh data directory so `npm start` works out of the box. */
+function demoConfig(): CollectorConfig {
+  return {
+    orgs: [
+      {
+        id: 'o-demo',
+        name: 'Demo',
+        apiKeys: [newSecret('ok_')],
+        allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
+        retentionDays: DEFAULT_RETENTION_DAYS,
+        // The demo shows exports immediately; production orgs default to the seed's 24 h / 24 h.
+        exportPeriodMinutes: EXPORT_PERIOD_MIN_MINUTES,
+        exportDelayMinutes: 0,
+      },
+    ],
+    viewerAccessKey: newSecret('vk_'),
+    rateLimit: { ...DEFAULT_RATE_LIMIT },
+  };
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+function clamp(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+/** Fills defaults and checks types, so a hand-edited file fails loudly at start, not mid-request. */
+export function normalizeConfig(raw: unknown): CollectorConfig {
+  const input = (raw ?? {}) as Partial<CollectorConfig>;
+  if (!Array.isArray(input.orgs)) throw new Error('config: "orgs" must be an array');
+  const orgs = input.orgs.map((org, index): OrgConfig => {
+    const where = `config: orgs[${index}]`;
+    if (typeof org?.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(org.id)) throw new Error(`${where}.id must be an id`);
+    if (!isStringArray(org.apiKeys)) throw new Error(`${where}.apiKeys must be an array of strings`);
+    if (!isStringArray(org.allowedOrigins)) throw new Error(`${where}.allowedOrigins must be an array of strings`);
+    return {
+      id: org.id,
+      name: typeof org.name === 'string' ? org.name : org.id,
+      apiKeys: org.apiKeys.filter((key) => key.length >= 16),
+      allowedOrigins: org.allowedOrigins,
+      retentionDays: clamp(org.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
+      exportPeriodMinutes: clamp(org.exportPeriodMinutes, EXPORT_PERIOD_MIN_MINUTES, EXPORT_PERIOD_MAX_MINUTES, DEFAULT_EXPORT_PERIOD_MINUTES),
+      exportDelayMinutes: clamp(org.exportDelayMinutes, 0, 7 * 24 * 60, DEFAULT_EXPORT_DELAY_MINUTES),
+    };
+  });
+  const ids = new Set(orgs.map((org) => org.id));
+  if (ids.size !== orgs.length) throw new Error('config: org ids must be unique');
+  const rate = (input.rateLimit ?? {}) as Partial<RateLimitConfig>;
+  return {
+    orgs,
+    viewerAccessKey: typeof input.viewerAccessKey === 'string' && input.viewerAccessKey.length >= 16 ? input.viewerAccessKey : newSecret('vk_'),
+    rateLimit: {
+      ingestPerClientPerMinute: clamp(rate.ingestPerClientPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.ingestPerClientPerMinute),
+      ingestPerOrgPerMinute: clamp(rate.ingestPerOrgPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.ingestPerOrgPerMinute),
+      apiPerKeyPerMinute: clamp(rate.apiPerKeyPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.apiPerKeyPerMinute),
+    },
+  };
+}
+
+/** Reads `<dataDir>/config.json`, writing the demo config first when there is none. */
+export function loadConfig(dataDir: string): CollectorConfig {
+  const path = join(dataDir, CONFIG_FILE);
+  if (!existsSync(path)) saveConfig(dataDir, demoConfig());
+  return normalizeConfig(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** Writes atomically (temp file + rename) with owner-only permissions: the file holds secrets. */
+export function saveConfig(dataDir: string, config: CollectorConfig): void {
+  const path = join(dataDir, CONFIG_FILE);
+  const temp = `${path}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+export const findOrg = (config: CollectorConfig, orgId: string): OrgConfig | undefined =>
+  config.orgs.find((org) => org.id === orgId);
+
+export function originAllowed(org: OrgConfig, origin: string): boolean {
+  return org.allowedOrigins.some((pattern) => {
+    if (pattern === '*' || pattern === origin) return true;
+    if (!pattern.includes('*')) return false;
+    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('[^/]*')}$`);
+    return regex.test(origin);
+  });
+}

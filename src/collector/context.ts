@@ -1,0 +1,24 @@
+import type { FastifyReply } from 'fastify';
+import type { CollectorConfig } from './config';
+import type { RateLimiter } from './rate-limit';
+import type { Refusal } from './refusal';
+import type { Storage } from './storage/types';
+import type { DecodeLimits } from './ingest/decode';
+
+/** What every route needs; built once per collector by startCollector. */
+export interface CollectorContext {
+  storage: Storage;
+  /** The current config: key regeneration replaces it, so routes read it per request. */
+  config(): CollectorConfig;
+  updateConfig(change: (config: CollectorConfig) => CollectorConfig): void;
+  limiter: RateLimiter;
+  limits: DecodeLimits;
+  now(): number;
+  /** True when the collector listens beyond loopback: the viewer then asks for the access key. */
+  viewerNeedsKey: boolean;
+}
+
+export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  if (refusal.retryAfter !== undefined) reply.header('retry-after', String(refusal.retryAfter));
+  return reply.code(refusal.status).send({ ok: false, error: refusal.error, message: refusal.message });
+}

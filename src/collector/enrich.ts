@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import UAParser from 'ua-parser-js';
+
+/** The user-agent derived columns, in the Data Export seed's value vocabulary. */
+export interface AgentFields {
+  PageBrowser: string;
+  PageBrowserVersion: string;
+  PageDevice: string;
+  PageOperatingSystem: string;
+}
+
+/** ua-parser-js 1.x browser names → the seed's PageBrowser values. */
+const BROWSERS: Record<string, string> = {
+  Chrome: 'Chrome', 'Chrome Headless': 'Chrome', 'Chrome WebView': 'Mobile App', Chromium: 'Chrome', 'Mobile Chrome': 'Chrome',
+  Firefox: 'Firefox', 'Mobile Firefox': 'Firefox', Safari: 'Safari', 'Mobile Safari': 'Safari',
+  Edge: 'Microsoft Edge', IE: 'Internet Explorer', IEMobile: 'Internet Explorer',
+  Opera: 'Opera', 'Opera Mini': 'Opera', 'Opera Mobi': 'Opera', 'Opera Touch': 'Opera', 'Opera GX': 'Opera',
+  Yandex: 'Yandex', WebView: 'Mobile App', Facebook: 'Mobile App', Instagram: 'Mobile App', Line: 'Mobile App',
+};
+
+/** ua-parser-js 1.x OS names → the seed's PageOperatingSystem values (Android added: "new values may be added"). */
+const OPERATING_SYSTEMS: Record<string, string> = {
+  'Mac OS': 'OS X', iOS: 'iOS', Windows: 'Windows', 'Windows Phone': 'Windows Phone', 'Windows Mobile': 'Windows Phone',
+  'Chromium OS': 'Chrome OS', Android: 'Android', Linux: 'Linux', Ubuntu: 'Linux', Debian: 'Linux', Fedora: 'Linux',
+  'Linux Mint': 'Linux', 'Arch': 'Linux', CentOS: 'Linux', Gentoo: 'Linux', RedHat: 'Linux', SUSE: 'Linux',
+};
+
+const DESKTOP_SYSTEMS = new Set(['OS X', 'Windows', 'Chrome OS', 'Linux']);
+
+/** Crawler and monitoring agents that ua-parser-js 1.x does not classify. */
+const ROBOT = /bot\b|bot\/|crawl|spider|slurp|facebookexternalhit|bingpreview|lighthouse|pingdom|uptime|curl\/|wget\/|python-requests|headless(?!chrome)/i;
+
+export function parseAgent(userAgent: string): AgentFields {
+  if (!userAgent) return { PageBrowser: 'Unknown', PageBrowserVersion: '', PageDevice: 'Unknown', PageOperatingSystem: 'Unknown' };
+  if (ROBOT.test(userAgent)) return { PageBrowser: 'Robot', PageBrowserVersion: '', PageDevice: 'Robot', PageOperatingSystem: 'Robot' };
+  const parsed = UAParser(userAgent);
+  const os = (parsed.os.name && OPERATING_SYSTEMS[parsed.os.name]) || 'Unknown';
+  const deviceType = parsed.device.type;
+  const device =
+    deviceType === 'mobile' ? 'Mobile'
+    : deviceType === 'tablet' ? 'Tablet'
+    : deviceType === undefined && DESKTOP_SYSTEMS.has(os) ? 'Desktop'
+    : 'Unknown';
+  return {
+    PageBrowser: (parsed.browser.name && BROWSERS[parsed.browser.name]) || 'Unknown',
+    PageBrowserVersion: parsed.browser.version ?? '',
+    PageDevice: device,
+    PageOperatingSystem: os,
+  };
+}
+
+/** Bits of an IPv6 address kept: a /48 is a site, not a household's device. */
+const IPV6_KEPT_GROUPS = 3;
+
+function expandIPv6(address: string): string[] {
+  const [head, tail = ''] = address.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = address.includes('::') && tail ? tail.split(':') : [];
+  const missing = 8 - headGroups.length - tailGroups.length;
+  return [...headGroups, ...Array(Math.max(0, missing)).fill('0'), ...tailGroups];
+}
+
+/** PageIp as stored: IPv4 with the last octet zeroed, IPv6 cut to its /48. Anything else is dropped. */
+export function anonymizeIp(address: string | undefined): string {
+  if (!address) return '';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const candidate = mapped ? mapped[1] : address.replace(/%.*$/, '');
+  if (isIPv4(candidate)) return candidate.replace(/\.\d+$/, '.0');
+  if (isIPv6(candidate)) {
+    const groups = expandIPv6(candidate).slice(0, IPV6_KEPT_GROUPS).map((group) => parseInt(group, 16).toString(16));
+    return `${groups.join(':')}::`;
+  }
+  return '';
+}
+
+/**
+ * IndvId: every user identified with the same UserAppKey belongs to one Individual; an anonymous
+ * user is an Individual of its own. Derived, not stored, so an identify() merges past sessions too.
+ */
+export function individualId(orgId: string, userId: string, userAppKey: string | null): string {
+  const basis = userAppKey ? `k\0${orgId}\0${userAppKey}` : `u\0${orgId}\0${userId}`;
+  return `i-${createHash('sha256').update(basis).digest('base64url').slice(0, 22)}`;
+}

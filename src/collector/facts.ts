@@ -1,0 +1,140 @@
+import type { eventWithTime } from '@rrweb/types';
+import { FACT, type FactTag } from '../facts';
+import type { FactRecord, StoredFact } from './storage/types';
+
+/** Fact tags that become Data Export rows (the seed's EventType vocabulary). */
+export const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash]);
+/** Tags stored as facts for the viewer besides the rows; the others only update page and user state. */
+const VIEWER_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.error, FACT.log, FACT.vital, FACT.dropped]);
+const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
+
+/** The Custom events of a bundle whose tag is a known fact. */
+export function extractFacts(events: eventWithTime[]): FactRecord[] {
+  const facts: FactRecord[] = [];
+  events.forEach((event, index) => {
+    if (event.type !== 5) return;
+    const data = event.data as { tag?: unknown; payload?: unknown };
+    if (typeof data.tag !== 'string' || !KNOWN_TAGS.has(data.tag)) return;
+    const payload = typeof data.payload === 'object' && data.payload !== null && !Array.isArray(data.payload) ? (data.payload as Record<string, unknown>) : {};
+    facts.push({ index, timestamp: event.timestamp, tag: data.tag, payload });
+  });
+  return facts;
+}
+
+export const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** Texts from the client are capped before they reach storage (FullStory also truncates target text). */
+const MAX_FACT_TEXT = 2048;
+export const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value.slice(0, MAX_FACT_TEXT) : undefined;
+
+/** The page's running state that facts update and rows snapshot. */
+export interface PageState {
+  url: string;
+  numInfos: number;
+  numWarnings: number;
+  numErrors: number;
+  duration: number | null;
+  activeDuration: number | null;
+  maxScrollDepthPercent: number | null;
+  loadDomContentTime: number | null;
+  loadEventTime: number | null;
+  loadFirstPaintTime: number | null;
+}
+
+export interface UserChanges {
+  /** UserId → UserAppKey (null after anonymize). */
+  identities: Map<string, string | null>;
+  email?: string;
+  displayName?: string;
+  vars: Record<string, unknown>;
+}
+
+export interface SessionCounts {
+  rageClicks: number;
+  deadClicks: number;
+  errorClicks: number;
+  errors: number;
+}
+
+export interface Folded {
+  state: PageState;
+  stored: StoredFact[];
+  user: UserChanges;
+  counts: SessionCounts;
+}
+
+/** Custom var names as FS.setUserVars sends them (type suffix included); others are ignored. */
+const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
+const RESERVED_VARS = new Set(['displayName', 'email', 'uid']);
+
+/**
+ * Applies a bundle's facts, in stream order, to the page state; keeps the facts the export and the
+ * viewer read, each with the URL and console totals current when it happened.
+ */
+export function foldFacts(initial: PageState, facts: FactRecord[], pageId: string, seq: number): Folded {
+  const state = { ...initial };
+  const stored: StoredFact[] = [];
+  const user: UserChanges = { identities: new Map(), vars: {} };
+  const counts: SessionCounts = { rageClicks: 0, deadClicks: 0, errorClicks: 0, errors: 0 };
+  for (const { index, timestamp, tag, payload } of facts) {
+    switch (tag) {
+      case FACT.navigate:
+        state.url = text(payload.PageUrl) ?? state.url;
+        break;
+      case FACT.console:
+        state.numInfos = finite(payload.PageNumInfos) ?? state.numInfos;
+        state.numWarnings = finite(payload.PageNumWarnings) ?? state.numWarnings;
+        state.numErrors = finite(payload.PageNumErrors) ?? state.numErrors;
+        break;
+      case FACT.load:
+        state.loadDomContentTime = finite(payload.LoadDomContentTime) ?? state.loadDomContentTime;
+        state.loadEventTime = finite(payload.LoadEventTime) ?? state.loadEventTime;
+        state.loadFirstPaintTime = finite(payload.LoadFirstPaintTime) ?? state.loadFirstPaintTime;
+        break;
+      case FACT.duration:
+        // Totals only grow; a late retry of an older bundle must not shrink them.
+        state.duration = Math.max(state.duration ?? 0, finite(payload.PageDuration) ?? 0);
+        state.activeDuration = Math.max(state.activeDuration ?? 0, finite(payload.PageActiveDuration) ?? 0);
+        state.maxScrollDepthPercent = Math.max(state.maxScrollDepthPercent ?? 0, finite(payload.PageMaxScrollDepthPercent) ?? 0);
+        break;
+      case FACT.identity: {
+        const userId = typeof payload.UserId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(payload.UserId) ? payload.UserId : undefined;
+        if (userId) user.identities.set(userId, text(payload.UserAppKey) ?? null);
+        break;
+      }
+      case FACT.userVars: {
+        user.email = text(payload.UserEmail) ?? user.email;
+        user.displayName = text(payload.UserDisplayName) ?? user.displayName;
+        const vars = payload.vars;
+        if (typeof vars === 'object' && vars !== null) {
+          for (const [name, value] of Object.entries(vars)) {
+            if (VAR_NAME.test(name) && !RESERVED_VARS.has(name)) user.vars[name] = typeof value === 'string' ? text(value) : value;
+          }
+        }
+        break;
+      }
+      case FACT.click:
+        if ((finite(payload.EventModFrustrated) ?? 0) > 0) counts.rageClicks++;
+        if (payload.EventModDead === 1) counts.deadClicks++;
+        if (payload.EventModError === 1) counts.errorClicks++;
+        break;
+      case FACT.error:
+        counts.errors++;
+        break;
+    }
+    if (ROW_TAGS.has(tag) || VIEWER_TAGS.has(tag)) {
+      const eventStart = finite(payload.EventStart);
+      stored.push({
+        pageId, seq, index, tag, payload,
+        timestamp: eventStart ?? timestamp,
+        pageUrl: state.url,
+        numInfos: state.numInfos,
+        numWarnings: state.numWarnings,
+        numErrors: state.numErrors,
+      });
+    }
+  }
+  return { state, stored, user, counts };
+}

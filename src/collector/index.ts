@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { registerAdmin } from './admin/route';
+import { loadConfig, normalizeConfig, saveConfig, type CollectorConfig } from './config';
+import type { CollectorContext } from './context';
+import { registerExport } from './export/route';
+import { PROTOCOL_LIMITS, type DecodeLimits } from './ingest/decode';
+import { registerIngest } from './ingest/route';
+import { createRateLimiter } from './rate-limit';
+import { sweepRetention } from './retention';
+import { openSqliteStorage } from './storage/sqlite';
+import type { DeletionCounts, Storage } from './storage/types';
+import { registerViewer } from './viewer/route';
+
+export type { CollectorConfig, OrgConfig, RateLimitConfig } from './config';
+export type { Storage, IngestBatch, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
+export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
+export { openSqliteStorage } from './storage/sqlite';
+export { parseAgent, anonymizeIp, individualId } from './enrich';
+
+/** How often expired sessions are looked for. Retention is counted in days, so hourly is plenty. */
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+/** A request that has not finished in this time is cut off (slow-body clients hold no socket forever). */
+const REQUEST_TIMEOUT_MS = 30_000;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export interface CollectorOptions {
+  /** Directory for config.json and the SQLite database; created when missing. */
+  dataDir: string;
+  /** Defaults to 127.0.0.1. Beyond loopback, the viewer asks for the access key. */
+  host?: string;
+  /** Defaults to 0: the OS picks a free port (see `url`). */
+  port?: number;
+  /** Another storage backend; defaults to SQLite in dataDir. */
+  storage?: Storage;
+  /** Trust X-Forwarded-For for PageIp and rate limiting (only behind your own reverse proxy). */
+  trustProxy?: boolean;
+  /** Overrides the protocol's body caps (tests use smaller ones). */
+  limits?: Partial<DecodeLimits>;
+  /** Clock, for tests of retention and export availability. */
+  now?: () => number;
+  /** Fastify request logging to stdout. */
+  logger?: boolean;
+}
+
+export interface Collector {
+  /** Base URL, e.g. http://127.0.0.1:8090. */
+  url: string;
+  port: number;
+  storage: Storage;
+  config(): CollectorConfig;
+  /** Re-reads config.json (orgs, keys, origins) without restarting. */
+  reloadConfig(): void;
+  /** Runs retention now (it also runs at start and hourly). */
+  sweepRetention(): Promise<Record<string, DeletionCounts>>;
+  /** Stops listening, ends open connections and closes storage. */
+  close(): Promise<void>;
+}
+
+export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  const { dataDir } = options;
+  mkdirSync(dataDir, { recursive: true });
+  let config = loadConfig(dataDir);
+  const now = options.now ?? Date.now;
+  const storage = options.storage ?? openSqliteStorage(dataDir);
+  const host = options.host ?? '127.0.0.1';
+
+  const context: CollectorContext = {
+    storage,
+    config: () => config,
+    updateConfig(change) {
+      const next = normalizeConfig(change(config));
+      saveConfig(dataDir, next);
+      config = next;
+    },
+    limiter: createRateLimiter(now),
+    limits: { ...PROTOCOL_LIMITS, ...options.limits },
+    now,
+    viewerNeedsKey: !LOOPBACK_HOSTS.has(host),
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    forceCloseConnections: true,
+    // Session keys are three 64-character ids.
+    routerOptions: { maxParamLength: 256 },
+  });
+  registerIngest(app, context);
+  registerExport(app, context);
+  registerAdmin(app, context);
+  registerViewer(app, context);
+
+  const sweep = () => sweepRetention(storage, config, now());
+  await sweep();
+  const timer = setInterval(() => void sweep().catch((error) => app.log.error(error)), RETENTION_SWEEP_MS);
+  timer.unref();
+
+  await app.listen({ host, port: options.port ?? 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    storage,
+    config: () => config,
+    reloadConfig() {
+      config = loadConfig(dataDir);
+    },
+    sweepRetention: sweep,
+    async close() {
+      clearInterval(timer);
+      await app.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { INGEST_PATH, type Bundle } from '../../protocol';
+import { findOrg, originAllowed } from '../config';
+import { sendRefusal, type CollectorContext } from '../context';
+import { anonymizeIp, parseAgent } from '../enrich';
+import { extractFacts } from '../facts';
+import { isRefusal, refuse, type Refusal } from '../refusal';
+import type { IngestBatch } from '../storage/types';
+import { inflate, parseJson, readBody } from './decode';
+import { validateBundle } from './validate';
+
+const GZIP_MAGIC_FIRST = 0x1f;
+const GZIP_MAGIC_SECOND = 0x8b;
+/** Browsers cache a preflight answer up to this many seconds (Chromium caps at 7200). */
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+const tooMany = (retryAfter: number, who: string): Refusal => ({
+  ...refuse(429, 'rate-limited', `too many bundles from this ${who}`),
+  retryAfter,
+});
+
+/** Body → validated bundle, or the refusal docs/protocol.md gives for the first problem met. */
+async function decodeBundle(request: FastifyRequest, context: CollectorContext): Promise<Bundle | Refusal> {
+  const query = request.query as Record<string, string | undefined>;
+  if (query.v !== undefined && query.v !== '1') return refuse(400, 'bad-version', 'protocol version 1 expected');
+  if (query.enc !== undefined && query.enc !== 'gzip' && query.enc !== 'identity') return refuse(400, 'bad-encoding', 'enc must be gzip or identity');
+  const declared = request.headers['content-length'];
+  const body = await readBody(request.raw, declared === undefined ? undefined : Number(declared), context.limits);
+  if (isRefusal(body)) return body;
+  const looksGzipped = body.length >= 2 && body[0] === GZIP_MAGIC_FIRST && body[1] === GZIP_MAGIC_SECOND;
+  // The magic bytes decide, not the client's claim: an identity body is never inflated.
+  const json = query.enc === 'gzip' || looksGzipped ? await inflate(body, context.limits) : body;
+  if (isRefusal(json)) return json;
+  const parsed = parseJson(json);
+  if (isRefusal(parsed)) return parsed;
+  return validateBundle(parsed.json);
+}
+
+function toBatch(bundle: Bundle, request: FastifyRequest, receivedAt: number): IngestBatch {
+  const { page } = bundle;
+  return {
+    orgId: bundle.orgId,
+    userId: bundle.userId,
+    sessionId: bundle.sessionId,
+    pageId: bundle.pageId,
+    seq: bundle.seq,
+    receivedAt,
+    page: page && {
+      start: page.startTime,
+      url: page.url,
+      referrer: page.referrer,
+      userAgent: page.userAgent,
+      ip: anonymizeIp(request.ip),
+      agent: parseAgent(page.userAgent),
+      screenWidth: page.screenWidth,
+      screenHeight: page.screenHeight,
+      viewportWidth: page.viewportWidth,
+      viewportHeight: page.viewportHeight,
+      timeZone: page.timeZone,
+      language: page.language,
+    },
+    events: bundle.events,
+    facts: extractFacts(bundle.events),
+  };
+}
+
+/** The ingest endpoint of docs/protocol.md with its CORS answers. */
+export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
+  app.register(async (scope) => {
+    // The body is read by decodeBundle from the raw stream, under the protocol's caps.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+    scope.options(INGEST_PATH, async (request, reply) => {
+      const origin = request.headers.origin;
+      const allowed = origin !== undefined && context.config().orgs.some((org) => originAllowed(org, origin));
+      if (!allowed) return reply.code(403).send();
+      return reply
+        .header('access-control-allow-origin', origin)
+        .header('vary', 'Origin')
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
+        .code(204)
+        .send();
+    });
+
+    scope.post(INGEST_PATH, async (request, reply) => {
+      const origin = request.headers.origin;
+      // Every answer is readable by the page, so a refused client drops its bundle instead of
+      // retrying a CORS failure forever; whether the origin may send is decided per org below.
+      if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+      const { config, limiter, storage } = context;
+      const clientWait = limiter.take(`ingest-client:${request.ip}`, config().rateLimit.ingestPerClientPerMinute);
+      if (clientWait > 0) return sendRefusal(reply.header('connection', 'close'), tooMany(clientWait, 'client'));
+
+      const bundle = await decodeBundle(request, context);
+      if (isRefusal(bundle)) {
+        if (bundle.status === 413) reply.header('connection', 'close');
+        return sendRefusal(reply, bundle);
+      }
+      const org = findOrg(config(), bundle.orgId);
+      if (!org) return sendRefusal(reply, refuse(403, 'unknown-org', `no org ${bundle.orgId}`));
+      if (origin && !originAllowed(org, origin)) return sendRefusal(reply, refuse(403, 'origin-not-allowed', `${origin} may not send to ${org.id}`));
+      const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
+      if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
+
+      const { duplicate } = await storage.ingest(toBatch(bundle, request, context.now()));
+      return reply.code(200).send(duplicate ? { ok: true, duplicate: true } : { ok: true });
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import type { eventWithTime } from '@rrweb/types';
+import { PROTOCOL_VERSION, type Bundle, type PageMetadata } from '../../protocol';
+import { refuse, type Refusal } from '../refusal';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Browsers cap URLs around 2 MB, but nothing useful for analytics is longer than this. */
+const MAX_URL_CHARS = 8192;
+const MAX_TEXT_CHARS = 1024;
+/** rrweb's EventType enum runs from DomContentLoaded (0) to Plugin (6). */
+const MAX_EVENT_TYPE = 6;
+/** Sequence numbers are per page; a page would need centuries of bundles to pass this. */
+const MAX_SEQ = 2 ** 31 - 1;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isSize = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100_000;
+const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
+
+const schema = (message: string): Refusal => refuse(400, 'bad-schema', message);
+
+function validatePage(page: unknown): PageMetadata | Refusal {
+  if (!isObject(page)) return schema('page must be an object');
+  const { url, referrer, userAgent, screenWidth, screenHeight, viewportWidth, viewportHeight, timeZone, language, startTime } = page;
+  if (!isText(url, MAX_URL_CHARS) || !isText(referrer, MAX_URL_CHARS)) return schema('page.url and page.referrer must be strings');
+  if (!isText(userAgent, MAX_TEXT_CHARS) || !isText(timeZone, MAX_TEXT_CHARS) || !isText(language, MAX_TEXT_CHARS)) {
+    return schema('page.userAgent, page.timeZone and page.language must be strings');
+  }
+  if (![screenWidth, screenHeight, viewportWidth, viewportHeight].every(isSize)) return schema('page sizes must be integers');
+  if (!isTime(startTime)) return schema('page.startTime must be epoch ms');
+  return {
+    url, referrer, userAgent, timeZone, language, startTime,
+    screenWidth: screenWidth as number, screenHeight: screenHeight as number,
+    viewportWidth: viewportWidth as number, viewportHeight: viewportHeight as number,
+  };
+}
+
+function validateEvent(event: unknown, index: number): Refusal | undefined {
+  if (!isObject(event)) return schema(`events[${index}] must be an object`);
+  if (!Number.isInteger(event.type) || (event.type as number) < 0 || (event.type as number) > MAX_EVENT_TYPE) {
+    return schema(`events[${index}].type must be an rrweb EventType`);
+  }
+  if (!isTime(event.timestamp)) return schema(`events[${index}].timestamp must be epoch ms`);
+  if (!isObject(event.data)) return schema(`events[${index}].data must be an object`);
+  if (event.type === 5 && (typeof event.data.tag !== 'string' || event.data.tag.length > 64)) {
+    return schema(`events[${index}] is a Custom event without a tag`);
+  }
+  return undefined;
+}
+
+/** Checks a parsed body against docs/protocol.md; returns the bundle with only the known fields. */
+export function validateBundle(body: unknown): Bundle | Refusal {
+  if (!isObject(body)) return schema('the bundle must be a JSON object');
+  if (body.v !== PROTOCOL_VERSION) return refuse(400, 'bad-version', `protocol version ${PROTOCOL_VERSION} expected`);
+  const { orgId, userId, sessionId, pageId, seq, sentAt, events } = body;
+  for (const [name, value] of Object.entries({ orgId, userId, sessionId, pageId })) {
+    if (typeof value !== 'string' || !ID.test(value)) return schema(`${name} must match [A-Za-z0-9_-]{1,64}`);
+  }
+  if (!Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > MAX_SEQ) return schema('seq must be a non-negative integer');
+  if (!isTime(sentAt)) return schema('sentAt must be epoch ms');
+  if (!Array.isArray(events)) return schema('events must be an array');
+  for (let index = 0; index < events.length; index++) {
+    const problem = validateEvent(events[index], index);
+    if (problem) return problem;
+  }
+  let page: PageMetadata | undefined;
+  if (seq === 0) {
+    if (body.page === undefined) return refuse(400, 'missing-page', 'the bundle with seq 0 must carry page metadata');
+    const checked = validatePage(body.page);
+    if ('status' in checked) return checked;
+    page = checked;
+  }
+  return {
+    v: PROTOCOL_VERSION,
+    orgId: orgId as string,
+    userId: userId as string,
+    sessionId: sessionId as string,
+    pageId: pageId as string,
+    seq: seq as number,
+    sentAt: sentAt as number,
+    page,
+    events: events as eventWithTime[],
+  };
+}

@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order inside one transaction each; `PRAGMA user_version` records
+ * the last one applied. Never edit a released step: add the next one.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE users (
+     org_id TEXT NOT NULL, user_id TEXT NOT NULL, created INTEGER NOT NULL,
+     user_app_key TEXT, email TEXT, display_name TEXT, vars TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (org_id, user_id)) WITHOUT ROWID;
+   CREATE INDEX users_by_app_key ON users (org_id, user_app_key) WHERE user_app_key IS NOT NULL;
+
+   CREATE TABLE sessions (
+     org_id TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL,
+     start INTEGER NOT NULL, last INTEGER NOT NULL, pages INTEGER NOT NULL DEFAULT 0, events INTEGER NOT NULL DEFAULT 0,
+     rage_clicks INTEGER NOT NULL DEFAULT 0, dead_clicks INTEGER NOT NULL DEFAULT 0,
+     error_clicks INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (org_id, user_id, session_id)) WITHOUT ROWID;
+   CREATE INDEX sessions_by_last ON sessions (org_id, last);
+
+   CREATE TABLE pages (
+     org_id TEXT NOT NULL, page_id TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL,
+     start INTEGER, url TEXT NOT NULL DEFAULT '', current_url TEXT NOT NULL DEFAULT '', referrer TEXT NOT NULL DEFAULT '',
+     user_agent TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '',
+     browser TEXT NOT NULL DEFAULT 'Unknown', browser_version TEXT NOT NULL DEFAULT '',
+     device TEXT NOT NULL DEFAULT 'Unknown', os TEXT NOT NULL DEFAULT 'Unknown',
+     screen_width INTEGER, screen_height INTEGER, viewport_width INTEGER, viewport_height INTEGER,
+     time_zone TEXT, language TEXT,
+     num_infos INTEGER NOT NULL DEFAULT 0, num_warnings INTEGER NOT NULL DEFAULT 0, num_errors INTEGER NOT NULL DEFAULT 0,
+     duration INTEGER, active_duration INTEGER, max_scroll REAL,
+     load_dom_content INTEGER, load_event INTEGER, load_first_paint INTEGER,
+     PRIMARY KEY (org_id, page_id)) WITHOUT ROWID;
+   CREATE INDEX pages_by_session ON pages (org_id, user_id, session_id);
+
+   CREATE TABLE bundles (
+     org_id TEXT NOT NULL, page_id TEXT NOT NULL, seq INTEGER NOT NULL,
+     received_at INTEGER NOT NULL, event_count INTEGER NOT NULL, events TEXT NOT NULL,
+     PRIMARY KEY (org_id, page_id, seq));
+
+   CREATE TABLE facts (
+     org_id TEXT NOT NULL, page_id TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL,
+     ts INTEGER NOT NULL, tag TEXT NOT NULL, payload TEXT NOT NULL, page_url TEXT NOT NULL,
+     num_infos INTEGER NOT NULL, num_warnings INTEGER NOT NULL, num_errors INTEGER NOT NULL,
+     is_row INTEGER NOT NULL,
+     PRIMARY KEY (org_id, page_id, seq, idx)) WITHOUT ROWID;
+   CREATE INDEX facts_rows_by_time ON facts (org_id, is_row, ts);`,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

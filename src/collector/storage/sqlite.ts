@@ -1,0 +1,348 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { foldFacts, ROW_TAGS, type PageState } from '../facts';
+import { migrate } from './migrations';
+import type {
+  DeletionCounts, ExportRecord, IngestBatch, PageSummary, SessionQuery, SessionSummary, Storage, StoredFact, UserSelector, UserSummary,
+} from './types';
+
+export const DATABASE_FILE = 'openstory.sqlite';
+
+/** Cap on the per-export cache of parsed user records; beyond it the cache restarts (memory bound). */
+const USER_CACHE_LIMIT = 10_000;
+
+type Row = Record<string, unknown>;
+
+const parseJson = (value: unknown): Record<string, unknown> => {
+  try {
+    const parsed = JSON.parse(String(value));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+};
+
+const userFrom = (row: Row, userId: string): UserSummary => ({
+  userId,
+  userAppKey: (row.user_app_key as string | null) ?? null,
+  email: (row.email as string | null) ?? null,
+  displayName: (row.display_name as string | null) ?? null,
+  vars: parseJson(row.vars ?? '{}'),
+  created: (row.created as number | null) ?? 0,
+});
+
+const pageFrom = (row: Row): PageSummary => ({
+  pageId: row.page_id as string,
+  start: row.start as number | null,
+  url: row.url as string,
+  referrer: row.referrer as string,
+  userAgent: row.user_agent as string,
+  ip: row.ip as string,
+  agent: {
+    PageBrowser: row.browser as string,
+    PageBrowserVersion: row.browser_version as string,
+    PageDevice: row.device as string,
+    PageOperatingSystem: row.os as string,
+  },
+  screenWidth: row.screen_width as number | null,
+  screenHeight: row.screen_height as number | null,
+  viewportWidth: row.viewport_width as number | null,
+  viewportHeight: row.viewport_height as number | null,
+  duration: row.duration as number | null,
+  activeDuration: row.active_duration as number | null,
+  maxScrollDepthPercent: row.max_scroll as number | null,
+  loadDomContentTime: row.load_dom_content as number | null,
+  loadEventTime: row.load_event as number | null,
+  loadFirstPaintTime: row.load_first_paint as number | null,
+});
+
+const factFrom = (row: Row): StoredFact => ({
+  pageId: row.page_id as string,
+  seq: row.seq as number,
+  index: row.idx as number,
+  timestamp: row.ts as number,
+  tag: row.tag as string,
+  payload: parseJson(row.payload),
+  pageUrl: row.page_url as string,
+  numInfos: row.num_infos as number,
+  numWarnings: row.num_warnings as number,
+  numErrors: row.num_errors as number,
+});
+
+const sessionFrom = (row: Row): SessionSummary => ({
+  orgId: row.org_id as string,
+  userId: row.user_id as string,
+  sessionId: row.session_id as string,
+  user: userFrom(row, row.user_id as string),
+  start: row.start as number,
+  last: row.last as number,
+  pages: row.pages as number,
+  events: row.events as number,
+  rageClicks: row.rage_clicks as number,
+  deadClicks: row.dead_clicks as number,
+  errorClicks: row.error_clicks as number,
+  errors: row.errors as number,
+  browser: (row.browser as string | null) ?? 'Unknown',
+  device: (row.device as string | null) ?? 'Unknown',
+  operatingSystem: (row.os as string | null) ?? 'Unknown',
+});
+
+const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
+  (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
+  (SELECT device FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
+  (SELECT os FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os`;
+
+function openDatabase(path: string, readonly: boolean): Database.Database {
+  const db = new Database(path, { readonly, fileMustExist: readonly });
+  db.pragma('busy_timeout = 5000');
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    // FULL syncs the WAL on every commit: an acknowledged bundle survives power loss, not just a crash.
+    db.pragma('synchronous = FULL');
+    // Deleted users and expired sessions are overwritten, not just unlinked.
+    db.pragma('secure_delete = ON');
+  }
+  return db;
+}
+
+/** The embedded store: one SQLite file in the data directory, WAL mode, created on first start. */
+export function openSqliteStorage(dataDir: string): Storage {
+  const path = join(dataDir, DATABASE_FILE);
+  const db = openDatabase(path, false);
+  migrate(db);
+
+  const statements = {
+    insertBundle: db.prepare(
+      'INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    ensureUser: db.prepare(
+      'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
+    ),
+    selectPage: db.prepare('SELECT * FROM pages WHERE org_id = ? AND page_id = ?'),
+    insertStubPage: db.prepare('INSERT INTO pages (org_id, page_id, user_id, session_id) VALUES (?, ?, ?, ?)'),
+    setPageMetadata: db.prepare(`UPDATE pages SET start = @start, url = @url,
+        current_url = CASE WHEN current_url = '' THEN @url ELSE current_url END, referrer = @referrer,
+        user_agent = @userAgent, ip = @ip, browser = @browser, browser_version = @browserVersion, device = @device, os = @os,
+        screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
+        time_zone = @timeZone, language = @language WHERE org_id = @orgId AND page_id = @pageId`),
+    setPageState: db.prepare(`UPDATE pages SET current_url = @url, num_infos = @numInfos, num_warnings = @numWarnings,
+        num_errors = @numErrors, duration = @duration, active_duration = @activeDuration, max_scroll = @maxScrollDepthPercent,
+        load_dom_content = @loadDomContentTime, load_event = @loadEventTime, load_first_paint = @loadFirstPaintTime
+        WHERE org_id = @orgId AND page_id = @pageId`),
+    insertFact: db.prepare(`INSERT OR IGNORE INTO facts
+        (org_id, page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors, is_row)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
+    selectUser: db.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?'),
+    setUserVars: db.prepare(
+      'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
+    ),
+    upsertSession: db.prepare(`INSERT INTO sessions (org_id, user_id, session_id, start, last, pages, events, rage_clicks, dead_clicks, error_clicks, errors)
+        VALUES (@orgId, @userId, @sessionId, @start, @last, @pages, @events, @rageClicks, @deadClicks, @errorClicks, @errors)
+        ON CONFLICT DO UPDATE SET start = min(start, excluded.start), last = max(last, excluded.last),
+        pages = pages + excluded.pages, events = events + excluded.events, rage_clicks = rage_clicks + excluded.rage_clicks,
+        dead_clicks = dead_clicks + excluded.dead_clicks, error_clicks = error_clicks + excluded.error_clicks, errors = errors + excluded.errors`),
+    exportPeriods: db.prepare(`SELECT DISTINCT ts - (ts % @period) AS start FROM facts
+        WHERE org_id = @orgId AND is_row = 1 AND ts >= @from AND ts < @until ORDER BY start LIMIT @limit`),
+    listSessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+        WHERE @orgId IS NULL OR s.org_id = @orgId ORDER BY s.last DESC LIMIT @limit`),
+    getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+        WHERE s.org_id = ? AND s.user_id = ? AND s.session_id = ?`),
+    sessionBundles: db.prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
+        WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`),
+    sessionFacts: db.prepare(`SELECT f.* FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
+        WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY f.ts, f.page_id, f.seq, f.idx`),
+    usersByAppKey: db.prepare('SELECT user_id FROM users WHERE org_id = ? AND user_app_key = ?'),
+    sessionsBefore: db.prepare('SELECT user_id, session_id FROM sessions WHERE org_id = ? AND last < ?'),
+    pagesOfUser: db.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ?'),
+    pagesOfSession: db.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ? AND session_id = ?'),
+    deleteFactsOfPage: db.prepare('DELETE FROM facts WHERE org_id = ? AND page_id = ?'),
+    deleteBundlesOfPage: db.prepare('DELETE FROM bundles WHERE org_id = ? AND page_id = ?'),
+    deletePage: db.prepare('DELETE FROM pages WHERE org_id = ? AND page_id = ?'),
+    deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
+    deleteUser: db.prepare('DELETE FROM users WHERE org_id = ? AND user_id = ?'),
+    deleteOrphanUsers: db.prepare(
+      'DELETE FROM users WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.org_id = users.org_id AND s.user_id = users.user_id)',
+    ),
+  };
+
+  const ensureUser = (orgId: string, userId: string, seen: number) => statements.ensureUser.run(orgId, userId, seen);
+
+  const ingestTransaction = db.transaction((batch: IngestBatch): boolean => {
+    const { orgId, userId, sessionId, pageId, seq, page, events, receivedAt } = batch;
+    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, JSON.stringify(events));
+    if (inserted.changes === 0) return true;
+
+    // Client clocks are not trusted beyond the arrival time: a future timestamp must not defeat retention.
+    let first = Math.min(page?.start ?? receivedAt, receivedAt);
+    let last = 0;
+    for (const { timestamp } of events) {
+      if (timestamp > receivedAt) continue;
+      first = Math.min(first, timestamp);
+      last = Math.max(last, timestamp);
+    }
+    if (last === 0) last = receivedAt;
+    ensureUser(orgId, userId, first);
+
+    let pageRow = statements.selectPage.get(orgId, pageId) as Row | undefined;
+    const newPage = !pageRow;
+    if (newPage) statements.insertStubPage.run(orgId, pageId, userId, sessionId);
+    if (page) {
+      statements.setPageMetadata.run({
+        orgId, pageId, start: page.start, url: page.url, referrer: page.referrer, userAgent: page.userAgent, ip: page.ip,
+        browser: page.agent.PageBrowser, browserVersion: page.agent.PageBrowserVersion, device: page.agent.PageDevice,
+        os: page.agent.PageOperatingSystem, screenWidth: page.screenWidth, screenHeight: page.screenHeight,
+        viewportWidth: page.viewportWidth, viewportHeight: page.viewportHeight, timeZone: page.timeZone, language: page.language,
+      });
+    }
+    pageRow = statements.selectPage.get(orgId, pageId) as Row;
+    const initial: PageState = {
+      url: (pageRow.current_url as string) || (pageRow.url as string),
+      numInfos: pageRow.num_infos as number,
+      numWarnings: pageRow.num_warnings as number,
+      numErrors: pageRow.num_errors as number,
+      duration: pageRow.duration as number | null,
+      activeDuration: pageRow.active_duration as number | null,
+      maxScrollDepthPercent: pageRow.max_scroll as number | null,
+      loadDomContentTime: pageRow.load_dom_content as number | null,
+      loadEventTime: pageRow.load_event as number | null,
+      loadFirstPaintTime: pageRow.load_first_paint as number | null,
+    };
+    const folded = foldFacts(initial, batch.facts, pageId, seq);
+    statements.setPageState.run({ orgId, pageId, ...folded.state });
+    for (const fact of folded.stored) {
+      statements.insertFact.run(
+        orgId, pageId, seq, fact.index, fact.timestamp, fact.tag, JSON.stringify(fact.payload), fact.pageUrl,
+        fact.numInfos, fact.numWarnings, fact.numErrors, ROW_TAGS.has(fact.tag) ? 1 : 0,
+      );
+    }
+    for (const [identifiedUser, appKey] of folded.user.identities) {
+      ensureUser(orgId, identifiedUser, first);
+      statements.setAppKey.run(appKey, orgId, identifiedUser);
+    }
+    const { email, displayName, vars } = folded.user;
+    if (email !== undefined || displayName !== undefined || Object.keys(vars).length > 0) {
+      const current = statements.selectUser.get(orgId, userId) as Row;
+      const merged = { ...parseJson(current.vars), ...vars };
+      statements.setUserVars.run(email ?? null, displayName ?? null, JSON.stringify(merged), orgId, userId);
+    }
+    statements.upsertSession.run({
+      orgId, userId, sessionId, start: first, last, pages: newPage ? 1 : 0, events: events.length, ...folded.counts,
+    });
+    return false;
+  });
+
+  const deletePages = (orgId: string, pageIds: string[], counts: DeletionCounts) => {
+    for (const pageId of pageIds) {
+      statements.deleteFactsOfPage.run(orgId, pageId);
+      counts.bundles += statements.deleteBundlesOfPage.run(orgId, pageId).changes;
+      counts.pages += statements.deletePage.run(orgId, pageId).changes;
+    }
+  };
+  const pageIds = (rows: unknown[]) => (rows as Row[]).map((row) => row.page_id as string);
+
+  const deleteUserTransaction = db.transaction((orgId: string, selector: UserSelector): DeletionCounts => {
+    const counts: DeletionCounts = { users: 0, sessions: 0, pages: 0, bundles: 0 };
+    const userIds =
+      'userId' in selector
+        ? [selector.userId]
+        : (statements.usersByAppKey.all(orgId, selector.userAppKey) as Row[]).map((row) => row.user_id as string);
+    for (const userId of userIds) {
+      deletePages(orgId, pageIds(statements.pagesOfUser.all(orgId, userId)), counts);
+      counts.sessions += statements.deleteSessionsOfUser.run(orgId, userId).changes;
+      counts.users += statements.deleteUser.run(orgId, userId).changes;
+    }
+    return counts;
+  });
+
+  const retentionTransaction = db.transaction((orgId: string, cutoff: number): DeletionCounts => {
+    const counts: DeletionCounts = { users: 0, sessions: 0, pages: 0, bundles: 0 };
+    for (const session of statements.sessionsBefore.all(orgId, cutoff) as Row[]) {
+      const { user_id: userId, session_id: sessionId } = session as { user_id: string; session_id: string };
+      deletePages(orgId, pageIds(statements.pagesOfSession.all(orgId, userId, sessionId)), counts);
+      counts.sessions += statements.deleteSession.run(orgId, userId, sessionId).changes;
+    }
+    if (counts.sessions > 0) counts.users += statements.deleteOrphanUsers.run(orgId).changes;
+    return counts;
+  });
+
+  /** After a deletion the old pages may still sit in the WAL; fold it into the (zeroed) main file. */
+  const checkpoint = () => db.pragma('wal_checkpoint(TRUNCATE)');
+
+  async function* exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord> {
+    // A connection of its own: the iterator holds it (and a consistent snapshot) while ingest keeps writing.
+    const reader = openDatabase(path, true);
+    try {
+      const rows = reader
+        .prepare(`SELECT f.page_id, f.seq, f.idx, f.ts, f.tag, f.payload, f.page_url, f.num_infos, f.num_warnings, f.num_errors,
+            p.user_id, p.session_id, p.start, p.url, p.referrer, p.user_agent, p.ip, p.browser, p.browser_version, p.device, p.os,
+            p.screen_width, p.screen_height, p.viewport_width, p.viewport_height, p.duration, p.active_duration, p.max_scroll,
+            p.load_dom_content, p.load_event, p.load_first_paint, s.start AS session_start
+          FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
+          LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
+          WHERE f.org_id = ? AND f.is_row = 1 AND f.ts >= ? AND f.ts < ? ORDER BY f.ts, f.page_id, f.seq, f.idx`)
+        .iterate(orgId, start, stop) as IterableIterator<Row>;
+      const selectUser = reader.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?');
+      const users = new Map<string, UserSummary>();
+      const pages = new Map<string, PageSummary>();
+      for (const row of rows) {
+        const userId = row.user_id as string;
+        let user = users.get(userId);
+        if (!user) {
+          if (users.size >= USER_CACHE_LIMIT) users.clear();
+          user = userFrom((selectUser.get(orgId, userId) as Row | undefined) ?? {}, userId);
+          users.set(userId, user);
+        }
+        let page = pages.get(row.page_id as string);
+        if (!page) {
+          if (pages.size >= USER_CACHE_LIMIT) pages.clear();
+          page = pageFrom(row);
+          pages.set(page.pageId, page);
+        }
+        yield { orgId, fact: factFrom(row), page, user, sessionId: row.session_id as string, sessionStart: (row.session_start as number | null) ?? page.start ?? 0 };
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  return {
+    async ingest(batch) {
+      return { duplicate: ingestTransaction(batch) };
+    },
+    async exportPeriods(orgId, from, until, periodMs, limit) {
+      return (statements.exportPeriods.all({ orgId, from, until, period: periodMs, limit }) as Row[]).map((row) => row.start as number);
+    },
+    exportRecords,
+    async listSessions(query: SessionQuery) {
+      return (statements.listSessions.all({ orgId: query.orgId ?? null, limit: query.limit }) as Row[]).map(sessionFrom);
+    },
+    async getSession(orgId, userId, sessionId) {
+      const row = statements.getSession.get(orgId, userId, sessionId) as Row | undefined;
+      return row && sessionFrom(row);
+    },
+    async sessionEventsJson(orgId, userId, sessionId) {
+      const parts = (statements.sessionBundles.all(orgId, userId, sessionId) as Row[])
+        .map((row) => (row.events as string).slice(1, -1))
+        .filter((part) => part.length > 0);
+      return `[${parts.join(',')}]`;
+    },
+    async sessionFacts(orgId, userId, sessionId) {
+      return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
+    },
+    async deleteUser(orgId, selector) {
+      const counts = deleteUserTransaction(orgId, selector);
+      checkpoint();
+      return counts;
+    },
+    async deleteSessionsBefore(orgId, cutoff) {
+      const counts = retentionTransaction(orgId, cutoff);
+      if (counts.sessions > 0) checkpoint();
+      return counts;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { SessionSummary } from '../storage/types';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Everything recorded came from a browser we do not trust: it is escaped before it becomes HTML. */
+export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (char) => ESCAPES[char]);
+
+export const sessionKey = (session: Pick<SessionSummary, 'orgId' | 'userId' | 'sessionId'>): string =>
+  `${session.orgId}.${session.userId}.${session.sessionId}`;
+
+export function parseSessionKey(key: string): { orgId: string; userId: string; sessionId: string } | undefined {
+  const match = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(key);
+  return match ? { orgId: match[1], userId: match[2], sessionId: match[3] } : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+const layout = (title: string, body: string, head = ''): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · openstory</title><link rel="stylesheet" href="/viewer/viewer.css">${head}</head>
+<body><header><a href="/sessions" class="brand">openstory</a></header><main>${body}</main></body></html>`;
+
+const userCell = (session: SessionSummary): string => {
+  const { user } = session;
+  const name = user.displayName ?? user.userAppKey;
+  const lines = [
+    name ? `<strong>${escapeHtml(name)}</strong>` : '<span class="muted">anonymous</span>',
+    user.email ? `<span>${escapeHtml(user.email)}</span>` : '',
+    `<code class="muted">${escapeHtml(session.userId)}</code>`,
+  ];
+  return lines.filter(Boolean).join('<br>');
+};
+
+const count = (value: number, kind: string): string =>
+  `<td class="count${value > 0 ? ` ${kind}` : ''}">${value}</td>`;
+
+export function sessionsPage(sessions: SessionSummary[]): string {
+  const rows = sessions
+    .map(
+      (session) => `<tr data-session="${escapeHtml(sessionKey(session))}">
+  <td>${userCell(session)}</td>
+  <td><a href="/sessions/${encodeURIComponent(sessionKey(session))}"><time datetime="${new Date(session.start).toISOString()}">${escapeHtml(new Date(session.start).toISOString().replace('T', ' ').slice(0, 19))}</time></a></td>
+  <td>${formatDuration(session.last - session.start)}</td>
+  <td class="count">${session.pages}</td>
+  ${count(session.rageClicks, 'rage')}${count(session.deadClicks, 'dead')}${count(session.errorClicks, 'error')}
+  <td>${escapeHtml(session.browser)} · ${escapeHtml(session.device)} · ${escapeHtml(session.operatingSystem)}</td>
+  <td class="muted">${escapeHtml(session.orgId)}</td>
+</tr>`,
+    )
+    .join('\n');
+  const table = sessions.length
+    ? `<table class="sessions"><thead><tr><th>User</th><th>Start (UTC)</th><th>Duration</th><th>Pages</th>
+<th>Rage clicks</th><th>Dead clicks</th><th>Error clicks</th><th>Browser · device · OS</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p class="empty">No sessions yet. Open a page that loads fs.js, interact with it, and reload this page.</p>';
+  return layout('Sessions', `<h1>Sessions</h1>${table}`);
+}
+
+export function replayPage(session: SessionSummary): string {
+  const key = sessionKey(session);
+  const title = session.user.displayName ?? session.user.email ?? session.user.userAppKey ?? session.userId;
+  const body = `<h1>Session of ${escapeHtml(title)}</h1>
+<p class="muted">${escapeHtml(new Date(session.start).toISOString())} · ${formatDuration(session.last - session.start)} · ${session.pages} page(s) ·
+${escapeHtml(session.browser)} · ${escapeHtml(session.device)} · ${escapeHtml(session.operatingSystem)}</p>
+<section class="player">
+  <div id="replay" data-session="${escapeHtml(encodeURIComponent(key))}"></div>
+  <div class="controls"><button id="play" type="button">Pause</button><span id="clock">0 s</span></div>
+  <div id="timeline" class="timeline" aria-label="timeline"><div id="playhead" class="playhead"></div></div>
+</section>
+<section><h2>Facts</h2><ol id="facts" class="facts"></ol></section>`;
+  return layout(`Session ${title}`, body, '<link rel="stylesheet" href="/viewer/rrweb.css"><script src="/viewer/rrweb.js" defer></script><script src="/viewer/replay.js" defer></script>');
+}
+
+export function accessKeyPage(): string {
+  return layout('Access key required', '<h1>Access key required</h1><p>This collector listens beyond localhost. Open the viewer with <code>?key=&lt;viewerAccessKey&gt;</code> (see config.json in the data directory).</p>');
+}
+
+export const VIEWER_CSS = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2430; background: #f6f7f9; }
+header { background: #1d2430; padding: 10px 24px; } .brand { color: #fff; font-weight: 600; text-decoration: none; }
+main { padding: 16px 24px; } h1 { font-size: 20px; } .muted { color: #6b7380; } code { font-size: 12px; }
+table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
+.sessions th, .sessions td { padding: 8px 10px; border-bottom: 1px solid #e3e6ea; text-align: left; vertical-align: top; }
+.count { text-align: right; } .count.rage { color: #c62828; font-weight: 600; } .count.dead { color: #6d4c41; font-weight: 600; }
+.count.error { color: #ef6c00; font-weight: 600; }
+.player { background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
+#replay { overflow: auto; max-height: 70vh; background: #eef0f3; }
+#replay iframe { border: 0; background: #fff; }
+.controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
+.timeline { position: relative; height: 18px; background: #e3e6ea; border-radius: 3px; cursor: pointer; }
+.timeline .marker { position: absolute; top: 2px; width: 4px; height: 14px; margin-left: -2px; border-radius: 2px; background: #546e7a; }
+.marker.rage { background: #c62828; } .marker.dead { background: #6d4c41; } .marker.error { background: #ef6c00; }
+.marker.navigate { background: #1565c0; } .marker.custom { background: #2e7d32; }
+.playhead { position: absolute; top: 0; bottom: 0; width: 2px; background: #1d2430; }
+.facts { background: #fff; border: 1px solid #e3e6ea; padding: 8px 8px 8px 36px; }
+.facts li { padding: 3px 0; cursor: pointer; } .facts .tag { font-weight: 600; margin-right: 6px; }
+.facts .mod { margin-left: 6px; padding: 0 5px; border-radius: 3px; color: #fff; font-size: 12px; }
+.mod.rage { background: #c62828; } .mod.dead { background: #6d4c41; } .mod.error { background: #ef6c00; } .mod.suspicious { background: #6a1b9a; }
+.empty { background: #fff; padding: 24px; border: 1px solid #e3e6ea; }
+`;

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../auth';
+import type { CollectorContext } from '../context';
+import { REPLAY_SCRIPT } from './client';
+import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
+
+const ACCESS_COOKIE = 'openstory_viewer';
+/** The sessions page lists the most recent sessions; older ones stay reachable by URL. */
+const SESSIONS_PAGE_LIMIT = 500;
+
+/**
+ * The viewer's pages may load their own scripts only. Recorded styles, images and fonts come from
+ * the recorded site, so those are allowed from anywhere; the replay iframe inherits this policy.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline' *",
+  'img-src * data: blob:',
+  'font-src * data:',
+  'media-src * data: blob:',
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** rrweb's player bundle and stylesheet, read once from the installed package. */
+function rrwebAssets(): { script: string; css: string } {
+  const distDir = dirname(createRequire(import.meta.url).resolve('rrweb'));
+  return {
+    script: readFileSync(join(distDir, 'rrweb.umd.min.cjs'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, ''),
+    css: readFileSync(join(distDir, 'style.css'), 'utf8'),
+  };
+}
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** Replay page, session list and their assets. Behind the access key when not on loopback. */
+export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
+  const assets = rrwebAssets();
+
+  const allowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!context.viewerNeedsKey) return true;
+    const expected = context.config().viewerAccessKey;
+    const given = (request.query as Record<string, string | undefined>).key;
+    if (given !== undefined && sameSecret(given, expected)) {
+      reply.header('set-cookie', `${ACCESS_COOKIE}=${encodeURIComponent(expected)}; Path=/; HttpOnly; SameSite=Strict`);
+      return true;
+    }
+    const fromCookie = cookie(request, ACCESS_COOKIE);
+    if (fromCookie !== undefined && sameSecret(decodeURIComponent(fromCookie), expected)) return true;
+    reply.code(401).type('text/html; charset=utf-8').send(accessKeyPage());
+    return false;
+  };
+
+  const html = (reply: FastifyReply, body: string) =>
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').type('text/html; charset=utf-8').send(body);
+
+  const sessionFor = async (request: FastifyRequest) => {
+    const key = parseSessionKey((request.params as { key: string }).key);
+    return key && context.storage.getSession(key.orgId, key.userId, key.sessionId);
+  };
+
+  app.get('/', async (_request, reply) => reply.redirect('/sessions'));
+
+  app.get('/sessions', async (request, reply) => {
+    if (!allowed(request, reply)) return reply;
+    return html(reply, sessionsPage(await context.storage.listSessions({ limit: SESSIONS_PAGE_LIMIT })));
+  });
+
+  app.get('/sessions/:key', async (request, reply) => {
+    if (!allowed(request, reply)) return reply;
+    const session = await sessionFor(request);
+    if (!session) return reply.code(404).type('text/plain').send('no such session');
+    return html(reply, replayPage(session));
+  });
+
+  app.get('/sessions/:key/events.json', async (request, reply) => {
+    if (!allowed(request, reply)) return reply;
+    const session = await sessionFor(request);
+    if (!session) return reply.code(404).send([]);
+    const json = await context.storage.sessionEventsJson(session.orgId, session.userId, session.sessionId);
+    return reply.type('application/json').send(json);
+  });
+
+  app.get('/sessions/:key/facts.json', async (request, reply) => {
+    if (!allowed(request, reply)) return reply;
+    const session = await sessionFor(request);
+    if (!session) return reply.code(404).send([]);
+    return reply.send(await context.storage.sessionFacts(session.orgId, session.userId, session.sessionId));
+  });
+
+  const asset = (path: string, type: string, body: string) =>
+    app.get(path, async (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=3600').send(body));
+  asset('/viewer/rrweb.js', 'text/javascript; charset=utf-8', assets.script);
+  asset('/viewer/rrweb.css', 'text/css; charset=utf-8', assets.css);
+  asset('/viewer/replay.js', 'text/javascript; charset=utf-8', REPLAY_SCRIPT);
+  asset('/viewer/viewer.css', 'text/css; charset=utf-8', VIEWER_CSS);
+}
