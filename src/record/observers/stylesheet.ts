@@ -30,8 +30,25 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): Stop {
     return styleId === undefined ? null : { styleId };
   };
 
-  const emitChange = (sheet: CSSStyleSheet | null, change: RuleChange) => {
-    const address = sheet && addressOf(sheet);
+  // A script often creates a <style>, appends it and inserts rules in one task (CSS-in-JS does),
+  // before the mutation that brings the element into the stream is recorded: its id is still
+  // unknown. Such changes wait, in order, until after that mutation (a task later), because the
+  // element is recorded with its text only and the player must replay the rules on top of it.
+  let waiting: Array<() => void> = [];
+  const flushWaiting = () => {
+    const ready = waiting;
+    waiting = [];
+    for (const emit of ready) emit();
+  };
+  const emitChange = (sheet: CSSStyleSheet | null, change: RuleChange, mayWait = true) => {
+    if (!sheet) return;
+    const owner = sheet.ownerNode;
+    const address = addressOf(sheet);
+    if (mayWait && (waiting.length || (!address && owner && owner.isConnected && !ctx.privacy.isExcluded(owner)))) {
+      if (!waiting.length) win.setTimeout(guard(ctx, flushWaiting), 0);
+      waiting.push(() => emitChange(sheet, change, false));
+      return;
+    }
     if (address) ctx.emitIncremental({ source: IncrementalSource.StyleSheetRule, ...address, ...change });
   };
 
@@ -87,6 +104,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): Stop {
     if (root.adoptedStyleSheets?.length) emitAdopted(root, true);
     return () => undefined;
   });
+  stops.push(flushWaiting);
   return stopAll(ctx, stops);
 }
 

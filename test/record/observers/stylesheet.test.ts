@@ -43,6 +43,23 @@ describe('CSSOM rule changes', () => {
     expect(incremental).toMatchObject([{ adds: [{ rule: 'q { color: gray; }', index: [1, 1] }] }, { removes: [{ index: [1, 0] }] }]);
   });
 
+  test('rules inserted into a <style> before its mutation is recorded are emitted after it, in order', async () => {
+    const { incremental, serialize, alias, idOf } = setup('');
+    const style = document.createElement('style');
+    document.head.append(style);
+    const sheet = style.sheet as CSSStyleSheet;
+    sheet.insertRule('.a { color: red; }');
+    sheet.insertRule('.b { color: blue; }', 1);
+    expect(incremental).toEqual([]);
+    serialize(); // what the recorder's mutation observer does before the next task
+    alias(sheet.ownerNode as Node, style);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(incremental).toEqual([
+      { source: IncrementalSource.StyleSheetRule, id: idOf(style), adds: [{ rule: '.a { color: red; }', index: 0 }] },
+      { source: IncrementalSource.StyleSheetRule, id: idOf(style), adds: [{ rule: '.b { color: blue; }', index: 1 }] },
+    ]);
+  });
+
   test('a failing insertRule throws to the page as before and records nothing', () => {
     const { incremental, errors, sheet } = setup('');
     expect(() => sheet.insertRule('not css {', 5)).toThrow();
