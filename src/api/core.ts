@@ -91,6 +91,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       orgId,
       win,
       privacy: options,
+      transport: options.transport,
       reportError,
       onActivity: (at) => {
         const sessionId = touch(at);

@@ -1,4 +1,5 @@
+import { startTransport } from '../transport';
 import type { Parts } from './parts';
 
-/** The parts a real capture composes. */
-export const defaultParts: Parts = {};
+/** The parts a real capture composes; each is wired in here as it lands. */
+export const defaultParts: Parts = { startTransport };

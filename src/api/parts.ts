@@ -1,8 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
-import type { PageMetadata } from '../protocol';
 import type { NodeMirror, RecordOptions } from '../record/types';
 import type { Privacy, PrivacyOptions } from '../privacy/types';
-import type { Ids } from './identity';
+import type { TransportOptions } from '../transport';
 
 /*
  * The shapes of the parts the session composes, as docs/architecture.md fixes them. The
@@ -27,14 +26,7 @@ export interface TransportHandle {
   discard(): Promise<void>;
 }
 
-export interface TransportStartOptions {
-  host: string;
-  orgId: string;
-  identity(): Ids;
-  page: PageMetadata;
-  onHide(): void;
-  window?: Window;
-}
+export type TransportStartOptions = TransportOptions;
 
 export interface Parts {
   record?: (options: RecordOptions) => () => void;

@@ -3,6 +3,7 @@ import type { PageMetadata } from '../protocol';
 import type { PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
+import type { InitOptions } from './types';
 
 /** rrweb IncrementalSnapshot sources that are the user acting (mouse, scroll, input, touch, drag, selection). */
 const USER_ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12, 14]);
@@ -40,6 +41,7 @@ export interface PipelineOptions {
   orgId: string;
   win: Window;
   privacy: PrivacyOptions;
+  transport: InitOptions['transport'];
   /** Called for every event that shows the user acting, before it enters the stream. */
   onActivity(at: number): void;
   reportError(error: unknown): void;
@@ -75,6 +77,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
 
   const transport: TransportHandle | undefined = attempt(() =>
     parts.startTransport?.({
+      ...options.transport,
       host: options.host,
       orgId: options.orgId,
       identity: () => ids,

@@ -1,5 +1,6 @@
 import type { PrivacyOptions } from '../privacy/types';
 import type { SamplingOptions } from '../record/types';
+import type { TransportOptions } from '../transport';
 
 export interface InitOptions extends PrivacyOptions {
   /** The org id the collector knows this site by (`window._fs_org` for the snippet). */
@@ -17,6 +18,8 @@ export interface InitOptions extends PrivacyOptions {
   /** A session ends after this long in any case (ms). Default 24 hours. */
   maxSessionLength?: number;
   sampling?: SamplingOptions;
+  /** Batching, caps, backoff and persistence of the transport (docs/transport.md). */
+  transport?: Pick<TransportOptions, 'thresholds' | 'caps' | 'backoff' | 'persist'>;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';

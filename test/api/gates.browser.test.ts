@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { QUICK_TRANSPORT, factsOf, startCaptureSite, type CaptureSite } from './harness';
 
 let browser: Browser;
 let site: CaptureSite;
@@ -90,7 +90,7 @@ test('fs.js loaded by another loader still records nothing under Do Not Track', 
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
-  site.pages.set('/gated-direct', `<!doctype html><script>window._fs_org = 'o-gates-direct'; window._fs_host = ${JSON.stringify(site.url)};</script><script src="/fs.js"></script>`);
+  site.pages.set('/gated-direct', `<!doctype html><script>window._fs_org = 'o-gates-direct'; window._fs_host = ${JSON.stringify(site.url)}; window._fs_options = ${JSON.stringify({ transport: QUICK_TRANSPORT })};</script><script src="/fs.js"></script>`);
   await page.goto(`${site.url}/gated-direct`);
   await page.evaluate(() => (window as unknown as FSWindow).FS.event('Clicked'));
   await hide(page);

@@ -30,10 +30,14 @@ const readBody = (req: IncomingMessage) =>
   });
 
 export const snippetSource = () => bundleForBrowser('src/api/snippet.ts', '__openstorySnippet');
+/** dist/fs.js as the script tag loads it, built from src/browser.ts. */
+export const fsScript = () => bundleForBrowser('src/browser.ts', '__openstoryFs');
+/** Bundles leave 100 ms after their first event instead of 5 s, so tests do not wait. */
+export const QUICK_TRANSPORT = { thresholds: { timeMs: 100 } };
 
 /**
- * A loopback site and collector stub in one server: pages from memory, /fs.js (the real install
- * path, test/api/fixtures/fs-entry.ts) and POST /rec/bundle collecting decoded bundles.
+ * A loopback site and collector stub in one server: pages from memory, /fs.js (src/browser.ts)
+ * and POST /rec/bundle collecting decoded bundles.
  */
 export async function startCaptureSite(): Promise<CaptureSite> {
   const bundles: Bundle[] = [];
@@ -53,7 +57,7 @@ export async function startCaptureSite(): Promise<CaptureSite> {
         }
         if (url.pathname === '/fs.js') {
           await gate;
-          res.writeHead(200, { ...cors, 'content-type': 'text/javascript' }).end(await bundleForBrowser('test/api/fixtures/fs-entry.ts', '__openstoryFs'));
+          res.writeHead(200, { ...cors, 'content-type': 'text/javascript' }).end(await fsScript());
           return true;
         }
         return false;
@@ -69,7 +73,14 @@ export async function startCaptureSite(): Promise<CaptureSite> {
       return release;
     },
     async snippetPage(options: SnippetPageOptions = {}) {
-      const vars = { _fs_org: 'o-test', _fs_host: server.url, _fs_script: `${server.url}/fs.js`, ...options.vars };
+      const { _fs_options: extra, ...given } = options.vars ?? {};
+      const vars = {
+        _fs_org: 'o-test',
+        _fs_host: server.url,
+        _fs_script: `${server.url}/fs.js`,
+        _fs_options: { transport: QUICK_TRANSPORT, ...(extra as object) },
+        ...given,
+      };
       const assignments = Object.entries(vars)
         .map(([name, value]) => `window[${JSON.stringify(name)}] = ${JSON.stringify(value)};`)
         .join('\n');
