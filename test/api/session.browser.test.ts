@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+
+let browser: Browser;
+let site: CaptureSite;
+
+beforeAll(async () => {
+  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+type FSWindow = Window & { FS: any };
+const fire = (page: Page, name: string) => page.evaluate((event) => (window as unknown as FSWindow).FS.event(event), name);
+const sent = (name: string) => factsOf(site.bundles).find((fact) => fact.payload.EventCustomName === name);
+
+async function sentUnder(page: Page, name: string, clock = false) {
+  if (clock) await page.clock.runFor(500);
+  await expect.poll(() => sent(name), { timeout: 10_000 }).toBeDefined();
+  return sent(name)!;
+}
+
+test('the session is renewed after 30 minutes without activity, the user stays', async () => {
+  site.pages.set('/idle', await site.snippetPage({ vars: { _fs_org: 'o-idle' } }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
+  await page.goto(`${site.url}/idle`);
+  await fire(page, 'first');
+  const first = await sentUnder(page, 'first', true);
+
+  await page.clock.fastForward('29:00');
+  await fire(page, 'after 29 idle minutes');
+  const still = await sentUnder(page, 'after 29 idle minutes', true);
+  expect(still.sessionId).toBe(first.sessionId);
+
+  await page.clock.fastForward('31:00');
+  await fire(page, 'after 31 idle minutes');
+  const back = await sentUnder(page, 'after 31 idle minutes', true);
+  expect(back.sessionId).not.toBe(first.sessionId);
+  expect(back.userId).toBe(first.userId);
+  expect(back.pageId).not.toBe(first.pageId);
+  expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBe(`${site.url}/sessions/${back.userId}:${back.sessionId}`);
+  await context.close();
+});
+
+test('the inactivity timeout is configurable', async () => {
+  site.pages.set('/short', await site.snippetPage({ vars: { _fs_org: 'o-short', _fs_options: { inactivityTimeout: 60_000 } } }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
+  await page.goto(`${site.url}/short`);
+  await fire(page, 'short-1');
+  const one = await sentUnder(page, 'short-1', true);
+  await page.clock.fastForward('02:00');
+  await fire(page, 'short-2');
+  expect((await sentUnder(page, 'short-2', true)).sessionId).not.toBe(one.sessionId);
+  await context.close();
+});
+
+test('two tabs of one user share the session, each page has its own PageId', async () => {
+  site.pages.set('/tab', await site.snippetPage({ vars: { _fs_org: 'o-tabs' } }));
+  const context = await browser.newContext();
+  const [left, right] = [await context.newPage(), await context.newPage()];
+  await left.goto(`${site.url}/tab`);
+  await right.goto(`${site.url}/tab`);
+  await fire(left, 'left tab');
+  await fire(right, 'right tab');
+  const [a, b] = [await sentUnder(left, 'left tab'), await sentUnder(right, 'right tab')];
+  expect(b.userId).toBe(a.userId);
+  expect(b.sessionId).toBe(a.sessionId);
+  expect(b.pageId).not.toBe(a.pageId);
+  await context.close();
+});
+
+test('identify with another uid splits off a new user and session; anonymize splits again', async () => {
+  site.pages.set('/who', await site.snippetPage({ vars: { _fs_org: 'o-who' } }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}/who`);
+  await page.evaluate(() => (window as unknown as FSWindow).FS.identify('alice'));
+  await fire(page, 'as alice');
+  const alice = await sentUnder(page, 'as alice');
+  await page.evaluate(() => (window as unknown as FSWindow).FS.identify('alice', { plan: 'pro' }));
+  await fire(page, 'alice again');
+  expect((await sentUnder(page, 'alice again')).sessionId).toBe(alice.sessionId);
+
+  await page.evaluate(() => (window as unknown as FSWindow).FS('setIdentity', { uid: 'bob' }));
+  await fire(page, 'as bob');
+  const bob = await sentUnder(page, 'as bob');
+  expect(bob.userId).not.toBe(alice.userId);
+  expect(bob.sessionId).not.toBe(alice.sessionId);
+
+  await page.evaluate(() => (window as unknown as FSWindow).FS.anonymize());
+  await fire(page, 'anonymous');
+  const anonymous = await sentUnder(page, 'anonymous');
+  expect(anonymous.userId).not.toBe(bob.userId);
+
+  const identities = factsOf(site.bundles).filter((fact) => fact.tag === 'identity');
+  expect(identities.map((fact) => fact.payload)).toEqual([
+    { UserAppKey: 'alice', UserId: alice.userId },
+    { UserAppKey: 'bob', UserId: bob.userId },
+    { UserAppKey: null, UserId: anonymous.userId },
+  ]);
+  // The identified user is remembered on the next page load.
+  await page.evaluate(() => (window as unknown as FSWindow).FS.identify('carol'));
+  await page.reload();
+  await fire(page, 'carol reloaded');
+  const carol = await sentUnder(page, 'carol reloaded');
+  expect(factsOf(site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
+  await context.close();
+});
