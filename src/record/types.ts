@@ -45,4 +45,10 @@ export interface RecordContext {
   emit(event: eventWithTime): void;
   /** Reports an internal error once to the console; never rethrows into the page. */
   reportError(error: unknown): void;
+  /**
+   * Processes the DOM mutations the recorder has not handled yet, now (their Mutation event is
+   * emitted first). For an observer about to ask privacy about an element that a script may have
+   * changed a moment ago, in the same task.
+   */
+  takeMutations?(): void;
 }

@@ -1,0 +1,63 @@
+import type { eventWithTime } from '@rrweb/types';
+import { createPrivacy } from '../privacy';
+import { createMirror, type RecorderMirror } from './mirror';
+import { startObservers } from './observers';
+import { startRecording } from './recording';
+import { createReporter } from './report';
+import type { NodeMirror, RecordOptions, SamplingOptions } from './types';
+
+export { createMirror } from './mirror';
+export type { RecorderMirror } from './mirror';
+export type { NodeMirror, RecordContext, RecordOptions, SamplingOptions } from './types';
+
+/** rrweb's defaults: a position every 50 ms, flushed every 500 ms; scrolls at most every 100 ms. */
+const DEFAULT_SAMPLING: Required<SamplingOptions> = { mousemove: 50, mousemoveBatch: 500, scroll: 100 };
+
+/**
+ * Records the page as rrweb events: Meta and FullSnapshot now, then mutations and interactions
+ * until the returned function is called. Privacy rules apply before anything becomes an event.
+ * Never throws: an internal error (also one thrown by `emit`) is reported once to the console.
+ */
+export function record(options: RecordOptions): () => void {
+  const reportError = createReporter();
+  let stop: () => void = () => undefined;
+  try {
+    const win = options.window ?? window;
+    const mirror = recorderMirror(options.mirror) ?? createMirror();
+    mirror.reset();
+    stop = startRecording({
+      win,
+      mirror,
+      privacy: createPrivacy(options),
+      sampling: { ...DEFAULT_SAMPLING, ...options.sampling },
+      emit: (event: eventWithTime) => {
+        try {
+          options.emit(event);
+        } catch (error) {
+          reportError(error);
+        }
+      },
+      reportError,
+      startObservers,
+    });
+  } catch (error) {
+    reportError(error);
+  }
+  return () => {
+    try {
+      stop();
+    } catch (error) {
+      reportError(error);
+    }
+  };
+}
+
+/** A mirror from createMirror() is filled in place; any other object cannot be. */
+function recorderMirror(mirror: NodeMirror | undefined): RecorderMirror | null {
+  if (!mirror) return null;
+  const candidate = mirror as Partial<RecorderMirror>;
+  if (typeof candidate.assign === 'function' && typeof candidate.forget === 'function' && typeof candidate.reset === 'function') {
+    return mirror as RecorderMirror;
+  }
+  throw new TypeError('openstory: record({ mirror }) takes a mirror made by createMirror()');
+}

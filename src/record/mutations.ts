@@ -1,0 +1,213 @@
+import type { addedNodeMutation, attributeMutation, mutationCallbackParam, removedNodeMutation, textMutation } from '@rrweb/types';
+import type { PrivacyRules } from '../privacy';
+import type { RecorderMirror } from './mirror';
+import { serializeAdds, textValue, type SerializeScope } from './serialize';
+import { resolveAttribute } from './urls';
+
+/** What turning one MutationObserver batch into one rrweb Mutation needs. */
+export interface MutationEnv {
+  mirror: RecorderMirror;
+  privacy: PrivacyRules;
+  /** The scope of the recorded document the node belongs to, if it is recorded at all. */
+  scopeOf(node: Node): SerializeScope | undefined;
+  placeholders: WeakSet<Element>;
+  templates: WeakMap<Node, Element>;
+}
+
+/**
+ * One batch of MutationRecords → one Mutation payload (or null when nothing recordable changed).
+ *
+ * The records are read once, only to learn which nodes were touched; what is emitted is then
+ * read from the DOM as it is now, at the end of the batch. So a node added and removed in the
+ * same batch costs nothing, a subtree is serialized once however many records built it, and
+ * nodes of an excluded subtree are never looked at. A node re-inserted elsewhere (a move) is a
+ * remove plus an add with fresh ids, as in rrweb, because the Replayer rebuilds every add.
+ * Ids handed out during this batch are above `mark`: such a node is already in `adds` with its
+ * current state, so later records about it are skipped.
+ */
+export function collectMutations(records: MutationRecord[], env: MutationEnv): mutationCallbackParam | null {
+  const { mirror, privacy } = env;
+  const mark = mirror.lastId();
+  if (records.some((record) => record.type !== 'characterData')) privacy.invalidate();
+
+  const removes: removedNodeMutation[] = [];
+  const added = new Set<Node>();
+  const texts = new Set<Node>();
+  const changed = new Map<Element, Set<string>>();
+  const noteAttribute = (element: Element, name: string) => {
+    let names = changed.get(element);
+    if (!names) changed.set(element, (names = new Set()));
+    names.add(name);
+  };
+
+  for (const record of records) {
+    const target = record.target;
+    if (record.type === 'attributes') {
+      noteAttribute(target as Element, record.attributeName as string);
+    } else if (record.type === 'characterData') {
+      if (isTextarea(target.parentNode)) noteAttribute(target.parentNode as Element, 'value');
+      else texts.add(target);
+    } else if (isTextarea(target)) {
+      // A textarea's children are its default value; the value is what is recorded.
+      noteAttribute(target as Element, 'value');
+    } else {
+      const removedNodes = record.removedNodes;
+      for (let i = 0; i < removedNodes.length; i++) {
+        const node = removedNodes[i];
+        added.delete(node);
+        const id = mirror.getId(node);
+        if (id === -1) continue;
+        const parentId = mirror.getId(recordedParent(target, env) ?? target);
+        if (parentId !== -1) removes.push(isShadowRoot(target, env) ? { parentId, id, isShadow: true } : { parentId, id });
+        mirror.forget(node);
+      }
+      const addedNodes = record.addedNodes;
+      for (let i = 0; i < addedNodes.length; i++) added.add(addedNodes[i]);
+    }
+  }
+
+  const adds: addedNodeMutation[] = [];
+  // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
+  for (const element of changed.keys()) replaceIfExclusionChanged(element, mark, env, removes, adds);
+  for (const node of added) addRun(node, added, mark, env, adds);
+
+  const textChanges: textMutation[] = [];
+  for (const node of texts) {
+    const id = mirror.getId(node);
+    if (id === -1 || id > mark || !isLive(node, env) || privacy.isExcluded(node)) continue;
+    const scope = env.scopeOf(node);
+    if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
+      textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
+    }
+  }
+
+  const attributeChanges: attributeMutation[] = [];
+  for (const [element, names] of changed) {
+    const id = mirror.getId(element);
+    if (id === -1 || id > mark || !isLive(element, env) || privacy.isExcluded(element)) continue;
+    const scope = env.scopeOf(element);
+    if (!scope) continue;
+    const masked = privacy.isMasked(element);
+    const attributes: attributeMutation['attributes'] = {};
+    let any = false;
+    for (const name of names) {
+      const value = attributeValue(element, name, masked, scope);
+      if (value === undefined) continue;
+      attributes[name] = value;
+      any = true;
+    }
+    if (any) attributeChanges.push({ id, attributes });
+  }
+
+  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
+  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+}
+
+/**
+ * Serializes `node` (an inserted node) if its recorded parent is in the recording and it is not
+ * already covered, together with the pending inserted siblings that follow it, last first so
+ * each add's next sibling exists in the replay before it.
+ */
+function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, adds: addedNodeMutation[]): void {
+  const { mirror, privacy } = env;
+  if (mirror.getId(node) > mark) return;
+  const parent = recordedParent(node.parentNode, env);
+  if (!parent) return;
+  const parentId = mirror.getId(parent);
+  // An unrecorded parent is new (an ancestor's add covers the node) or outside the recording; a
+  // parent recorded in this batch was serialized with its current children.
+  if (parentId === -1 || parentId > mark) return;
+  if ((parent as Element).localName === 'textarea' || !isLive(node, env) || privacy.isExcluded(parent)) return;
+  const scope = env.scopeOf(parent);
+  if (!scope) return;
+  const isShadow = isShadowRoot(node.parentNode as Node, env);
+  const masked = privacy.isMasked(parent);
+  let last = node;
+  for (let sibling = node.nextSibling; sibling && added.has(sibling) && !(mirror.getId(sibling) > mark); sibling = sibling.nextSibling) {
+    last = sibling;
+  }
+  let nextId = nextRecordedId(last.nextSibling, mirror);
+  for (let current: Node | null = last; current; current = current.previousSibling) {
+    const id = serializeAdds(current, parentId, nextId, isShadow, masked, scope, adds);
+    if (id !== -1) nextId = id;
+    if (current === node) break;
+  }
+}
+
+/**
+ * A class or attribute change can exclude a recorded element (it becomes a placeholder from now
+ * on) or lift an exclusion (its content is recorded from now on): either way the replay's node
+ * is removed and the element added again as it must now appear.
+ */
+function replaceIfExclusionChanged(
+  element: Element,
+  mark: number,
+  env: MutationEnv,
+  removes: removedNodeMutation[],
+  adds: addedNodeMutation[],
+): void {
+  const { mirror, privacy } = env;
+  const candidates: Element[] = [element];
+  if (privacy.excludeDependsOnContext && element.querySelectorAll) {
+    // A selector such as ".private p" excludes descendants whose own attributes did not change.
+    element.querySelectorAll(privacy.excludeSelector).forEach((descendant) => candidates.push(descendant));
+  }
+  for (const candidate of candidates) {
+    const id = mirror.getId(candidate);
+    if (id === -1 || id > mark || !isLive(candidate, env)) continue;
+    if (privacy.isExcluded(candidate) === env.placeholders.has(candidate)) continue;
+    const parentNode = candidate.parentNode;
+    const parent = recordedParent(parentNode, env);
+    const parentId = parent ? mirror.getId(parent) : -1;
+    const scope = env.scopeOf(candidate);
+    if (parentId === -1 || !parent || !scope) continue;
+    const isShadow = isShadowRoot(parentNode as Node, env);
+    removes.push(isShadow ? { parentId, id, isShadow: true } : { parentId, id });
+    mirror.forget(candidate);
+    env.placeholders.delete(candidate);
+    serializeAdds(candidate, parentId, nextRecordedId(candidate.nextSibling, mirror), isShadow, privacy.isMasked(parent), scope, adds);
+  }
+}
+
+/** The value an attribute change records, or undefined when it must not be recorded. */
+function attributeValue(element: Element, name: string, masked: boolean, scope: SerializeScope): string | null | undefined {
+  const tagName = element.localName;
+  if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
+  if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;
+  if (name === 'value' && (tagName === 'input' || tagName === 'textarea')) {
+    if (tagName === 'input' && (element.getAttribute('type') ?? '').toLowerCase() === 'hidden') return undefined;
+    const value = tagName === 'textarea' ? (element as HTMLTextAreaElement).value : element.getAttribute(name);
+    return value !== null && masked ? scope.privacy.maskText(value) : value;
+  }
+  const value = element.getAttribute(name);
+  return value === null ? null : resolveAttribute(tagName, name, value, scope.doc);
+}
+
+/** The node that stands for `parent` in the recording: shadow roots and template content map to their element. */
+export function recordedParent(parent: Node | null, env: Pick<MutationEnv, 'templates'>): Node | null {
+  if (!parent || parent.nodeType !== 11) return parent;
+  return (parent as ShadowRoot).host ?? env.templates.get(parent) ?? null;
+}
+
+/** In a recorded document: connected, or inside a template's content whose template is. */
+export function isLive(node: Node, env: Pick<MutationEnv, 'templates'>): boolean {
+  if (node.isConnected) return true;
+  const owner = env.templates.get(node.getRootNode());
+  return !!owner && isLive(owner, env);
+}
+
+function nextRecordedId(sibling: Node | null, mirror: RecorderMirror): number | null {
+  for (let current = sibling; current; current = current.nextSibling) {
+    const id = mirror.getId(current);
+    if (id !== -1) return id;
+  }
+  return null;
+}
+
+function isShadowRoot(node: Node, env: Pick<MutationEnv, 'templates'>): boolean {
+  return node.nodeType === 11 && !env.templates.has(node);
+}
+
+function isTextarea(node: Node | null): boolean {
+  return !!node && node.nodeType === 1 && (node as Element).localName === 'textarea';
+}

@@ -1,0 +1,214 @@
+import type { eventWithTime, incrementalData } from '@rrweb/types';
+import type { PrivacyRules } from '../privacy';
+import type { RecorderMirror } from './mirror';
+import { collectMutations, type MutationEnv } from './mutations';
+import { serializeTree, type SerializeScope } from './serialize';
+import { watchAttachShadow } from './shadow';
+import type { RecordContext, SamplingOptions } from './types';
+
+// rrweb's event and source numbers (EventType, IncrementalSource); plain numbers bundle smaller.
+const FULL_SNAPSHOT = 2;
+const INCREMENTAL_SNAPSHOT = 3;
+const META = 4;
+const MUTATION = 0;
+
+const OBSERVE_OPTIONS: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
+
+export interface RecordingOptions {
+  win: Window;
+  mirror: RecorderMirror;
+  privacy: PrivacyRules;
+  sampling: Required<SamplingOptions>;
+  /** Delivers an event; never throws. */
+  emit(event: eventWithTime): void;
+  reportError(error: unknown): void;
+  /** The interaction observers (record/observers/), started once per recorded document. */
+  startObservers?(ctx: RecordContext): () => void;
+}
+
+interface FrameState {
+  onLoad: () => void;
+  doc: Document | null;
+  stop: (() => void) | null;
+}
+
+/**
+ * Records the window's document and every same-origin frame in it: Meta and FullSnapshot now,
+ * then one Mutation per MutationObserver batch (all documents and open shadow roots share one
+ * observer), a frame's document as rrweb's attach-iframe Mutation whenever it (re)loads, and the
+ * interaction observers per document. Returns the function that stops all of it.
+ */
+export function startRecording(options: RecordingOptions): () => void {
+  const { win, mirror, privacy, reportError } = options;
+  const placeholders = new WeakSet<Element>();
+  const templates = new WeakMap<Node, Element>();
+  const scopes = new WeakMap<Document, SerializeScope>();
+  const frames = new Map<HTMLIFrameElement, FrameState>();
+  const foundFrames: HTMLIFrameElement[] = [];
+  let stopped = false;
+
+  const guarded =
+    <A extends unknown[]>(run: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        run(...args);
+      } catch (error) {
+        reportError(error);
+      }
+    };
+
+  const emit = (event: eventWithTime) => {
+    if (!stopped) options.emit(event);
+  };
+  const emitIncremental = (data: incrementalData, timestamp = Date.now()) =>
+    emit({ type: INCREMENTAL_SNAPSHOT, data, timestamp } as eventWithTime);
+
+  const env: MutationEnv = {
+    mirror,
+    privacy,
+    placeholders,
+    templates,
+    scopeOf: (node) => scopes.get(node.nodeType === 9 ? (node as Document) : (node.ownerDocument as Document)),
+  };
+
+  const onRecords = guarded((records: MutationRecord[]) => {
+    if (stopped) return;
+    const payload = collectMutations(records, env);
+    if (payload) emitIncremental({ source: MUTATION, ...payload });
+    attachFoundFrames();
+  });
+  const observer = new (win as Window & typeof globalThis).MutationObserver(onRecords);
+  const takeMutations = () => {
+    const records = observer.takeRecords();
+    if (records.length) onRecords(records);
+  };
+
+  const createScope = (doc: Document, rootId: number | undefined): SerializeScope => {
+    const scope: SerializeScope = {
+      doc,
+      rootId,
+      mirror,
+      privacy,
+      placeholders,
+      templates,
+      observe(root) {
+        observer.observe(root, OBSERVE_OPTIONS);
+        // Template content belongs to an inert document of its own; its nodes share this scope.
+        const owner = root.ownerDocument;
+        if (owner && owner !== doc && !scopes.has(owner)) scopes.set(owner, scope);
+      },
+      foundFrame: (frame) => foundFrames.push(frame),
+      reportError,
+    };
+    scopes.set(doc, scope);
+    return scope;
+  };
+
+  /** Shadow roots attached later, observers: what every recorded document needs once it is in. */
+  const startDocument = (doc: Document, docWindow: Window): (() => void) => {
+    const stopWatching = watchAttachShadow(
+      docWindow,
+      guarded((host: Element, root: ShadowRoot) => {
+        if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observer.observe(root, OBSERVE_OPTIONS);
+      }),
+    );
+    let stopObservers = () => undefined as void;
+    if (options.startObservers) {
+      const ctx: RecordContext = {
+        doc,
+        win: docWindow,
+        mirror,
+        privacy,
+        sampling: options.sampling,
+        emitIncremental,
+        emit,
+        reportError,
+        takeMutations,
+      };
+      guarded(() => {
+        stopObservers = (options.startObservers as (ctx: RecordContext) => () => void)(ctx);
+      })();
+    }
+    return () => {
+      // Observers first: they may have wrapped attachShadow on top of our wrapper.
+      guarded(stopObservers)();
+      stopWatching();
+    };
+  };
+
+  const attachFrameDocument = (frame: HTMLIFrameElement) => {
+    const state = frames.get(frame);
+    const frameId = mirror.getId(frame);
+    if (stopped || !state || frameId === -1 || privacy.isExcluded(frame)) return;
+    const doc = contentDocumentOf(frame);
+    const docWindow = doc?.defaultView;
+    if (!doc || !docWindow || doc === state.doc) return;
+    state.stop?.();
+    // The document is the first node serializeTree gives an id, so its id is known in advance
+    // and its nodes can carry it as rrweb's rootId.
+    const scope = createScope(doc, mirror.lastId() + 1);
+    scope.observe(doc);
+    const node = serializeTree(doc, privacy.isMasked(frame), scope);
+    if (!node) return;
+    state.doc = doc;
+    emitIncremental({
+      source: MUTATION,
+      adds: [{ parentId: frameId, nextId: null, node }],
+      removes: [],
+      texts: [],
+      attributes: [],
+      isAttachIframe: true,
+    });
+    state.stop = startDocument(doc, docWindow);
+    attachFoundFrames();
+  };
+
+  function attachFoundFrames() {
+    while (foundFrames.length) {
+      const frame = foundFrames.shift() as HTMLIFrameElement;
+      if (!frames.has(frame)) {
+        const onLoad = guarded(() => attachFrameDocument(frame));
+        frames.set(frame, { onLoad, doc: null, stop: null });
+        frame.addEventListener('load', onLoad);
+      }
+      attachFrameDocument(frame);
+    }
+  }
+
+  const doc = win.document;
+  emit({ type: META, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
+  const scope = createScope(doc, undefined);
+  scope.observe(doc);
+  const node = serializeTree(doc, privacy.isMasked(doc), scope);
+  if (node) {
+    emit({
+      type: FULL_SNAPSHOT,
+      data: { node, initialOffset: { left: win.scrollX, top: win.scrollY } },
+      timestamp: Date.now(),
+    } as eventWithTime);
+  }
+  attachFoundFrames();
+  const stopMain = startDocument(doc, win);
+
+  return () => {
+    if (stopped) return;
+    // Pending records still belong to the recording.
+    takeMutations();
+    stopped = true;
+    observer.disconnect();
+    for (const [frame, state] of frames) {
+      frame.removeEventListener('load', state.onLoad);
+      guarded(() => state.stop?.())();
+    }
+    frames.clear();
+    stopMain();
+  };
+}
+
+function contentDocumentOf(frame: HTMLIFrameElement): Document | null {
+  try {
+    return frame.contentDocument;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,285 @@
+import type { addedNodeMutation, attributes as SerializedAttributes, serializedNodeWithId } from '@rrweb/types';
+import { EXCLUDED, MASKED, type PrivacyRules } from '../privacy';
+import type { RecorderMirror } from './mirror';
+import { resolveAttribute, resolveCssUrls } from './urls';
+
+// rrweb's serialized node types (rrweb-snapshot NodeType); numbers so no enum object is bundled.
+const DOCUMENT = 0;
+const DOCUMENT_TYPE = 1;
+const ELEMENT = 2;
+const TEXT = 3;
+const CDATA = 4;
+const COMMENT = 5;
+
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+const CHECKABLE_TYPES = new Set(['checkbox', 'radio']);
+
+/** What serialization needs from the document recorder; one scope per recorded document. */
+export interface SerializeScope {
+  doc: Document;
+  /** The recorded document's id when it is a frame's document (rrweb's rootId), else undefined. */
+  rootId: number | undefined;
+  mirror: RecorderMirror;
+  privacy: PrivacyRules;
+  /** Elements serialized as placeholders, so a later rule change can be detected. */
+  placeholders: WeakSet<Element>;
+  /** Template content fragments, mapped to their template element (their recorded parent). */
+  templates: WeakMap<Node, Element>;
+  /** A shadow root or template content entered the recording: its mutations must be observed. */
+  observe(root: Node): void;
+  /** A same-origin-capable iframe entered the recording: its document is attached afterwards. */
+  foundFrame(frame: HTMLIFrameElement): void;
+  reportError(error: unknown): void;
+}
+
+type Described = { node: serializedNodeWithId; children: ParentNode | null; shadow: ShadowRoot | null; masked: boolean };
+
+/** The node and its subtree as one nested tree (full snapshot, a frame's document). */
+export function serializeTree(node: Node, masked: boolean, scope: SerializeScope): serializedNodeWithId | null {
+  const described = describe(node, masked, scope);
+  if (!described) return null;
+  const { node: serialized, children, shadow } = described;
+  if (serialized.type === ELEMENT || serialized.type === DOCUMENT) {
+    const list = serialized.childNodes;
+    if (children) {
+      for (let child = children.firstChild; child; child = child.nextSibling) {
+        const childNode = serializeTree(child, described.masked, scope);
+        if (childNode) list.push(childNode);
+      }
+    }
+    if (shadow) {
+      for (let child = shadow.firstChild; child; child = child.nextSibling) {
+        const childNode = serializeTree(child, described.masked, scope);
+        if (childNode) {
+          childNode.isShadow = true;
+          list.push(childNode);
+        }
+      }
+    }
+  }
+  return serialized;
+}
+
+/**
+ * The node and its subtree as flat `adds` (rrweb's Replayer builds each add without children).
+ * The node comes first, then each child list from last to first, so every add's parent and
+ * next sibling already exist when the Replayer reaches it. Returns the node's id, or -1.
+ */
+export function serializeAdds(
+  node: Node,
+  parentId: number,
+  nextId: number | null,
+  isShadow: boolean,
+  masked: boolean,
+  scope: SerializeScope,
+  adds: addedNodeMutation[],
+): number {
+  const described = describe(node, masked, scope);
+  if (!described) return -1;
+  const { node: serialized, children, shadow } = described;
+  if (isShadow) serialized.isShadow = true;
+  adds.push({ parentId, nextId, node: serialized });
+  const id = serialized.id;
+  if (children) addChildren(children, id, false, described.masked, scope, adds);
+  if (shadow) addChildren(shadow, id, true, described.masked, scope, adds);
+  return id;
+}
+
+function addChildren(
+  parent: ParentNode,
+  parentId: number,
+  isShadow: boolean,
+  masked: boolean,
+  scope: SerializeScope,
+  adds: addedNodeMutation[],
+): void {
+  let nextId: number | null = null;
+  for (let child = parent.lastChild; child; child = child.previousSibling) {
+    const id = serializeAdds(child, parentId, nextId, isShadow, masked, scope, adds);
+    if (id !== -1) nextId = id;
+  }
+}
+
+/**
+ * One node without its children, given an id. A node whose properties throw (a hostile page)
+ * is left out and reported; its id is assigned only after every read succeeded.
+ */
+function describe(node: Node, masked: boolean, scope: SerializeScope): Described | null {
+  try {
+    const described = describeNode(node, masked, scope);
+    if (!described) return null;
+    described.node.id = scope.mirror.assign(node);
+    if (scope.rootId !== undefined && described.node.type !== DOCUMENT) described.node.rootId = scope.rootId;
+    return described;
+  } catch (error) {
+    scope.reportError(error);
+    return null;
+  }
+}
+
+function describeNode(node: Node, masked: boolean, scope: SerializeScope): Described | null {
+  switch (node.nodeType) {
+    case 1:
+      return describeElement(node as Element, masked, scope);
+    case 3:
+      return leaf({ type: TEXT, textContent: textValue(node as Text, masked, scope), id: 0 }, masked);
+    case 8:
+      // Comments are never shown; their text is left out (it may be anything).
+      return leaf({ type: COMMENT, textContent: '', id: 0 }, masked);
+    case 4:
+      return leaf({ type: CDATA, textContent: '', id: 0 }, masked);
+    case 9: {
+      const doc = node as Document;
+      const serialized: serializedNodeWithId = { type: DOCUMENT, childNodes: [], id: 0 };
+      if (doc.compatMode !== 'CSS1Compat') serialized.compatMode = doc.compatMode;
+      return { node: serialized, children: doc, shadow: null, masked };
+    }
+    case 10: {
+      const doctype = node as DocumentType;
+      return leaf({ type: DOCUMENT_TYPE, name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId, id: 0 }, masked);
+    }
+    default:
+      return null;
+  }
+}
+
+function leaf(node: serializedNodeWithId, masked: boolean): Described {
+  return { node, children: null, shadow: null, masked };
+}
+
+/** What a text node records: script source never, masked text where the rules say. */
+export function textValue(text: Text, masked: boolean, scope: SerializeScope): string {
+  const parent = text.parentNode as Element | null;
+  const parentTag = parent && parent.nodeType === 1 ? parent.localName : '';
+  if (parentTag === 'script') return '';
+  if (parentTag === 'style') return resolveCssUrls(text.data, scope.doc.baseURI);
+  return masked ? scope.privacy.maskText(text.data) : text.data;
+}
+
+function describeElement(element: Element, parentMasked: boolean, scope: SerializeScope): Described {
+  const tagName = element.localName;
+  const isSVG = element.namespaceURI === SVG_NAMESPACE;
+  const decision = scope.privacy.classify(element, parentMasked);
+  if (decision === EXCLUDED) {
+    scope.placeholders.add(element);
+    return leaf(placeholder(element, tagName, isSVG), true);
+  }
+  const masked = decision === MASKED;
+  const attributes: SerializedAttributes = {};
+  const list = element.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const attribute = list[i];
+    attributes[attribute.name] = resolveAttribute(tagName, attribute.name, attribute.value, scope.doc);
+  }
+  let children: ParentNode | null = element;
+  switch (tagName) {
+    case 'input':
+      describeInput(element as HTMLInputElement, attributes, masked, scope);
+      break;
+    case 'textarea':
+      // The value is the content; the child text is only its default.
+      attributes.value = maskedValue((element as HTMLTextAreaElement).value, masked, scope);
+      children = null;
+      break;
+    case 'option':
+      if ((element as HTMLOptionElement).selected) attributes.selected = true;
+      else delete attributes.selected;
+      break;
+    case 'iframe':
+      // The replay must not load the page's frame itself; its document is attached separately.
+      delete attributes.src;
+      delete attributes.srcdoc;
+      scope.foundFrame(element as HTMLIFrameElement);
+      break;
+    case 'template': {
+      const content = (element as HTMLTemplateElement).content;
+      if (content) {
+        scope.templates.set(content, element);
+        scope.observe(content);
+        children = content;
+      }
+      break;
+    }
+    case 'style':
+    case 'link':
+      inlineSheet(element as HTMLStyleElement | HTMLLinkElement, attributes, scope);
+      break;
+    case 'video':
+    case 'audio':
+      // Autoplay would start media in the replay on its own; rrweb drops it too.
+      delete attributes.autoplay;
+      break;
+  }
+  const serialized: serializedNodeWithId = { type: ELEMENT, tagName, attributes, childNodes: [], id: 0 };
+  if (isSVG) serialized.isSVG = true;
+  if (tagName.includes('-') && scope.doc.defaultView?.customElements?.get(tagName)) serialized.isCustom = true;
+  const shadow = element.shadowRoot;
+  if (shadow) {
+    serialized.isShadowHost = true;
+    scope.observe(shadow);
+  }
+  return { node: serialized, children, shadow, masked };
+}
+
+function describeInput(input: HTMLInputElement, attributes: SerializedAttributes, masked: boolean, scope: SerializeScope): void {
+  const type = String(attributes.type ?? '').toLowerCase();
+  if (type === 'hidden') {
+    delete attributes.value;
+  } else if (CHECKABLE_TYPES.has(type)) {
+    if (input.checked) attributes.checked = true;
+    else delete attributes.checked;
+    if (masked && typeof attributes.value === 'string') attributes.value = scope.privacy.maskText(attributes.value);
+  } else {
+    const value = input.value;
+    if (value || 'value' in attributes) attributes.value = maskedValue(value, masked, scope);
+  }
+}
+
+function maskedValue(value: string, masked: boolean, scope: SerializeScope): string {
+  return masked ? scope.privacy.maskText(value) : value;
+}
+
+/** rrweb's blocked-element convention: tag and box size only, nothing the page wrote. */
+function placeholder(element: Element, tagName: string, isSVG: boolean): serializedNodeWithId {
+  const box = element.getBoundingClientRect();
+  const node: serializedNodeWithId = {
+    type: ELEMENT,
+    tagName,
+    attributes: { rr_width: `${box.width}px`, rr_height: `${box.height}px` },
+    childNodes: [],
+    id: 0,
+  };
+  if (isSVG) node.isSVG = true;
+  return node;
+}
+
+/**
+ * Stylesheets whose rules are not in the markup travel as rrweb's `_cssText`: a loaded
+ * <link> (the replay may not be able to fetch it) and an empty <style> filled through the CSSOM
+ * (what CSS-in-JS libraries do), so rules inserted before recording started still replay.
+ * A <style> with text keeps its text child, which later text mutations update.
+ */
+function inlineSheet(element: HTMLStyleElement | HTMLLinkElement, attributes: SerializedAttributes, scope: SerializeScope): void {
+  const isLink = element.localName === 'link';
+  if (isLink ? !/(^|\s)stylesheet(\s|$)/i.test(element.getAttribute('rel') ?? '') : (element.textContent ?? '').trim()) return;
+  const cssText = sheetText(element.sheet);
+  if (!cssText) return;
+  attributes._cssText = resolveCssUrls(cssText, element.sheet?.href ?? scope.doc.baseURI);
+  if (isLink) {
+    delete attributes.href;
+    delete attributes.rel;
+  }
+}
+
+function sheetText(sheet: CSSStyleSheet | null): string | null {
+  if (!sheet) return null;
+  try {
+    const rules = sheet.cssRules;
+    let text = '';
+    for (let i = 0; i < rules.length; i++) text += rules[i].cssText;
+    return text;
+  } catch {
+    // A cross-origin sheet without CORS: the replay loads it by URL instead.
+    return null;
+  }
+}
