@@ -3,5 +3,9 @@
  * vocabulary shared with the collector.
  */
 export { FACT, fact } from './facts';
+export { record, createMirror } from './record';
+export type { NodeMirror, RecordOptions, SamplingOptions, RecordContext } from './record/types';
+export { createPrivacy } from './privacy';
+export type { Privacy, PrivacyOptions } from './privacy/types';
 export type * from './facts';
 export type * from './protocol';
