@@ -91,15 +91,15 @@ async function replay<T>(events: eventWithTime[], probe: (doc: Document) => T): 
     await page.addScriptTag({ content: rrwebScript });
     const source = `(${probe.toString()})`;
     return await page.evaluate(
-      ({ events, source }) => {
+      ({ json, source }) => {
+        const events = JSON.parse(json) as Array<{ timestamp: number }>;
         const { Replayer } = (window as unknown as { rrweb: { Replayer: new (e: unknown[], o: object) => { pause(t: number): void; iframe: HTMLIFrameElement } } }).rrweb;
         const replayer = new Replayer(events, { root: document.getElementById('player'), showWarning: false });
-        const last = events[events.length - 1] as { timestamp: number };
         // The player applies synchronously the events strictly before the pause point.
-        replayer.pause(last.timestamp - (events[0] as { timestamp: number }).timestamp + 1);
+        replayer.pause(events[events.length - 1].timestamp - events[0].timestamp + 1);
         return (0, eval)(source)(replayer.iframe.contentDocument);
       },
-      { events, source },
+      { json: JSON.stringify(events), source },
     );
   } finally {
     await page.close();
