@@ -30,7 +30,7 @@ const CONTENT_SECURITY_POLICY = [
 function rrwebAssets(): { script: string; css: string } {
   const distDir = dirname(createRequire(import.meta.url).resolve('rrweb'));
   return {
-    script: readFileSync(join(distDir, 'rrweb.umd.min.cjs'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, ''),
+    script: readFileSync(join(distDir, 'rrweb.umd.min.cjs'), 'utf8'),
     css: readFileSync(join(distDir, 'style.css'), 'utf8'),
   };
 }
@@ -70,6 +70,7 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
   };
 
   app.get('/', async (_request, reply) => reply.redirect('/sessions'));
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
   app.get('/sessions', async (request, reply) => {
     if (!allowed(request, reply)) return reply;
