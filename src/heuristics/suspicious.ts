@@ -16,8 +16,8 @@ const XSS_PATTERNS: RegExp[] = [
 ];
 
 const SQLI_PATTERNS: RegExp[] = [
-  // ' OR 1=1, " or "a"="a, ') OR ('x'='x
-  /['"`]\s*\)*\s*(or|and|\|\||&&)\s+\(*\s*(['"`][\w-]*['"`]|[\w-]+)\s*(=|<>|!=|<|>|\blike\b)\s*['"`\w-]/i,
+  // ' OR 1=1, " or "a"="a, ') OR ('x'='x; `<` and `>` stay out: prose compares too ("3 < 5" and I <3 it)
+  /['"`]\s*\)*\s*(or|and|\|\||&&)\s+\(*\s*(['"`][\w-]*['"`]|[\w-]+)\s*(=|<>|!=|\blike\b)\s*['"`\w-]/i,
   // OR 1=1 without a quote (numeric contexts)
   /\b(or|and)\s+(\d+)\s*=\s*\2\b/i,
   /\bunion\s+(all\s+)?select\b/i,

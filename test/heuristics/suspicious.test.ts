@@ -27,6 +27,7 @@ const ORDINARY = [
   'She said "hello" and left',
   '3 < 5 and 7 > 2',
   'I <3 this shop',
+  `O'Brien said "3 < 5" and I <3 it -- really`,
   '<b> is for bold, said the teacher',
   "Rock 'n' roll -- forever",
   'Tom & Jerry; or maybe not',

@@ -1,0 +1,202 @@
+import type { Page } from 'playwright-core';
+
+/** The signals the suite scores; each scenario labels the ones it is evidence for. */
+export type SignalName = 'dead' | 'rage' | 'error' | 'thrash' | 'abandon' | 'sqli' | 'xss';
+
+export interface Scenario {
+  name: string;
+  /** Body of the scenario page (markup and its own script). */
+  body: string;
+  /** Query string the page is opened with (URL scenarios). */
+  query?: string;
+  /** What the user does. */
+  act(page: Page): Promise<void>;
+  /** Leave the page (full navigation) after acting, so facts are read from the pagehide beacon. */
+  leave?: boolean;
+  /** Text the user typed into a masked field: it must appear in no fact. */
+  secret?: string;
+  labels: Partial<Record<SignalName, boolean>>;
+}
+
+async function clickTimes(page: Page, selector: string, times: number, gapMs: number): Promise<void> {
+  const box = (await page.locator(selector).boundingBox())!;
+  for (let i = 0; i < times; i++) {
+    if (i) await page.waitForTimeout(gapMs);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+}
+
+async function typeAndCommit(page: Page, selector: string, text: string): Promise<void> {
+  await page.click(selector);
+  await page.keyboard.type(text);
+  await page.keyboard.press('Tab');
+}
+
+const FIELD = '<label>Search <input id="field" name="q"></label><button id="other">other</button>';
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'button with no handler',
+    body: '<main><h1>Shop</h1><button id="t">Add to cart</button></main>',
+    act: (page) => page.click('#t'),
+    labels: { dead: true, error: false, rage: false },
+  },
+  {
+    name: 'button that updates the DOM after 300 ms',
+    body: `<main><div class="card"><button id="t">Load more</button><p id="note"></p></div></main>
+      <script>t.onclick = () => setTimeout(() => { note.textContent = 'Loaded 10 more'; }, 300);</script>`,
+    act: (page) => page.click('#t'),
+    labels: { dead: false, error: false },
+  },
+  {
+    name: 'link that changes the SPA route',
+    body: `<nav><a id="t" href="/account">Account</a></nav>
+      <script>t.onclick = (e) => { e.preventDefault(); history.pushState({}, '', '/account'); };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { dead: false, error: false },
+  },
+  {
+    name: 'button that opens a dialog appended to the body',
+    body: `<main><section><div><button id="t">Help</button></div></section></main>
+      <script>t.onclick = () => { const d = document.createElement('div'); d.textContent = 'How can we help?'; document.body.append(d); };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { dead: false },
+  },
+  {
+    name: 'checkbox toggled',
+    body: '<label><input id="t" type="checkbox"> Subscribe</label>',
+    act: (page) => page.click('#t'),
+    labels: { dead: false, rage: false },
+  },
+  {
+    name: 'handler that throws',
+    body: `<button id="t">Pay now</button>
+      <script>t.onclick = () => { throw new Error('payment widget failed'); };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { error: true, dead: true },
+  },
+  {
+    name: 'handler whose promise rejects',
+    body: `<button id="t">Save</button>
+      <script>t.onclick = () => { Promise.reject(new Error('save failed')); };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { error: true },
+  },
+  {
+    name: 'five clicks in under a second on one spot',
+    body: '<button id="t" style="margin:40px;padding:20px">Checkout</button>',
+    act: (page) => clickTimes(page, '#t', 5, 150),
+    labels: { rage: true, dead: true },
+  },
+  {
+    name: 'three clicks two seconds apart',
+    body: '<button id="t" style="margin:40px;padding:20px">Next</button>',
+    act: (page) => clickTimes(page, '#t', 3, 2000),
+    labels: { rage: false },
+  },
+  {
+    name: 'a double-click',
+    body: `<p id="t">Double-click to select a word</p>`,
+    act: (page) => page.dblclick('#t'),
+    labels: { rage: false },
+  },
+  {
+    name: 'mouse scribbled back and forth',
+    body: '<div id="area" style="width:800px;height:400px;background:#eee"></div>',
+    act: async (page) => {
+      await page.mouse.move(100, 200);
+      for (let i = 0; i < 8; i++) {
+        await page.mouse.move(i % 2 ? 100 : 500, 200 + (i % 3) * 10, { steps: 3 });
+        await page.waitForTimeout(80);
+      }
+    },
+    labels: { thrash: true },
+  },
+  {
+    name: 'straight sweep across the page',
+    body: '<div id="area" style="width:800px;height:400px;background:#eee"></div>',
+    act: async (page) => {
+      await page.mouse.move(10, 200);
+      for (let x = 10; x <= 790; x += 60) {
+        await page.mouse.move(x, 200 + x / 20);
+        await page.waitForTimeout(30);
+      }
+    },
+    labels: { thrash: false },
+  },
+  {
+    name: 'form filled and left',
+    body: `<form id="signup" action="/done"><input id="name" name="name"><input id="mail" name="mail"><button>Sign up</button></form>`,
+    act: async (page) => {
+      await page.fill('#name', 'Ada');
+      await page.click('#mail');
+      await page.keyboard.type('ada@example.org');
+    },
+    leave: true,
+    labels: { abandon: true },
+  },
+  {
+    name: 'form filled and submitted',
+    body: `<form id="signup"><input id="name" name="name"><button id="send">Sign up</button></form><p id="thanks"></p>
+      <script>signup.onsubmit = (e) => { e.preventDefault(); thanks.textContent = 'Thanks!'; };</script>`,
+    act: async (page) => {
+      await page.click('#name');
+      await page.keyboard.type('Ada');
+      await page.click('#send');
+    },
+    leave: true,
+    labels: { abandon: false },
+  },
+  {
+    name: "field: ' OR 1=1 --",
+    body: FIELD,
+    act: (page) => typeAndCommit(page, '#field', "' OR 1=1 --"),
+    labels: { sqli: true, xss: false },
+  },
+  {
+    name: 'field: <script>',
+    body: FIELD,
+    act: (page) => typeAndCommit(page, '#field', '<script>alert(1)</script>'),
+    labels: { xss: true, sqli: false },
+  },
+  {
+    name: 'masked field: <script>',
+    body: '<input id="field" class="fs-mask">',
+    act: (page) => typeAndCommit(page, '#field', '<script>alert(document.cookie)</script>'),
+    secret: 'document.cookie',
+    labels: { xss: true, sqli: false },
+  },
+  {
+    name: 'field: ordinary text with quotes and angle brackets',
+    body: FIELD,
+    act: (page) => typeAndCommit(page, '#field', `O'Brien said "3 < 5" and I <3 it -- really`),
+    labels: { sqli: false, xss: false },
+  },
+  {
+    name: "URL: ' OR 1=1 --",
+    body: '<p>results</p>',
+    query: `?id=${encodeURIComponent("1' OR 1=1 --")}`,
+    act: async () => undefined,
+    labels: { sqli: true, xss: false },
+  },
+  {
+    name: 'URL: <script>',
+    body: '<p>results</p>',
+    query: `?q=${encodeURIComponent('<script>alert(1)</script>')}`,
+    act: async () => undefined,
+    labels: { xss: true, sqli: false },
+  },
+  {
+    name: 'SPA route to a <script> URL',
+    body: `<button id="t">Search</button><script>t.onclick = () => history.pushState({}, '', '/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E');</script>`,
+    act: (page) => page.click('#t'),
+    labels: { xss: true, sqli: false, dead: false },
+  },
+  {
+    name: 'URL: ordinary text with quotes and angle brackets',
+    body: '<p>results</p>',
+    query: `?q=${encodeURIComponent(`rock 'n' roll <3 "live"`)}`,
+    act: async () => undefined,
+    labels: { sqli: false, xss: false },
+  },
+];
