@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
 
 let browser: Browser;
 let site: CaptureSite;
@@ -20,8 +20,8 @@ type FSWindow = Window & { FS: any };
 async function visit(page: Page, host: string, path: string, event: string) {
   await page.goto(`http://${host}:${site.port}${path}`);
   await page.evaluate((name) => (window as unknown as FSWindow).FS.event(name), event);
-  await expect.poll(() => factsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 10_000 }).toBeDefined();
-  return factsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event)!;
+  await expect.poll(() => apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 10_000 }).toBeDefined();
+  return apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event)!;
 }
 
 test('with cookieDomain, a.example.test and b.example.test share one user and session', async () => {

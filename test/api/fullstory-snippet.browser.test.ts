@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { factsOf, fsScript, startCaptureSite, type CaptureSite } from './harness';
+import { apiFactsOf, fsScript, startCaptureSite, type CaptureSite } from './harness';
 import { FULLSTORY_V1_LOADER, FULLSTORY_V2_LOADER, fullStoryPage } from './fixtures/fullstory-style-snippets';
 
 let browser: Browser;
@@ -34,8 +34,8 @@ for (const [version, loader] of [
     );
     await page.goto(`${site.url}/fullstory-${version}`);
     // Untouched FullStory pages get the transport's default batching window (5 s).
-    await expect.poll(() => factsOf(site.bundles).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
-    const facts = factsOf(site.bundles);
+    await expect.poll(() => apiFactsOf(site.bundles).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+    const facts = apiFactsOf(site.bundles);
     expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'userVars', 'log']);
     expect(facts[0].payload).toMatchObject({ UserAppKey: 'customer-7' });
     expect(facts[1].payload).toEqual({ UserDisplayName: 'Grace', UserEmail: 'grace@example.com', vars: { plan_str: 'team' } });
@@ -46,7 +46,7 @@ for (const [version, loader] of [
 
     // After fs.js is in, the same calls go straight through the stub.
     await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Later'));
-    await expect.poll(() => factsOf(site.bundles).some((fact) => fact.payload.EventCustomName === 'Later'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => apiFactsOf(site.bundles).some((fact) => fact.payload.EventCustomName === 'Later'), { timeout: 20_000 }).toBe(true);
     expect(await page.evaluate(() => 'q' in (window as unknown as { FS: object }).FS)).toBe(false);
     await page.close();
   });

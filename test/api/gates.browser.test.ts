@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { QUICK_TRANSPORT, factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { QUICK_TRANSPORT, apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
 
 let browser: Browser;
 let site: CaptureSite;
@@ -77,7 +77,7 @@ for (const signal of Object.keys(SIGNALS)) {
 
 test('honorDoNotTrack: false records despite the signal (and is the control for the tests above)', async () => {
   const { context, requests } = await visitWithSignal('navigator.doNotTrack = "1"', { _fs_options: { honorDoNotTrack: false } });
-  await expect.poll(() => factsOf(site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => apiFactsOf(site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length).toBeGreaterThanOrEqual(3);
   expect(requests).toContain('GET /fs.js');
   expect(requests).toContain('POST /rec/bundle');
   expect((await context.cookies()).map((cookie) => cookie.name).sort()).toEqual(['_os_consent', '_os_ses', '_os_uid']);

@@ -103,3 +103,9 @@ export function factsOf(bundles: Bundle[]) {
       }),
   );
 }
+
+/** Tags of the facts the FS API emits. */
+export const API_FACT_TAGS = ['identity', 'userVars', 'custom', 'log', 'consent'];
+
+/** Only the facts the FS API put in the stream (not the page part's or the heuristics'). */
+export const apiFactsOf = (bundles: Bundle[]) => factsOf(bundles).filter((fact) => API_FACT_TAGS.includes(fact.tag));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
 
 let browser: Browser;
 let site: CaptureSite;
@@ -16,7 +16,7 @@ afterAll(async () => {
 
 type FSWindow = Window & { FS: any };
 const fire = (page: Page, name: string) => page.evaluate((event) => (window as unknown as FSWindow).FS.event(event), name);
-const sent = (name: string) => factsOf(site.bundles).find((fact) => fact.payload.EventCustomName === name);
+const sent = (name: string) => apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === name);
 
 async function sentUnder(page: Page, name: string, clock = false) {
   if (clock) await page.clock.runFor(500);
@@ -100,7 +100,7 @@ test('identify with another uid splits off a new user and session; anonymize spl
   const anonymous = await sentUnder(page, 'anonymous');
   expect(anonymous.userId).not.toBe(bob.userId);
 
-  const identities = factsOf(site.bundles).filter((fact) => fact.tag === 'identity');
+  const identities = apiFactsOf(site.bundles).filter((fact) => fact.tag === 'identity');
   expect(identities.map((fact) => fact.payload)).toEqual([
     { UserAppKey: 'alice', UserId: alice.userId },
     { UserAppKey: 'bob', UserId: bob.userId },
@@ -111,6 +111,6 @@ test('identify with another uid splits off a new user and session; anonymize spl
   await page.reload();
   await fire(page, 'carol reloaded');
   const carol = await sentUnder(page, 'carol reloaded');
-  expect(factsOf(site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
+  expect(apiFactsOf(site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
   await context.close();
 });

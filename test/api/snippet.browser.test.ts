@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../helpers/chromium';
-import { factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
 
 let browser: Browser;
 let site: CaptureSite;
@@ -32,8 +32,8 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   });
   expect(await page.evaluate(() => (window as unknown as { FS: { q: unknown[] } }).FS.q.length)).toBe(5);
   release();
-  await expect.poll(() => factsOf(site.bundles).length).toBeGreaterThanOrEqual(6);
-  const facts = factsOf(site.bundles);
+  await expect.poll(() => apiFactsOf(site.bundles).length).toBeGreaterThanOrEqual(6);
+  const facts = apiFactsOf(site.bundles);
   expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'custom', 'log', 'userVars']);
   expect(facts[0].payload).toMatchObject({ UserAppKey: 'user-42', UserId: facts[0].userId });
   expect(facts[1].payload).toEqual({ UserDisplayName: 'Ada', UserEmail: 'ada@example.com', vars: { plan_str: 'pro' } });
@@ -59,7 +59,7 @@ test('two snippets on one page start one capture', async () => {
   });
   await page.goto(`${site.url}/twice`);
   await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Once'));
-  await expect.poll(() => factsOf(site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
+  await expect.poll(() => apiFactsOf(site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
   expect(scripts).toHaveLength(1);
   expect(new Set(site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
   await page.close();
