@@ -105,7 +105,7 @@ export function startRecording(options: RecordingOptions): () => void {
   };
 
   /** Shadow roots attached later, observers: what every recorded document needs once it is in. */
-  const startDocument = (doc: Document, docWindow: Window): (() => void) => {
+  const startDocument = (doc: Document, docWindow: Window, emitEvent = emit): (() => void) => {
     const stopWatching = watchAttachShadow(
       docWindow,
       guarded((host: Element, root: ShadowRoot) => {
@@ -121,7 +121,7 @@ export function startRecording(options: RecordingOptions): () => void {
         privacy,
         sampling: options.sampling,
         emitIncremental,
-        emit,
+        emit: emitEvent,
         reportError,
         takeMutations,
       };
@@ -176,19 +176,35 @@ export function startRecording(options: RecordingOptions): () => void {
   }
 
   const doc = win.document;
-  emit({ type: META, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
   const scope = createScope(doc, undefined);
   scope.observe(doc);
-  const node = serializeTree(doc, privacy.isMasked(doc), scope);
-  if (node) {
-    emit({
-      type: FULL_SNAPSHOT,
-      data: { node, initialOffset: { left: win.scrollX, top: win.scrollY } },
-      timestamp: Date.now(),
-    } as eventWithTime);
-  }
-  attachFoundFrames();
-  const stopMain = startDocument(doc, win);
+
+  /**
+   * rrweb's Replayer treats a Meta event as the start of a new full snapshot (seeking discards
+   * everything before the last Meta), so every Meta is followed by one, as rrweb's checkouts are.
+   */
+  const takeFullSnapshot = () => {
+    // Whatever the observer still holds is part of the snapshot now.
+    observer.takeRecords();
+    privacy.invalidate();
+    for (const state of frames.values()) state.doc = null;
+    const node = serializeTree(doc, privacy.isMasked(doc), scope);
+    if (node) {
+      emit({
+        type: FULL_SNAPSHOT,
+        data: { node, initialOffset: { left: win.scrollX, top: win.scrollY } },
+        timestamp: Date.now(),
+      } as eventWithTime);
+    }
+    attachFoundFrames();
+  };
+
+  emit({ type: META, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
+  takeFullSnapshot();
+  const stopMain = startDocument(doc, win, (event) => {
+    emit(event);
+    if (event.type === META && !stopped) guarded(takeFullSnapshot)();
+  });
 
   return () => {
     if (stopped) return;

@@ -28,7 +28,11 @@ window.__normalizeDom = function (root, options) {
   }
   function looksLikePlaceholder(el) {
     if (el.childNodes.length || (el.shadowRoot && el.shadowRoot.childNodes.length)) return false;
-    for (var i = 0; i < el.attributes.length; i++) if (el.attributes[i].name !== 'style') return false;
+    for (var i = 0; i < el.attributes.length; i++) {
+      var attributeName = el.attributes[i].name;
+      // The player adds autocomplete=off to fields and :hover while it replays the pointer.
+      if (attributeName !== 'style' && attributeName !== 'autocomplete' && !(attributeName === 'class' && el.className === ':hover')) return false;
+    }
     var style = el.getAttribute('style') || '';
     return /width/.test(style) && /height/.test(style);
   }
@@ -55,6 +59,10 @@ window.__normalizeDom = function (root, options) {
       var name = n.attributes[i].name, value = n.attributes[i].value;
       if (isField && FIELD_STATE[name]) continue;
       if (tag === 'iframe' && (name === 'src' || name === 'srcdoc')) continue;
+      if (replay && name === 'class') {
+        value = value.split(/\s+/).filter(function (token) { return token && token !== ':hover'; }).join(' ');
+        if (!value) continue;
+      }
       if (URL_ATTRIBUTES[name] && value && value[0] !== '#') {
         try { value = new URL(value, n.ownerDocument.baseURI).href; } catch (e) {}
       }

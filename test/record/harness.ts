@@ -76,17 +76,34 @@ export async function liveDom(page: Page, options: NormalizeOptions = {}): Promi
   return (await page.evaluate(`window.__normalizeDom(document.body, ${JSON.stringify(options)})`)) as NormalizedNode;
 }
 
-/** Replays every event with rrweb's Replayer (synchronously, to the end) and normalizes its body. */
-export async function replayedDom(harness: Harness, events: eventWithTime[]): Promise<NormalizedNode> {
+/**
+ * Replays every event with rrweb's Replayer (synchronously, to the end) and normalizes its body.
+ * `probe`, a JS expression over `doc`, is evaluated in the replayed document as well.
+ */
+export async function replayedDom(harness: Harness, events: eventWithTime[], probe = 'null'): Promise<NormalizedNode> {
+  return (await replayed(harness, events, probe)).dom;
+}
+
+export async function replayed(
+  harness: Harness,
+  events: eventWithTime[],
+  probe = 'null',
+): Promise<{ dom: NormalizedNode; probe: unknown }> {
   const page = await harness.browser.newPage();
   try {
     await page.goto(`${harness.server.url}/replay.html`);
     return (await page.evaluate(`((events) => {
       const replayer = new rrweb.Replayer(events, { root: document.body, showWarning: false, mouseTail: false, triggerFocus: false });
       replayer.pause(events[events.length - 1].timestamp - events[0].timestamp + 1);
-      return window.__normalizeDom(replayer.iframe.contentDocument.body, { replay: true });
-    })(${JSON.stringify(events)})`)) as NormalizedNode;
+      const doc = replayer.iframe.contentDocument;
+      return { dom: window.__normalizeDom(doc.body, { replay: true }), probe: (${probe}) };
+    })(${JSON.stringify(events)})`)) as { dom: NormalizedNode; probe: unknown };
   } finally {
     await page.close();
   }
+}
+
+/** Evaluates a JS expression over `doc` (the live document) in the recorded page. */
+export async function probeLive(page: Page, probe: string): Promise<unknown> {
+  return page.evaluate(`((doc) => (${probe}))(document)`);
 }
