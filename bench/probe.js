@@ -1,5 +1,6 @@
 // Runs inside the benchmark page (plain browser script, loaded after the workload page and the
-// recorder under test). One call of `__bench.run(recorder)` measures one run:
+// recorder under test). `__bench.start(recorder)` starts the recorder and lets its start-up work
+// settle; `__bench.measure()` then runs the workload once (a profiler can start in between):
 //   - `workMs`: from the workload's start until `window.workload()` returns (the page's own work);
 //   - `lastEventMs`: from the same start until the recorder emitted its last event for it, once
 //     the page has been quiet for QUIET_MS (no new events after two animation frames);
@@ -19,14 +20,20 @@
     throw new Error(`unknown recorder ${name}`);
   }
 
-  async function run(recorder) {
-    const events = [];
-    let lastEventAt = 0;
-    const stop = startRecorder(recorder, (event) => {
+  let events = [];
+  let lastEventAt = 0;
+  let stop = () => {};
+
+  async function start(recorder) {
+    events = [];
+    stop = startRecorder(recorder, (event) => {
       lastEventAt = performance.now();
       events.push(event);
     });
     await sleep(SETTLE_MS);
+  }
+
+  async function measure() {
     const eventsBefore = events.length;
 
     const start = performance.now();
@@ -62,5 +69,5 @@
     };
   }
 
-  window.__bench = { run };
+  window.__bench = { start, measure };
 })();

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import type { BenchWindow } from './run';
 
 /** Sampling interval of the CPU profiler (µs): fine enough for runs of a few hundred ms. */
 const SAMPLING_INTERVAL_US = 100;
@@ -10,8 +11,9 @@ interface ProfileNode {
 }
 
 /**
- * Records our recorder on one workload under the Chromium CPU profiler (CDP `Profiler`) and
- * lists the functions with the most self time: where the mutation path spends its time.
+ * Runs one workload with our recorder under the Chromium CPU profiler (CDP `Profiler`), started
+ * after the recorder's full snapshot, and lists the functions with the most self time: where the
+ * mutation path spends its time.
  */
 export async function profileWorkload(browser: Browser, url: string, recorderScript: string, probe: string): Promise<string> {
   const context = await browser.newContext();
@@ -20,13 +22,12 @@ export async function profileWorkload(browser: Browser, url: string, recorderScr
     await page.goto(url, { waitUntil: 'load' });
     await page.addScriptTag({ content: recorderScript });
     await page.addScriptTag({ content: probe });
+    await page.evaluate(() => (window as unknown as BenchWindow).__bench.start('openstory'));
     const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
     await cdp.send('Profiler.start');
-    const result = await page.evaluate(() =>
-      (window as unknown as { __bench: { run(n: string): Promise<{ lastEventMs: number }> } }).__bench.run('openstory'),
-    );
+    const result = await page.evaluate(() => (window as unknown as BenchWindow).__bench.measure());
     const { profile } = await cdp.send('Profiler.stop');
     const nodes = new Map<number, ProfileNode>((profile.nodes as ProfileNode[]).map((node) => [node.id, node]));
     const selfMs = new Map<string, number>();

@@ -24,6 +24,11 @@ const RUN_TIMEOUT_MS = 120_000;
 const WORKLOADS_DIR = process.env.BENCH_WORKLOADS ?? join(ROOT, '../shared/bench-workloads');
 const PROBE = readFileSync(new URL('./probe.js', import.meta.url), 'utf8');
 
+/** What bench/probe.js defines in the page. */
+export interface BenchWindow {
+  __bench: { start(recorder: string): Promise<void>; measure(): Promise<RunResult> };
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -46,11 +51,11 @@ export async function measureRun(
     await page.goto(url, { waitUntil: 'load' });
     if (scripts[recorder]) await page.addScriptTag({ content: scripts[recorder] });
     await page.addScriptTag({ content: PROBE });
-    return await withTimeout(
-      page.evaluate((name) => (window as unknown as { __bench: { run(n: string): Promise<RunResult> } }).__bench.run(name), recorder),
-      RUN_TIMEOUT_MS,
-      `${basename(url)} with ${recorder}`,
-    );
+    const run = async () => {
+      await page.evaluate((name) => (window as unknown as BenchWindow).__bench.start(name), recorder);
+      return page.evaluate(() => (window as unknown as BenchWindow).__bench.measure());
+    };
+    return await withTimeout(run(), RUN_TIMEOUT_MS, `${basename(url)} with ${recorder}`);
   } finally {
     await context.close().catch(() => undefined);
   }
