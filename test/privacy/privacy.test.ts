@@ -1,0 +1,143 @@
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { createPrivacy, EXCLUDED, MASKED, VISIBLE } from '../../src/privacy';
+
+function dom(html: string): HTMLElement {
+  document.body.innerHTML = html;
+  return document.body;
+}
+const $ = (selector: string) => document.querySelector(selector) as Element;
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('exclusion', () => {
+  test('fs-exclude and exclude selectors cover the element and every descendant, text included', () => {
+    dom('<div class="fs-exclude"><p id="a">x</p></div><section id="s"><span id="b">y</span></section><p id="c">z</p>');
+    const privacy = createPrivacy({ exclude: ['#s'] });
+    expect(privacy.isExcluded($('.fs-exclude'))).toBe(true);
+    expect(privacy.isExcluded($('#a'))).toBe(true);
+    expect(privacy.isExcluded($('#a').firstChild as Node)).toBe(true);
+    expect(privacy.isExcluded($('#b'))).toBe(true);
+    expect(privacy.isExcluded($('#c'))).toBe(false);
+    expect(privacy.isExcluded($('#c').firstChild as Node)).toBe(false);
+    expect(privacy.isExcluded(document)).toBe(false);
+  });
+
+  test('exclusion crosses open shadow roots upwards', () => {
+    dom('<div id="host" class="fs-exclude"></div><div id="open"></div>');
+    const inner = $('#host').attachShadow({ mode: 'open' });
+    inner.innerHTML = '<p id="deep">secret</p>';
+    const open = $('#open').attachShadow({ mode: 'open' });
+    open.innerHTML = '<p id="fine">fine</p><div class="fs-exclude"><i>inner secret</i></div>';
+    const privacy = createPrivacy({});
+    expect(privacy.isExcluded(inner.getElementById('deep') as Element)).toBe(true);
+    expect(privacy.isExcluded((inner.getElementById('deep') as Element).firstChild as Node)).toBe(true);
+    expect(privacy.isExcluded(inner)).toBe(true);
+    expect(privacy.isExcluded(open.getElementById('fine') as Element)).toBe(false);
+    expect(privacy.isExcluded(open.querySelector('i') as Element)).toBe(true);
+  });
+
+  test('a class added later excludes from the next question on, once the cache is invalidated', () => {
+    dom('<div id="d"><span id="s">t</span></div>');
+    const privacy = createPrivacy({});
+    expect(privacy.isExcluded($('#s'))).toBe(false);
+    $('#d').classList.add('fs-exclude');
+    privacy.invalidate();
+    expect(privacy.isExcluded($('#s'))).toBe(true);
+    $('#d').classList.remove('fs-exclude');
+    privacy.invalidate();
+    expect(privacy.isExcluded($('#s'))).toBe(false);
+  });
+
+  test('answers are cached until invalidated (one closest() walk per node and generation)', () => {
+    dom('<div><span id="s">t</span></div>');
+    const privacy = createPrivacy({});
+    const span = $('#s');
+    const closest = vi.spyOn(span, 'closest');
+    privacy.isExcluded(span);
+    privacy.isExcluded(span);
+    expect(closest).toHaveBeenCalledTimes(1);
+    privacy.invalidate();
+    privacy.isExcluded(span);
+    expect(closest).toHaveBeenCalledTimes(2);
+  });
+
+  test('an invalid selector is dropped with a warning instead of breaking every match', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    dom('<p id="p" class="fs-exclude">x</p><p id="q">y</p>');
+    const privacy = createPrivacy({ exclude: ['[[nope', '#q'] });
+    expect(privacy.isExcluded($('#p'))).toBe(true);
+    expect(privacy.isExcluded($('#q'))).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/^openstory:/);
+    warn.mockRestore();
+  });
+
+  test('selectors that depend on ancestors are recognised', () => {
+    expect(createPrivacy({}).excludeDependsOnContext).toBe(false);
+    expect(createPrivacy({ exclude: ['.a'] }).excludeDependsOnContext).toBe(false);
+    expect(createPrivacy({ exclude: ['.private p'] }).excludeDependsOnContext).toBe(true);
+    expect(createPrivacy({ exclude: ['ul > li'] }).excludeDependsOnContext).toBe(true);
+  });
+});
+
+describe('masking', () => {
+  test('fs-mask and mask selectors mask text and values; the nearest of mask and unmask wins', () => {
+    dom(`<div class="fs-mask"><p id="m">a</p><div class="fs-unmask"><p id="u">b</p><p id="m2" class="fs-mask">c</p></div></div>
+         <p id="plain">d</p><span class="secret" id="sel">e</span>`);
+    const privacy = createPrivacy({ mask: ['.secret'] });
+    expect(privacy.isMasked($('#m'))).toBe(true);
+    expect(privacy.isMasked($('#m').firstChild as Node)).toBe(true);
+    expect(privacy.isMasked($('#u'))).toBe(false);
+    expect(privacy.isMasked($('#m2'))).toBe(true);
+    expect(privacy.isMasked($('#plain'))).toBe(false);
+    expect(privacy.isMasked($('#sel'))).toBe(true);
+  });
+
+  test('privateByDefault masks everything that is not unmasked', () => {
+    dom('<p id="a">a</p><div class="fs-unmask"><p id="b">b</p></div><p id="c" class="shown">c</p>');
+    const privacy = createPrivacy({ privateByDefault: true, unmask: ['.shown'] });
+    expect(privacy.isMasked($('#a'))).toBe(true);
+    expect(privacy.isMasked($('#b'))).toBe(false);
+    expect(privacy.isMasked($('#c'))).toBe(false);
+    expect(privacy.isMasked(document)).toBe(true);
+  });
+
+  test('password and payment-card fields are masked whatever the options', () => {
+    dom(`<div class="fs-unmask"><input id="pw" type="password"><input id="cc" autocomplete="cc-number">
+         <input id="cc2" autocomplete="shipping cc-exp"><input id="plain"><select id="sel" autocomplete="cc-exp-month"><option id="o">01</option></select></div>`);
+    const privacy = createPrivacy({ unmask: ['input'] });
+    expect(privacy.isMasked($('#pw'))).toBe(true);
+    expect(privacy.isMasked($('#cc'))).toBe(true);
+    expect(privacy.isMasked($('#cc2'))).toBe(true);
+    expect(privacy.isMasked($('#sel'))).toBe(true);
+    expect(privacy.isMasked($('#plain'))).toBe(false);
+    expect(privacy.classify($('#pw'), false)).toBe(MASKED);
+    expect(privacy.classify($('#plain'), false)).toBe(VISIBLE);
+  });
+
+  test('excluded content counts as masked too', () => {
+    dom('<div class="fs-exclude fs-unmask"><p id="p">x</p></div>');
+    expect(createPrivacy({}).isMasked($('#p'))).toBe(true);
+  });
+
+  test('maskText keeps length and whitespace, replaces every other character', () => {
+    const privacy = createPrivacy({});
+    expect(privacy.maskText('ab cd\n\tef!')).toBe('** **\n\t***');
+    expect(privacy.maskText('')).toBe('');
+    expect(privacy.maskText('   ')).toBe('   ');
+  });
+});
+
+describe('classify (top-down walks)', () => {
+  test('an element decides for itself or inherits its parent masking', () => {
+    dom('<div id="x" class="fs-exclude"></div><div id="m" class="fs-mask"></div><div id="u" class="fs-unmask"></div><div id="n"></div>');
+    const privacy = createPrivacy({});
+    expect(privacy.classify($('#x'), false)).toBe(EXCLUDED);
+    expect(privacy.classify($('#m'), false)).toBe(MASKED);
+    expect(privacy.classify($('#u'), true)).toBe(VISIBLE);
+    expect(privacy.classify($('#n'), true)).toBe(MASKED);
+    expect(privacy.classify($('#n'), false)).toBe(VISIBLE);
+  });
+});
