@@ -90,8 +90,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       host,
       orgId,
       win,
-      privacy: options,
+      privacy: { exclude: options.exclude, mask: options.mask, unmask: options.unmask, privateByDefault: options.privateByDefault },
       transport: options.transport,
+      sampling: options.sampling,
       reportError,
       onActivity: (at) => {
         const sessionId = touch(at);

@@ -1,7 +1,9 @@
 import { startHeuristics } from '../heuristics';
 import { startPage } from '../page';
+import { createPrivacy } from '../privacy';
+import { createMirror, record } from '../record';
 import { startTransport } from '../transport';
 import type { Parts } from './parts';
 
-/** The parts a real capture composes; each is wired in here as it lands. */
-export const defaultParts: Parts = { startHeuristics, startPage, startTransport };
+/** The parts a real capture composes (docs/architecture.md, "Part entry points"). */
+export const defaultParts: Parts = { record, createMirror, createPrivacy, startHeuristics, startPage, startTransport };

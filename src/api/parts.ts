@@ -1,5 +1,5 @@
-import type { NodeMirror, RecordOptions } from '../record/types';
-import type { Privacy, PrivacyOptions } from '../privacy/types';
+import type { createPrivacy } from '../privacy';
+import type { createMirror, record } from '../record';
 import type { startHeuristics } from '../heuristics';
 import type { startPage } from '../page';
 import type { startTransport } from '../transport';
@@ -9,9 +9,9 @@ import type { startTransport } from '../transport';
  * takes them as a value (see defaults.ts) so tests can substitute a part.
  */
 export interface Parts {
-  record?: (options: RecordOptions) => () => void;
-  createPrivacy?: (options: PrivacyOptions) => Privacy;
-  createMirror?: () => NodeMirror;
+  record?: typeof record;
+  createPrivacy?: typeof createPrivacy;
+  createMirror?: typeof createMirror;
   startHeuristics?: typeof startHeuristics;
   startPage?: typeof startPage;
   startTransport?: typeof startTransport;

@@ -42,6 +42,7 @@ export interface PipelineOptions {
   win: Window;
   privacy: PrivacyOptions;
   transport: InitOptions['transport'];
+  sampling: InitOptions['sampling'];
   /** Called for every event that shows the user acting, before it enters the stream. */
   onActivity(at: number): void;
   reportError(error: unknown): void;
@@ -102,6 +103,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
   const stopRecord = attempt(() =>
     parts.record?.({
       ...options.privacy,
+      sampling: options.sampling,
       mirror,
       window: win,
       emit: (event) => {

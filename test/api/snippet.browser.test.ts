@@ -62,6 +62,10 @@ test('two snippets on one page start one capture', async () => {
   await expect.poll(() => apiFactsOf(site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
   expect(scripts).toHaveLength(1);
   expect(new Set(site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
+  // One recorder: one Meta and one FullSnapshot.
+  const types = site.bundles.flatMap((bundle) => bundle.events.map((event) => event.type));
+  expect(types.filter((type) => type === 4)).toHaveLength(1);
+  expect(types.filter((type) => type === 2)).toHaveLength(1);
   await page.close();
 });
 
