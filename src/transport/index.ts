@@ -1,4 +1,5 @@
 import type { eventWithTime } from '@rrweb/types';
+import type { DroppedFact } from '../facts';
 import { MAX_BUNDLE_BYTES, SWAN_SONG_MAX_BYTES, type BundleEnvelope } from '../protocol';
 import { FIRST_BUNDLE_EVENT_CHARS, SEQ_STRIDE, bundleText, envelopeFor, halves, splitRange, type SeqRange } from './bundle';
 import { createBuffer } from './buffer';
@@ -46,6 +47,13 @@ export interface Transport {
 }
 
 const LOG_PREFIX = '[openstory]';
+
+/**
+ * Swan-song pieces are a quarter of the keepalive budget (SWAN_SONG_MAX_BYTES, which every
+ * keepalive request of the page shares): small pieces pack the budget tightly where one 64 KiB
+ * piece would leave it mostly unused next to a small one.
+ */
+const SWAN_SONG_PIECE_BYTES = SWAN_SONG_MAX_BYTES / 4;
 
 export function startTransport(options: TransportOptions): Transport {
   const win = options.window ?? window;
@@ -105,8 +113,10 @@ export function startTransport(options: TransportOptions): Transport {
     }
   }
 
-  function drop(entry: Pending, reason: 'memory-cap' | 'storage-cap' | 'rejected') {
-    drops.add(reason, entry.events, entry.bytes || entry.sourceChars);
+  function drop(entry: Pending, reason: DroppedFact['reason']) {
+    // The dropped facts this bundle carried are counted again, to ride with the next bundle.
+    for (const carried of entry.carriedDrops) drops.add(carried.reason, carried.events, carried.bytes);
+    drops.add(reason, entry.events - entry.carriedDrops.length, entry.bytes || entry.sourceChars);
     forget(entry);
     armCutTimer();
   }
@@ -204,18 +214,21 @@ export function startTransport(options: TransportOptions): Transport {
     if (buffer.count === 0 && !drops.pending) return [];
     const who = options.identity();
     const now = Date.now();
-    const cutOne = (events: string[]) => {
+    const cutOne = (events: string[], carriedDrops: DroppedFact[] = []) => {
       const seq = nextSeq.get(who.pageId) ?? 0;
       nextSeq.set(who.pageId, seq + SEQ_STRIDE);
       const range = { seq, span: SEQ_STRIDE };
-      return enqueue(envelopeFor(options.orgId, who, range, options.page, now), events, range);
+      const entry = enqueue(envelopeFor(options.orgId, who, range, options.page, now), events, range);
+      entry.carriedDrops = carriedDrops;
+      return entry;
     };
     const cutNow: Pending[] = [];
     if (!nextSeq.has(who.pageId)) cutNow.push(cutOne(buffer.take(FIRST_BUNDLE_EVENT_CHARS, false)));
     if (buffer.count > 0 || drops.pending) {
       const events = buffer.drain();
-      for (const dropped of drops.takeFacts(now)) events.push(JSON.stringify(dropped));
-      cutNow.push(cutOne(events));
+      const facts = drops.takeFacts(now);
+      for (const dropped of facts) events.push(JSON.stringify(dropped));
+      cutNow.push(cutOne(events, facts.map((dropped) => dropped.data.payload)));
     }
     for (const entry of cutNow) encode(entry);
     return cutNow;
@@ -245,7 +258,10 @@ export function startTransport(options: TransportOptions): Transport {
     parts.forEach((half, index) => {
       const piece: BundleEnvelope = { ...envelope, seq: ranges[index].seq, sentAt: now };
       delete piece.page;
-      encode(enqueue(piece, half, ranges[index], entry));
+      const part = enqueue(piece, half, ranges[index], entry);
+      // Dropped facts are appended at the end of a bundle, so they travel in the last piece.
+      if (index === parts.length - 1) part.carriedDrops = entry.carriedDrops;
+      encode(part);
     });
     forget(entry);
   }
@@ -346,10 +362,13 @@ export function startTransport(options: TransportOptions): Transport {
     const now = Date.now();
     for (const entry of [...queue]) {
       if (entry.enc || !entry.source) continue;
-      const runs = swanSongRuns(entry.source, entry.range, SWAN_SONG_MAX_BYTES, now);
+      // The seq-0 bundle is small by construction and must stay whole: only it carries the page.
+      const pieceBytes = entry.range.seq === 0 ? SWAN_SONG_MAX_BYTES : SWAN_SONG_PIECE_BYTES;
+      const runs = swanSongRuns(entry.source, entry.range, pieceBytes, now);
       if (!runs) continue;
       for (const run of runs) {
         const piece = run.range.seq === entry.range.seq ? entry : enqueue(run.envelope, run.events, run.range, entry);
+        if (run === runs[runs.length - 1]) piece.carriedDrops = entry.carriedDrops;
         setBody(piece, utf8(run.text), 'identity');
         save(piece);
       }
@@ -397,6 +416,7 @@ export function startTransport(options: TransportOptions): Transport {
         range: { seq: bundle.seq, span: bundle.span },
         events: bundle.events,
         sourceChars: 0,
+        carriedDrops: [],
         source: null,
         enc: bundle.enc,
         body: null,

@@ -1,3 +1,4 @@
+import type { DroppedFact } from '../facts';
 import type { BundleEnvelope } from '../protocol';
 import { bundleText, packEvents, splitRange, type SeqRange } from './bundle';
 import type { Encoding } from './encode';
@@ -8,6 +9,8 @@ export interface Pending {
   pageId: string;
   range: SeqRange;
   events: number;
+  /** The counts of the `dropped` facts among its events (re-counted if this bundle is dropped too). */
+  carriedDrops: DroppedFact[];
   /** JSON characters of the source events (what they weigh in memory before encoding). */
   sourceChars: number;
   /** Envelope and serialized events, held only until the body is encoded. */
@@ -30,6 +33,7 @@ export function pendingFrom(key: string, envelope: BundleEnvelope, events: strin
     range,
     events: events.length,
     sourceChars: events.reduce((sum, event) => sum + event.length, 0),
+    carriedDrops: [],
     source: { envelope, events },
     enc: null,
     body: null,

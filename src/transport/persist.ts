@@ -1,4 +1,4 @@
-import { clear, createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, entries, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Encoding } from './encode';
 
 /** One unacknowledged bundle as saved in IndexedDB. */
@@ -49,7 +49,13 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
   const retryKey = `retryAt:${host}`;
   const mine = (bundle: StoredBundle) => bundle.host === host && bundle.orgId === orgId;
   return {
-    save: (key, bundle) => set(key, bundle, store),
+    save: (key, bundle) =>
+      store('readwrite', (objectStore) => {
+        objectStore.put(bundle, key);
+        // Commit now rather than when the task ends: a page being closed may never get there.
+        objectStore.transaction.commit?.();
+        return promisifyRequest(objectStore.transaction);
+      }),
     load: (key) => get<StoredBundle>(key, store),
     remove: (key) => del(key, store),
     async loadAll() {
