@@ -1,4 +1,5 @@
-// What the scenario pages load: the stages under test and the test privacy rules.
+// What the scenario pages load: openstory's recorder, privacy rules and the stages under test.
 export { startHeuristics } from '../../src/heuristics';
 export { startPage } from '../../src/page';
-export { testPrivacy } from './fixtures';
+export { createPrivacy } from '../../src/privacy';
+export { createMirror, record } from '../../src/record';

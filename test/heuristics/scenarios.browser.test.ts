@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { FactPayloads, FactTag } from '../../src/facts';
-import { bundleForBrowser, RRWEB_UMD_PATH } from '../helpers/bundle';
+import { bundleForBrowser } from '../helpers/bundle';
 import { launchChromium } from '../helpers/chromium';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { SCENARIOS, type Scenario, type SignalName } from './scenarios';
@@ -26,20 +26,14 @@ const outcomes: Array<{ scenario: Scenario; predicted: Record<SignalName, boolea
 function harness(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>scenario</title></head><body>
 ${body}
-<script src="/rrweb.js"></script><script src="/stage.js"></script>
+<script src="/stage.js"></script>
 <script>
 (() => {
   const T = window.openstoryTest;
   window.__facts = [];
-  const stage = T.startHeuristics({ next: (e) => { if (e.type === 5) __facts.push(e.data); }, mirror: rrweb.record.mirror, privacy: T.testPrivacy });
-  rrweb.record({ emit: (e) => stage.observe(e) });
-  // rrweb emits Meta only with full snapshots; openstory's recorder also emits one per SPA URL change.
-  const push = history.pushState;
-  history.pushState = function (...args) {
-    const result = push.apply(this, args);
-    stage.observe({ type: 4, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
-    return result;
-  };
+  const mirror = T.createMirror();
+  const stage = T.startHeuristics({ next: (e) => { if (e.type === 5) __facts.push(e.data); }, mirror, privacy: T.createPrivacy({}) });
+  T.record({ emit: (e) => stage.observe(e), mirror });
   // The session wires transport's onHide to heuristics.flush(); the beacon carries the facts out.
   addEventListener('pagehide', () => { stage.flush(); navigator.sendBeacon('/collect', JSON.stringify(__facts)); });
 })();
@@ -74,7 +68,6 @@ beforeAll(async () => {
       },
     ],
   });
-  server.pages.set('/rrweb.js', await readFile(RRWEB_UMD_PATH, 'utf8'));
   server.pages.set('/stage.js', await bundleForBrowser('test/heuristics/browser-entry.ts', 'openstoryTest'));
   server.pages.set('/elsewhere', '<p>another page</p>');
   browser = await launchChromium();
