@@ -18,6 +18,7 @@ export type { Storage, IngestBatch, ExportRecord, SessionSummary, DeletionCounts
 export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
 export { openSqliteStorage } from './storage/sqlite';
 export { parseAgent, anonymizeIp, individualId } from './enrich';
+export { startDemoSite, pointSnippetAt, type DemoSite, type DemoSiteOptions } from './demo-site';
 
 /** How often expired sessions are looked for. Retention is counted in days, so hourly is plenty. */
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
@@ -98,7 +99,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const timer = setInterval(() => void sweep().catch((error) => app.log.error(error)), RETENTION_SWEEP_MS);
   timer.unref();
 
-  await app.listen({ host, port: options.port ?? 0 });
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (error) {
+    clearInterval(timer);
+    await app.close();
+    await storage.close();
+    throw error;
+  }
   const { port } = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {

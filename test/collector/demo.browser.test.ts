@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import { bundleForBrowser } from '../helpers/bundle';
+import { startCollector, startDemoSite, type Collector, type DemoSite } from '../../src/collector/index';
+import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
+import { pngByteVariety } from './png';
+
+const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'openstory-e2e-'));
+const HOUR = 3600_000;
+let browser: Browser;
+let collector: Collector;
+let site: DemoSite;
+let snippet = '';
+
+beforeAll(async () => {
+  // The clock runs an hour ahead so the export period holding this session has already ended.
+  collector = await startCollector({ dataDir, now: () => Date.now() + HOUR });
+  let fsScript: string;
+  [fsScript, snippet] = await Promise.all([bundleForBrowser('src/browser.ts', 'openstoryFs'), bundleForBrowser('src/api/snippet.ts', 'openstorySnippet')]);
+  site = await startDemoSite({
+    root: SITE_ROOT,
+    collectorUrl: collector.url,
+    orgId: collector.config().orgs[0].id,
+    fsScript: async () => fsScript,
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await collector?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('demo site with the real fs.js → session in the viewer → replay → export rows', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  // The page loads the snippet from its own site, as a site owner would host it.
+  await context.route('**/snippet.js', (route) => route.fulfill({ contentType: 'text/javascript', body: snippet }));
+  const page = await context.newPage();
+  await page.goto(`${site.url}/index.html`);
+  await page.waitForFunction(() => typeof (window as any).FS === 'function' && !(window as any).FS.q);
+
+  await page.click('#add');
+  // A label that looks clickable and does nothing: a rage series of dead clicks.
+  for (let i = 0; i < 4; i++) await page.click('#dead', { delay: 20 });
+  // A click is judged dead only once its response window (heuristics' CLICK_WINDOW_MS, 2.5 s) has closed.
+  await page.waitForTimeout(3000);
+  await page.fill('#email', 'bob@example.com');
+  await page.evaluate(() => {
+    const FS = (window as any).FS;
+    FS.identify('customer-7', { displayName: 'Bob', email: 'bob@example.com', plan_str: 'gold' });
+    FS.event('Checkout Started', { total_real: 9.5 });
+  });
+  await page.click('#checkout');
+  // Leaving the page hides it: the transport sends its swan song.
+  await page.goto('about:blank');
+
+  const sessionsPage = await context.newPage();
+  await expect
+    .poll(async () => (await collector.storage.listSessions({ limit: 10 }))[0]?.rageClicks ?? 0, { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  const [session] = await collector.storage.listSessions({ limit: 10 });
+  expect(session.user).toMatchObject({ userAppKey: 'customer-7', displayName: 'Bob', email: 'bob@example.com' });
+  expect(session.deadClicks).toBeGreaterThan(0);
+
+  await sessionsPage.goto(`${collector.url}/sessions`);
+  const row = sessionsPage.locator('table.sessions tbody tr').first();
+  expect(await row.innerText()).toContain('Bob');
+  await row.locator('a').click();
+  await sessionsPage.waitForSelector('#replay[data-state="ready"]', { state: 'attached' });
+  const frame = sessionsPage.frameLocator('#replay iframe');
+  await expect.poll(() => frame.locator('body').textContent(), { timeout: 20_000 }).toContain('Shoes, 49 EUR');
+  expect(await sessionsPage.locator('.timeline .marker.rage').count()).toBeGreaterThan(0);
+  expect(pngByteVariety(await sessionsPage.locator('#replay').screenshot())).toBeGreaterThan(16);
+
+  const apiKey = collector.config().orgs[0].apiKeys[0];
+  const api = (path: string) => fetch(`${collector.url}${path}`, { headers: { authorization: `Basic ${apiKey}` } });
+  const { exports } = await (await api('/api/v1/export/list?start=0')).json();
+  expect(exports.length).toBeGreaterThan(0);
+  const rows = [];
+  for (const { ID } of exports) rows.push(...JSON.parse(gunzipSync(Buffer.from(await (await api(`/api/v1/export/get?id=${ID}`)).arrayBuffer())).toString('utf8')));
+  for (const row of rows) for (const column of EXPORT_COLUMNS) expect(row).toHaveProperty(column);
+  const types = new Set(rows.map((row) => row.EventType));
+  expect(types).toEqual(new Set(['navigate', 'click', 'change', 'custom']));
+  const add = rows.find((row) => row.EventType === 'click' && row.EventTargetText === 'Add to cart');
+  expect(add).toMatchObject({ PageBrowser: 'Chrome', PageIp: '127.0.0.0', UserAppKey: 'customer-7', plan_str: 'gold' });
+  const rage = rows.filter((row) => row.EventType === 'click' && row.EventModFrustrated > 0);
+  expect(rage.length).toBeGreaterThan(0);
+  expect(rage.every((row) => row.EventTargetText === 'Free shipping')).toBe(true);
+  expect(rage.some((row) => row.EventModDead === 1)).toBe(true);
+  expect(rows.find((row) => row.EventType === 'custom')).toMatchObject({ EventCustomName: 'Checkout Started' });
+  expect(rows.some((row) => row.EventType === 'navigate' && row.EventSubType === 'spa' && row.PageUrl.endsWith('/checkout'))).toBe(true);
+  await context.close();
+});
