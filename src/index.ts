@@ -3,6 +3,8 @@
  * vocabulary shared with the collector.
  */
 export { FACT, fact } from './facts';
+export { init } from './api';
+export type { FSApi, InitOptions, LogLevel, SessionFormat } from './api';
 export { record, createMirror } from './record';
 export type { NodeMirror, RecordOptions, SamplingOptions, RecordContext } from './record/types';
 export { createPrivacy } from './privacy';
