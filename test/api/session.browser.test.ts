@@ -114,3 +114,27 @@ test('identify with another uid splits off a new user and session; anonymize spl
   expect(apiFactsOf(site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
   await context.close();
 });
+
+test('after a long pause, the next user interaction opens a new session that starts with a full snapshot', async () => {
+  site.pages.set('/pause', await site.snippetPage({ vars: { _fs_org: 'o-pause' }, body: '<button id="b">press</button><p>text</p>' }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
+  await page.goto(`${site.url}/pause`);
+  await fire(page, 'pause-start');
+  const first = await sentUnder(page, 'pause-start', true);
+
+  await page.clock.fastForward('45:00');
+  await page.click('#b');
+  await page.clock.runFor(1000);
+  const renewed = () => site.bundles.filter((bundle) => bundle.orgId === 'o-pause' && bundle.sessionId !== first.sessionId);
+  await expect.poll(() => renewed().flatMap((bundle) => bundle.events.map((event) => event.type)), { timeout: 10_000 }).toContain(2);
+  expect(new Set(renewed().map((bundle) => bundle.userId))).toEqual(new Set([first.userId]));
+  // The click itself is recorded in the new session, tagged by the heuristics.
+  await page.click('#b');
+  await page.clock.runFor(5000);
+  await expect
+    .poll(() => renewed().flatMap((bundle) => bundle.events).some((event) => event.type === 5 && (event.data as { tag: string }).tag === 'click'), { timeout: 10_000 })
+    .toBe(true);
+  await context.close();
+});
