@@ -1,4 +1,5 @@
 import type { eventWithTime, incrementalData } from '@rrweb/types';
+import { startObservers } from '../../../src/record/observers';
 import type { NodeMirror, RecordContext } from '../../../src/record/types';
 
 /**
@@ -53,4 +54,23 @@ export function fakeContext(overrides: Partial<RecordContext> = {}) {
   /** Gives `other` the id of `node` (jsdom hands out internal objects where browsers give the node). */
   const alias = (other: Node, node: Node) => void ids.set(other, ids.get(node) ?? -1);
   return { ctx, incremental, events, errors, serialize, alias, idOf: (node: Node) => mirror.getId(node) };
+}
+
+const running: Array<() => void> = [];
+
+/** Puts `html` in the body, gives every node an id and starts the observers on the document. */
+export function observe(html: string, overrides: Partial<RecordContext> = {}) {
+  document.body.innerHTML = html;
+  const fake = fakeContext(overrides);
+  fake.serialize();
+  const stop = startObservers(fake.ctx);
+  running.push(stop);
+  return { ...fake, stop };
+}
+
+/** afterEach: stops what `observe` started and empties the document. */
+export function stopObservers() {
+  while (running.length) (running.pop() as () => void)();
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
 }

@@ -1,27 +1,20 @@
 import { afterEach, expect, test } from 'vitest';
-import { startObservers } from '../../../src/record/observers';
-import { fakeContext } from './fake-context';
+import { observe, stopObservers } from './fake-context';
 
-afterEach(() => {
-  document.body.innerHTML = '';
-});
+afterEach(stopObservers);
 
 test('an error inside the recorder is reported, and the page still gets its event', () => {
-  document.body.innerHTML = '<button id="b">go</button>';
-  const fake = fakeContext({
+  const fake = observe('<button id="b">go</button>', {
     emitIncremental: () => {
       throw new Error('recorder bug');
     },
   });
-  fake.serialize();
-  const stop = startObservers(fake.ctx);
   let pageSawClick = false;
   const button = document.getElementById('b') as HTMLButtonElement;
   button.addEventListener('click', () => (pageSawClick = true));
   expect(() => button.click()).not.toThrow();
   expect(pageSawClick).toBe(true);
   expect(fake.errors).toEqual([new Error('recorder bug')]);
-  stop();
 });
 
 test('stop removes every listener and restores every patched global; a second stop is harmless', () => {
@@ -35,10 +28,8 @@ test('stop removes every listener and restores every patched global; a second st
     Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'selectedIndex')?.set,
   ];
   const before = globals();
-  document.body.innerHTML = '<input id="i"><button id="b">go</button>';
-  const fake = fakeContext();
-  fake.serialize();
-  const stop = startObservers(fake.ctx);
+  const fake = observe('<input id="i"><button id="b">go</button>');
+  const { stop } = fake;
   expect(globals()).not.toEqual(before);
   stop();
   stop();

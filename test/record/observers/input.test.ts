@@ -1,21 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { IncrementalSource } from '@rrweb/types';
-import { startObservers } from '../../../src/record/observers';
-import { fakeContext } from './fake-context';
+import { observe, stopObservers } from './fake-context';
 
-let stop: () => void = () => undefined;
-afterEach(() => {
-  stop();
-  document.body.innerHTML = '';
-});
-
-function setup(html: string) {
-  document.body.innerHTML = html;
-  const fake = fakeContext();
-  fake.serialize();
-  stop = startObservers(fake.ctx);
-  return fake;
-}
+afterEach(stopObservers);
 
 // Captured before any observer patches the prototypes: what a keystroke does to a field's value
 // without going through a script-visible setter.
@@ -35,7 +22,7 @@ const inputs = (data: Array<{ source: number }>) => data.filter((entry) => entry
 
 describe('input', () => {
   test('typing emits the field value once per change', () => {
-    const { incremental, idOf } = setup('<input id="name"><textarea id="bio"></textarea>');
+    const { incremental, idOf } = observe('<input id="name"><textarea id="bio"></textarea>');
     const name = document.getElementById('name') as HTMLInputElement;
     type(name, 'Ada');
     name.dispatchEvent(new Event('change', { bubbles: true }));
@@ -53,7 +40,7 @@ describe('input', () => {
   });
 
   test('masked and password fields send masked text, excluded and hidden fields send nothing', () => {
-    const { incremental } = setup(`
+    const { incremental } = observe(`
       <input id="pw" type="password">
       <div class="fs-mask"><input id="card"></div>
       <input id="hidden" type="hidden">
@@ -67,7 +54,7 @@ describe('input', () => {
   });
 
   test('checking a radio also records the radio of its group that it unchecked', () => {
-    const { incremental, idOf } = setup(`
+    const { incremental, idOf } = observe(`
       <input type="radio" name="size" id="s" value="s" checked>
       <input type="radio" name="size" id="m" value="m">
       <input type="radio" name="other" id="o" checked>`);
@@ -87,7 +74,7 @@ describe('input', () => {
 
   test('values set by scripts are recorded, and stop restores the setters', () => {
     const valueSetter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-    const { incremental, idOf } = setup(
+    const { incremental, idOf, stop } = observe(
       '<input id="i"><input type="checkbox" id="c"><select id="s"><option>a</option><option>b</option></select>',
     );
     expect(Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set).not.toBe(valueSetter);
@@ -106,7 +93,7 @@ describe('input', () => {
   });
 
   test('a change event inside an open shadow root is seen', () => {
-    const { incremental, serialize, idOf } = setup('<div id="host"></div>');
+    const { incremental, serialize, idOf } = observe('<div id="host"></div>');
     const root = (document.getElementById('host') as HTMLElement).attachShadow({ mode: 'open' });
     root.innerHTML = '<select><option>a</option><option>b</option></select>';
     serialize();

@@ -1,25 +1,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { IncrementalSource, MouseInteractions, PointerTypes } from '@rrweb/types';
-import { startObservers } from '../../../src/record/observers';
-import { fakeContext } from './fake-context';
+import { observe, stopObservers } from './fake-context';
 
-let stop: () => void = () => undefined;
-afterEach(() => {
-  stop();
-  document.body.innerHTML = '';
-});
-
-function setup(html: string) {
-  document.body.innerHTML = html;
-  const fake = fakeContext();
-  fake.serialize();
-  stop = startObservers(fake.ctx);
-  return fake;
-}
+afterEach(stopObservers);
 
 describe('mouse interactions', () => {
   test('a pointer press, release and click on a button carry its id, position and pointer type', () => {
-    const { incremental, idOf } = setup('<button id="b">go</button>');
+    const { incremental, idOf } = observe('<button id="b">go</button>');
     const button = document.getElementById('b') as HTMLButtonElement;
     const at = { bubbles: true, clientX: 12, clientY: 34 };
     button.dispatchEvent(new PointerEvent('pointerdown', { ...at, pointerType: 'mouse' }));
@@ -34,7 +21,7 @@ describe('mouse interactions', () => {
   });
 
   test('a finger press and release are recorded as touch start and end', () => {
-    const { incremental } = setup('<div id="d">x</div>');
+    const { incremental } = observe('<div id="d">x</div>');
     const div = document.getElementById('d') as HTMLElement;
     div.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, pointerType: 'touch' }));
     div.dispatchEvent(new PointerEvent('pointerup', { bubbles: true, pointerType: 'touch' }));
@@ -45,7 +32,7 @@ describe('mouse interactions', () => {
   });
 
   test('double click, context menu, focus and blur are recorded; focus has no position', () => {
-    const { incremental, idOf } = setup('<input id="i">');
+    const { incremental, idOf } = observe('<input id="i">');
     const input = document.getElementById('i') as HTMLInputElement;
     input.dispatchEvent(new MouseEvent('dblclick', { bubbles: true, clientX: 1, clientY: 2 }));
     input.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: 1, clientY: 2 }));
@@ -61,7 +48,7 @@ describe('mouse interactions', () => {
   });
 
   test('a click inside excluded content is attributed to the excluded placeholder, a click on an unknown node is dropped', () => {
-    const { incremental, idOf } = setup('<div class="fs-exclude" id="x"><span id="secret">secret</span></div>');
+    const { incremental, idOf } = observe('<div class="fs-exclude" id="x"><span id="secret">secret</span></div>');
     document.getElementById('secret')?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     const stray = document.createElement('p');
     document.body.append(stray);
@@ -71,7 +58,7 @@ describe('mouse interactions', () => {
   });
 
   test('a click inside an open shadow root is attributed to the inner element, not the host', () => {
-    const { incremental, serialize, idOf } = setup('<div id="host"></div>');
+    const { incremental, serialize, idOf } = observe('<div id="host"></div>');
     const root = (document.getElementById('host') as HTMLElement).attachShadow({ mode: 'open' });
     root.innerHTML = '<button>inner</button>';
     serialize();

@@ -1,30 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { IncrementalSource, MediaInteractions } from '@rrweb/types';
-import { startObservers } from '../../../src/record/observers';
-import { fakeContext } from './fake-context';
+import { observe, stopObservers } from './fake-context';
 
-let stop: () => void = () => undefined;
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => {
-  stop();
+  stopObservers();
   vi.useRealTimers();
-  document.body.innerHTML = '';
 });
-
-function setup(html: string) {
-  document.body.innerHTML = html;
-  const fake = fakeContext();
-  fake.serialize();
-  stop = startObservers(fake.ctx);
-  return fake;
-}
 
 const move = (target: EventTarget, x: number, y: number) =>
   target.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, composed: true, clientX: x, clientY: y }));
 
 describe('mouse moves', () => {
   test('positions are sampled every 50 ms and sent in one batch after 500 ms, with offsets from the batch time', () => {
-    const { incremental, idOf } = setup('<div id="area">x</div>');
+    const { incremental, idOf } = observe('<div id="area">x</div>');
     const area = document.getElementById('area') as HTMLElement;
     const id = idOf(area);
     move(area, 1, 1);
@@ -49,7 +38,7 @@ describe('mouse moves', () => {
   });
 
   test('touch moves go to their own batch; stop sends what is pending', () => {
-    const { incremental } = setup('<div id="area">x</div>');
+    const { incremental, stop } = observe('<div id="area">x</div>');
     const area = document.getElementById('area') as HTMLElement;
     move(area, 1, 1);
     vi.advanceTimersByTime(60);
@@ -63,7 +52,7 @@ describe('mouse moves', () => {
 
 describe('scroll', () => {
   test('element scrolls are throttled per element and the final position is kept', () => {
-    const { incremental, idOf } = setup('<div id="a">a</div><div id="b">b</div>');
+    const { incremental, idOf } = observe('<div id="a">a</div><div id="b">b</div>');
     const [a, b] = ['a', 'b'].map((name) => document.getElementById(name) as HTMLElement);
     const scroll = (element: HTMLElement, top: number) => {
       element.scrollTop = top;
@@ -82,7 +71,7 @@ describe('scroll', () => {
   });
 
   test('the window scroll is reported with the document id', () => {
-    const { incremental, idOf } = setup('<p>long</p>');
+    const { incremental, idOf } = observe('<p>long</p>');
     document.dispatchEvent(new Event('scroll'));
     expect(incremental).toEqual([{ source: IncrementalSource.Scroll, id: idOf(document), x: 0, y: 0 }]);
   });
@@ -90,7 +79,7 @@ describe('scroll', () => {
 
 describe('viewport and media', () => {
   test('a resize to a new size is recorded once', () => {
-    const { incremental } = setup('');
+    const { incremental } = observe('');
     const width = innerWidth;
     (window as { innerWidth: number }).innerWidth = width + 100;
     window.dispatchEvent(new Event('resize'));
@@ -100,7 +89,7 @@ describe('viewport and media', () => {
   });
 
   test('play and pause of a video carry its playback state', () => {
-    const { incremental, idOf } = setup('<video id="v"></video>');
+    const { incremental, idOf } = observe('<video id="v"></video>');
     const video = document.getElementById('v') as HTMLVideoElement;
     video.dispatchEvent(new Event('play'));
     video.dispatchEvent(new Event('pause'));

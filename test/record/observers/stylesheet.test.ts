@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { IncrementalSource } from '@rrweb/types';
-import { startObservers } from '../../../src/record/observers';
-import { fakeContext } from './fake-context';
+import { observe, stopObservers } from './fake-context';
 
-let stop: () => void = () => undefined;
-afterEach(() => {
-  stop();
-  document.head.innerHTML = '';
-});
+afterEach(stopObservers);
 
 function setup(css: string, styleClass = '') {
   document.head.innerHTML = `<style class="${styleClass}">${css}</style>`;
-  const fake = fakeContext();
-  fake.serialize();
-  stop = startObservers(fake.ctx);
+  const fake = observe('');
   const style = document.querySelector('style') as HTMLStyleElement;
   const sheet = style.sheet as CSSStyleSheet;
   // jsdom's sheet.ownerNode is its internal element object, not the element itself.
@@ -76,7 +69,7 @@ describe('CSSOM rule changes', () => {
 
   test('stop restores CSSStyleSheet.prototype.insertRule', () => {
     const original = CSSStyleSheet.prototype.insertRule;
-    const { incremental, sheet } = setup('');
+    const { incremental, sheet, stop } = setup('');
     expect(CSSStyleSheet.prototype.insertRule).not.toBe(original);
     stop();
     expect(CSSStyleSheet.prototype.insertRule).toBe(original);
