@@ -1,0 +1,140 @@
+import { describe, expect, test, vi } from 'vitest';
+import { JSDOM } from 'jsdom';
+import type { eventWithTime } from '@rrweb/types';
+import { initWith } from '../../src/api';
+import type { Parts } from '../../src/api/parts';
+import type { InitOptions } from '../../src/api/types';
+
+/** A fresh page with a transport that keeps what it is given, and a console to read warnings from. */
+function setup(options: Partial<InitOptions> = {}) {
+  const { window } = new JSDOM('<!doctype html><p>page</p>', { url: 'https://shop.example/' });
+  const warn = vi.fn();
+  Object.defineProperty(window, 'console', { value: { ...console, warn } });
+  const pushed: Array<{ event: eventWithTime; userId: string; sessionId: string; pageId: string }> = [];
+  const discarded = vi.fn(async () => undefined);
+  const parts: Parts = {
+    startTransport: ((transport: { identity(): { userId: string; sessionId: string; pageId: string } }) => ({
+      push: (event: eventWithTime) => pushed.push({ event, ...transport.identity() }),
+      flush: async () => undefined,
+      stop: () => undefined,
+      discard: discarded,
+      usage: () => ({ bufferedEvents: 0, pendingBundles: 0, memoryBytes: 0, storageBytes: 0 }),
+    })) as unknown as Parts['startTransport'],
+  };
+  const fs = initWith({ orgId: 'o-unit', host: 'collector.example', ...options }, parts, window as unknown as Window);
+  const facts = () => pushed.map(({ event, ...ids }) => ({ ...(event.data as { tag: string; payload: Record<string, unknown> }), ...ids }));
+  const warnings = () => warn.mock.calls.map((args) => String(args[0]));
+  return { window, fs, facts, warnings, discarded };
+}
+
+describe('one core behind both call styles', () => {
+  test('v1 methods, v2 operations and the v1 queue verbs make the same facts', () => {
+    const { fs, facts } = setup();
+    fs.event('A', { n: 1 });
+    fs('trackEvent', { name: 'A', properties: { n: 1 } });
+    fs('event', { n: 'A', p: { n: 1 } });
+    fs.setUserVars({ plan: 'pro' });
+    fs('setProperties', { type: 'user', properties: { plan: 'pro' } });
+    fs('user', { plan: 'pro' });
+    fs.log('error', 'boom');
+    fs('log', { level: 'error', msg: 'boom' });
+    fs('log', ['error', 'boom']);
+    expect(facts().map(({ tag, payload }) => ({ tag, payload }))).toEqual([
+      ...Array(3).fill({ tag: 'custom', payload: { EventCustomName: 'A', properties: { n_real: 1 } } }),
+      ...Array(3).fill({ tag: 'userVars', payload: { vars: { plan_str: 'pro' } } }),
+      ...Array(3).fill({ tag: 'log', payload: { level: 'error', message: 'boom' } }),
+    ]);
+  });
+
+  test('FS.log(message) logs at level "log"; an unknown level is reported and logged as "log"', () => {
+    const { fs, facts, warnings } = setup();
+    fs.log('just a message');
+    fs.log('loud', 'hi');
+    expect(facts().map(({ payload }) => payload)).toEqual([
+      { level: 'log', message: 'just a message' },
+      { level: 'log', message: 'hi' },
+    ]);
+    expect(warnings()).toEqual([expect.stringContaining('level "loud"')]);
+  });
+
+  test('getSession answers the viewer URL, the URL at now, or the session key; the Async form a Promise', async () => {
+    const { fs, facts } = setup();
+    fs.event('x');
+    const { userId, sessionId } = facts()[0];
+    expect(fs.getCurrentSessionURL()).toBe(`https://collector.example/sessions/${userId}:${sessionId}`);
+    expect(fs.getCurrentSessionURL(true)).toMatch(new RegExp(`/sessions/${userId}:${sessionId}\\?t=\\d+$`));
+    expect(fs('getSession', { format: 'id' })).toBe(`${userId}:${sessionId}`);
+    await expect(fs('getSessionAsync')).resolves.toBe(`https://collector.example/sessions/${userId}:${sessionId}`);
+  });
+
+  test('invalid calls never throw; they warn once and drop only what is invalid', () => {
+    const { fs, facts, warnings } = setup();
+    expect(() => {
+      fs.event('', { a: 1 });
+      fs.event('x'.repeat(251));
+      fs.event('ok', { bad_int: 'x', good: 'y' });
+      fs.identify({} as unknown as string);
+      fs.setUserVars({ email: 42, displayName: 'Lin' });
+      fs('noSuchOperation');
+      fs(undefined as unknown as string);
+    }).not.toThrow();
+    expect(facts().map(({ payload }) => payload)).toEqual([
+      { EventCustomName: 'ok', properties: { good_str: 'y' } },
+      { UserDisplayName: 'Lin', vars: {} },
+    ]);
+    expect(warnings()).toHaveLength(7);
+  });
+
+  test('rate limits: FS.event bursts 40 then drops, with one warning', () => {
+    const { fs, facts, warnings } = setup();
+    for (let i = 0; i < 45; i++) fs.event(`e${i}`);
+    expect(facts()).toHaveLength(40);
+    expect(warnings()).toEqual([expect.stringContaining('rate limit (60 per minute, burst 40)')]);
+  });
+
+  test('identify of another uid splits the user and session; identify(false) splits back to anonymous', () => {
+    const { fs, facts } = setup();
+    fs.identify('ann', { email: 'ann@example.com' });
+    fs.identify('ben');
+    fs.identify(false);
+    const ids = facts().filter(({ tag }) => tag === 'identity');
+    expect(ids.map(({ payload }) => payload.UserAppKey)).toEqual(['ann', 'ben', null]);
+    expect(new Set(ids.map(({ userId }) => userId)).size).toBe(3);
+    expect(new Set(ids.map(({ sessionId }) => sessionId)).size).toBe(3);
+    expect(facts()[1]).toMatchObject({ tag: 'userVars', payload: { UserEmail: 'ann@example.com', vars: {} } });
+  });
+
+  test('user and session ids live in first-party cookies (attributes: cookie-domain.browser.test.ts)', () => {
+    const { window, fs } = setup();
+    fs.event('x');
+    expect(window.document.cookie).toMatch(/_os_uid=u-[0-9a-f]{32}/);
+    expect(window.document.cookie).toMatch(/_os_ses=s-[0-9a-f]{32}\.\d+\.\d+/);
+  });
+});
+
+describe('gates', () => {
+  test('requireConsent keeps calls until consent(true), which comes first in the stream', () => {
+    const { fs, facts, window } = setup({ requireConsent: true });
+    fs.identify('cat');
+    fs.event('waiting');
+    expect(facts()).toEqual([]);
+    expect(window.document.cookie).toBe('');
+    fs.consent();
+    expect(facts().map(({ tag }) => tag)).toEqual(['consent', 'identity', 'custom']);
+  });
+
+  test('consent(false) discards the local queue, forgets the device and ignores later calls', () => {
+    const { fs, facts, discarded, window } = setup();
+    fs.event('before');
+    fs.consent(false);
+    fs.event('after');
+    expect(facts().map(({ payload }) => payload.EventCustomName)).toEqual(['before']);
+    expect(discarded).toHaveBeenCalledOnce();
+    expect(window.document.cookie).toBe('_os_consent=0');
+  });
+
+  test('a second init on the same window answers the first API', () => {
+    const { window, fs } = setup();
+    expect(initWith({ orgId: 'o-other', host: 'h' }, {}, window as unknown as Window)).toBe(fs);
+  });
+});
