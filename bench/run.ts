@@ -123,7 +123,8 @@ async function main() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    browser = await launchChromium();
+    // expose-gc: the probe collects garbage before each measured workload (less noise).
+    browser = await launchChromium(['--js-flags=--expose-gc']);
     if (values.profile) {
       const workload = workloads.find((name) => name.includes(values.profile as string));
       if (!workload) throw new Error(`no workload matches ${values.profile}`);
