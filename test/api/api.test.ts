@@ -1,9 +1,14 @@
 import { describe, expect, test, vi } from 'vitest';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
 import type { eventWithTime } from '@rrweb/types';
 import { initWith } from '../../src/api';
 import type { Parts } from '../../src/api/parts';
 import type { InitOptions } from '../../src/api/types';
+
+// jsdom ships without type declarations; this is the one constructor used here.
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+  JSDOM: new (html: string, options: { url: string }) => { window: Window & typeof globalThis };
+};
 
 /** A fresh page with a transport that keeps what it is given, and a console to read warnings from. */
 function setup(options: Partial<InitOptions> = {}) {
