@@ -109,6 +109,8 @@ async function replay<T>(events: eventWithTime[], probe: (doc: Document) => T): 
 describe('interaction observers through record()', () => {
   test('typing, clicking and checking radios are recorded, masked where required, and replay into the fields', async () => {
     const page = await recordedPage();
+    await page.mouse.move(5, 5);
+    await page.mouse.move(300, 200, { steps: 10 });
     await page.click('#go');
     await page.fill('#name', 'Ada Lovelace');
     await page.fill('#pw', 'hunter2-SENTINEL');
@@ -118,6 +120,9 @@ describe('interaction observers through record()', () => {
     const events = await page.events();
     await page.close();
 
+    const moves = incremental(events, IncrementalSource.MouseMove).flatMap((data) => data.positions as Array<{ x: number; timeOffset: number }>);
+    expect(moves.length).toBeGreaterThan(1);
+    expect(moves.every((position) => position.timeOffset <= 0)).toBe(true);
     const clicks = incremental(events, IncrementalSource.MouseInteraction).filter((data) => data.type === MouseInteractions.Click);
     expect(clicks).toContainEqual(expect.objectContaining({ id: idInSnapshot(events, 'go'), x: expect.any(Number), y: expect.any(Number) }));
     const inputs = incremental(events, IncrementalSource.Input);
@@ -218,5 +223,34 @@ describe('interaction observers through record()', () => {
       ['go', 'name', 'box', 'pw'].map((id) => getComputedStyle(doc.getElementById(id) as Element).color),
     );
     expect(colors).toEqual(['rgb(255, 0, 0)', 'rgb(0, 0, 255)', 'rgb(0, 128, 0)', 'rgb(1, 2, 3)']);
+  });
+
+  test('adopted stylesheets of the document and of a shadow root replay, with later rule changes', async () => {
+    const page = await recordedPage();
+    await page.evaluate(() => {
+      const pageSheet = new CSSStyleSheet();
+      pageSheet.replaceSync('#go { color: rgb(10, 20, 30); }');
+      document.adoptedStyleSheets = [pageSheet];
+      pageSheet.insertRule('#name { color: rgb(40, 50, 60); }');
+      const host = document.createElement('div');
+      host.id = 'host';
+      document.body.append(host);
+      const root = host.attachShadow({ mode: 'open' });
+      root.innerHTML = '<span id="inner">shadow</span>';
+      const shadowSheet = new CSSStyleSheet();
+      shadowSheet.replaceSync('#inner { color: rgb(70, 80, 90); }');
+      root.adoptedStyleSheets = [shadowSheet];
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.filter((event) => event.data?.source === 15).length === 2,
+    );
+    const events = await page.events();
+    await page.close();
+    const colors = await replay(events, (doc) => [
+      getComputedStyle(doc.getElementById('go') as Element).color,
+      getComputedStyle(doc.getElementById('name') as Element).color,
+      getComputedStyle((doc.getElementById('host') as Element).shadowRoot?.getElementById('inner') as Element).color,
+    ]);
+    expect(colors).toEqual(['rgb(10, 20, 30)', 'rgb(40, 50, 60)', 'rgb(70, 80, 90)']);
   });
 });
