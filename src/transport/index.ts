@@ -121,9 +121,9 @@ export function startTransport(options: TransportOptions): Transport {
     armCutTimer();
   }
 
-  /** Releases bodies that IndexedDB holds, newest first, then drops unsaved ones, until memory fits. */
-  function enforceMemoryCap() {
-    let excess = memoryBytes() - caps.memoryBytes;
+  /** Releases bodies that IndexedDB holds, newest first, then drops unsaved ones, until memory (plus `incoming`) fits. */
+  function enforceMemoryCap(incoming = 0) {
+    let excess = memoryBytes() + incoming - caps.memoryBytes;
     for (const entry of [...queue].reverse()) {
       if (excess <= 0) return;
       if (entry.body && entry.saved && !entry.inFlight) {
@@ -442,7 +442,9 @@ export function startTransport(options: TransportOptions): Transport {
         drops.add('rejected', 1, 0);
         return;
       }
-      if (json.length > caps.memoryBytes) {
+      if (memoryBytes() + json.length > caps.memoryBytes) enforceMemoryCap(json.length);
+      // Still no room: bundles are being encoded faster than they can be saved or sent.
+      if (memoryBytes() + json.length > caps.memoryBytes) {
         drops.add('memory-cap', 1, json.length);
         armCutTimer();
         return;

@@ -219,8 +219,7 @@ test('a long busy session during an outage stays within the memory and IndexedDB
   expect(peakStorage).toBeGreaterThan(caps.storageBytes / 2);
   expect(peakDisk).toBeLessThanOrEqual(caps.storageBytes);
   expect(peakStorage).toBeLessThanOrEqual(caps.storageBytes);
-  // Memory may pass the cap by the one bundle being encoded (docs/transport.md).
-  expect(peakMemory).toBeLessThanOrEqual(caps.memoryBytes + thresholds.sizeBytes);
+  expect(peakMemory).toBeLessThanOrEqual(caps.memoryBytes);
   collector.answer = () => null;
   await page.evaluate(() => window.transport.flush());
   const droppedFacts = () =>
@@ -234,4 +233,21 @@ test('a long busy session during an outage stays within the memory and IndexedDB
   const reportedDropped = droppedFacts().reduce((sum, fact) => sum + fact.events, 0);
   expect(droppedFacts().every((fact) => fact.reason === 'storage-cap' || fact.reason === 'memory-cap')).toBe(true);
   expect(delivered + reportedDropped).toBe(2000);
+});
+
+test('after stop() no request is ever made, not even by the swan song; discard() empties IndexedDB', async () => {
+  const page = await openPage(context, server, { host: collector.url, pageId: 'p-stop', thresholds: { timeMs: 50 } });
+  await page.evaluate(async () => {
+    window.emit(0);
+    window.transport.stop();
+    window.emit(1);
+    await window.transport.flush();
+  });
+  await sleep(300);
+  expect(await storedBytes(page)).toBeGreaterThan(0);
+  await page.evaluate(() => window.transport.discard());
+  expect(await storedBytes(page)).toBe(0);
+  await page.close({ runBeforeUnload: true });
+  await sleep(500);
+  expect(collector.requests).toHaveLength(0);
 });
