@@ -1,0 +1,195 @@
+/**
+ * Collector load benchmark: `npx tsx bench/collector.ts [--clients 32] [--bundles 4000] [--events 1000000]`.
+ * 1. Sustained ingest: the real CLI in a child process on 127.0.0.1, many concurrent clients
+ *    posting realistic gzip bundles (pre-built, so client CPU stays out of the timing); bundles/s,
+ *    p50/p99 latency, errors, and loss (acknowledged bundles missing from the database afterwards).
+ * 2. Export: a 24-hour period holding `--events` export rows, generated through GET /api/v1/export/get;
+ *    wall time until the last gzip byte, rows counted from the stream.
+ * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGunzip, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { loadConfig, saveConfig } from '../src/collector/config';
+import { startCollector } from '../src/collector/index';
+import { openSqliteStorage } from '../src/collector/storage/sqlite';
+import { extractFacts } from '../src/collector/facts';
+import { fact } from '../src/facts';
+import type { Bundle } from '../src/protocol';
+import type { eventWithTime } from '@rrweb/types';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '32' },
+    bundles: { type: 'string', default: '4000' },
+    events: { type: 'string', default: '1000000' },
+  },
+});
+const CLIENTS = Number(values.clients);
+const BUNDLES = Number(values.bundles);
+const EXPORT_EVENTS = Number(values.events);
+const CLI = fileURLToPath(new URL('../src/collector/cli.ts', import.meta.url));
+const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+/** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
+const BUNDLES_PER_PAGE = 20;
+
+/** A bundle shaped like a busy page's 5-second batch: mouse moves, mutations, scrolls, inputs and facts. */
+function realisticEvents(start: number, seed: number): eventWithTime[] {
+  const events: unknown[] = [];
+  for (let i = 0; i < 30; i++) {
+    events.push({ type: 3, timestamp: start + i * 100, data: { source: 1, positions: [{ x: (seed * 7 + i * 13) % 1280, y: (i * 29) % 720, id: 12, timeOffset: -40 }, { x: (i * 17) % 1280, y: (i * 31) % 720, id: 12, timeOffset: 0 }] } });
+  }
+  for (let i = 0; i < 12; i++) {
+    events.push({ type: 3, timestamp: start + 50 + i * 300, data: { source: 0, texts: [{ id: 40 + i, value: `Item ${seed}-${i} added` }], attributes: [{ id: 20 + i, attributes: { class: `row row-${i % 3}` } }], removes: [], adds: [{ parentId: 10, nextId: null, node: { type: 2, id: 1000 + seed * 20 + i, tagName: 'li', attributes: { class: 'cart-item' }, childNodes: [] } }] } });
+  }
+  events.push({ type: 3, timestamp: start + 900, data: { source: 3, id: 1, x: 0, y: seed % 400 } });
+  events.push({ type: 3, timestamp: start + 1000, data: { source: 5, id: 33, text: '*****', isChecked: false } });
+  events.push(fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: seed % 5 === 0 ? 1 : 0, EventModError: 0, x: 100, y: 200 }, start + 1200));
+  events.push(fact('console', { PageNumInfos: seed % 7, PageNumWarnings: 0, PageNumErrors: 0 }, start + 1300));
+  events.push(fact('duration', { PageDuration: 5000 + seed, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 40 }, start + 1400));
+  return events as eventWithTime[];
+}
+
+function clientBundles(client: number, count: number, now: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const pageNumber = Math.floor(i / BUNDLES_PER_PAGE);
+    const seq = i % BUNDLES_PER_PAGE;
+    const bundle: Bundle = {
+      v: 1, orgId: 'o-demo', userId: `u-bench${client}`, sessionId: 's-1', pageId: `p-c${client}-${pageNumber}`, seq, sentAt: now,
+      ...(seq === 0 ? { page: { url: 'https://shop.example/cart', referrer: '', userAgent: UA, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', startTime: now } } : {}),
+      events: realisticEvents(now + i * 5000, i),
+    };
+    bodies.push(gzipSync(JSON.stringify(bundle)));
+  }
+  return bodies;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function ingestBenchmark() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
+  const config = loadConfig(dataDir);
+  saveConfig(dataDir, { ...config, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
+  });
+  const now = Date.now();
+  const perClient = Math.ceil(BUNDLES / CLIENTS);
+  const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
+  const wireBytes = bodies.flat().reduce((sum, body) => sum + body.length, 0) / (CLIENTS * perClient);
+  const latencies: number[] = [];
+  let errors = 0;
+  let acknowledged = 0;
+  const started = performance.now();
+  await Promise.all(
+    bodies.map(async (clientBodies) => {
+      for (const body of clientBodies) {
+        const sent = performance.now();
+        try {
+          const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: new Uint8Array(body) });
+          await response.arrayBuffer();
+          if (response.status === 200) acknowledged++;
+          else errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
+  const stored = (db.prepare('SELECT count(*) AS n FROM bundles').get() as { n: number }).n;
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  return {
+    bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
+    seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+    errors, acknowledged, lost: acknowledged - stored,
+  };
+}
+
+async function exportBenchmark() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-export-'));
+  const config = loadConfig(dataDir);
+  saveConfig(dataDir, {
+    ...config,
+    orgs: config.orgs.map((org) => ({ ...org, exportPeriodMinutes: 1440, exportDelayMinutes: 0, retentionDays: 3650 })),
+    rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 },
+  });
+  const day = Date.UTC(2026, 0, 5);
+  const storage = openSqliteStorage(dataDir);
+  const ROWS_PER_BATCH = 500;
+  const USERS = 2000;
+  const loadStarted = performance.now();
+  for (let batch = 0; batch * ROWS_PER_BATCH < EXPORT_EVENTS; batch++) {
+    const user = batch % USERS;
+    const start = day + Math.floor((batch * ROWS_PER_BATCH * 86_400_000) / EXPORT_EVENTS);
+    const events = Array.from({ length: Math.min(ROWS_PER_BATCH, EXPORT_EVENTS - batch * ROWS_PER_BATCH) }, (_, i) => {
+      const at = start + i * 10;
+      return i % 4 === 0
+        ? fact('navigate', { PageUrl: `https://shop.example/p/${i}`, EventSubType: 'spa', EventModSuspicious: 0 }, at)
+        : i % 4 === 1
+          ? fact('change', { EventTargetText: '', EventTargetSelectorTok: 'html body form input#q', EventModSuspicious: 0 }, at)
+          : fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
+    }) as eventWithTime[];
+    await storage.ingest({
+      orgId: 'o-demo', userId: `u-${user}`, sessionId: 's-1', pageId: `p-${batch}`, seq: 0, receivedAt: day + 86_400_000,
+      page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en' },
+      events, facts: extractFacts(events),
+    });
+  }
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  await storage.close();
+
+  const collector = await startCollector({ dataDir, now: () => day + 2 * 86_400_000 });
+  const apiKey = collector.config().orgs[0].apiKeys[0];
+  const started = performance.now();
+  const list = await (await fetch(`${collector.url}/api/v1/export/list?start=0`, { headers: { authorization: `Basic ${apiKey}` } })).json();
+  const response = await fetch(`${collector.url}/api/v1/export/get?id=${list.exports[0].ID}`, { headers: { authorization: `Basic ${apiKey}` } });
+  let gzipBytes = 0;
+  let jsonBytes = 0;
+  let rows = 0;
+  const gunzip = Readable.fromWeb(response.body as never).on('data', (chunk: Buffer) => (gzipBytes += chunk.length)).pipe(createGunzip());
+  const ROW_START = '{"EventCustomName"';
+  let tail = '';
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    jsonBytes += chunk.length;
+    // A row start may straddle two chunks: keep the end of the previous one.
+    const text = tail + chunk.toString('latin1');
+    rows += text.split(ROW_START).length - 1;
+    tail = text.slice(-(ROW_START.length - 1));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await collector.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { events: EXPORT_EVENTS, rows, seconds, loadSeconds, gzipBytes, jsonBytes };
+}
+
+const ingest = await ingestBenchmark();
+console.log(`ingest: ${JSON.stringify(ingest)}`);
+const exported = await exportBenchmark();
+console.log(`export: ${JSON.stringify(exported)}`);
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+console.log(`
+| collector benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}) | result |
+|---|---|
+| sustained ingest: ${ingest.bundles} bundles (${ingest.eventsPerBundle} events, ${ingest.wireBytes} B gzip each) from ${ingest.clients} concurrent clients | ${ingest.perSecond.toFixed(0)} bundles/s, p50 ${ingest.p50.toFixed(1)} ms, p99 ${ingest.p99.toFixed(1)} ms |
+| errors / acknowledged bundles lost | ${ingest.errors} / ${ingest.lost} |
+| 24-hour export of ${exported.events.toLocaleString('en')} events (GET /api/v1/export/get, streamed gzip) | ${exported.seconds.toFixed(1)} s, ${exported.rows.toLocaleString('en')} rows, ${mb(exported.jsonBytes)} MiB JSON → ${mb(exported.gzipBytes)} MiB gzip |
+`);
