@@ -245,9 +245,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     },
     session(format) {
       if (!ids) return null;
-      const key = `${ids.userId}:${ids.sessionId}`;
-      if (format === 'id') return key;
-      return `${host}/sessions/${key}${format === 'url.now' ? `?t=${now()}` : ''}`;
+      // FullStory's session id is "UserId:SessionId"; the collector's viewer keys sessions by org too.
+      if (format === 'id') return `${ids.userId}:${ids.sessionId}`;
+      return `${host}/sessions/${orgId}.${ids.userId}.${ids.sessionId}${format === 'url.now' ? `?t=${now()}` : ''}`;
     },
   };
   start();

@@ -66,10 +66,10 @@ describe('one core behind both call styles', () => {
     const { fs, facts } = setup();
     fs.event('x');
     const { userId, sessionId } = facts()[0];
-    expect(fs.getCurrentSessionURL()).toBe(`https://collector.example/sessions/${userId}:${sessionId}`);
-    expect(fs.getCurrentSessionURL(true)).toMatch(new RegExp(`/sessions/${userId}:${sessionId}\\?t=\\d+$`));
+    expect(fs.getCurrentSessionURL()).toBe(`https://collector.example/sessions/o-unit.${userId}.${sessionId}`);
+    expect(fs.getCurrentSessionURL(true)).toMatch(new RegExp(`/sessions/o-unit\\.${userId}\\.${sessionId}\\?t=\\d+$`));
     expect(fs('getSession', { format: 'id' })).toBe(`${userId}:${sessionId}`);
-    await expect(fs('getSessionAsync')).resolves.toBe(`https://collector.example/sessions/${userId}:${sessionId}`);
+    await expect(fs('getSessionAsync')).resolves.toBe(`https://collector.example/sessions/o-unit.${userId}.${sessionId}`);
   });
 
   test('invalid calls never throw; they warn once and drop only what is invalid', () => {

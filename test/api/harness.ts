@@ -51,7 +51,9 @@ export async function startCaptureSite(): Promise<CaptureSite> {
           if (req.method === 'OPTIONS') return res.writeHead(204, cors).end(), true;
           const body = await readBody(req);
           const json = url.searchParams.get('enc') === 'gzip' ? gunzipSync(body).toString('utf8') : body.toString('utf8');
-          bundles.push(JSON.parse(json) as Bundle);
+          const bundle = JSON.parse(json) as Bundle;
+          // (pageId, seq) is the idempotency key: a resent bundle is acknowledged, kept once.
+          if (!bundles.some((kept) => kept.pageId === bundle.pageId && kept.seq === bundle.seq)) bundles.push(bundle);
           res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end('{"ok":true}');
           return true;
         }

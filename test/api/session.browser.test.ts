@@ -44,7 +44,7 @@ test('the session is renewed after 30 minutes without activity, the user stays',
   expect(back.sessionId).not.toBe(first.sessionId);
   expect(back.userId).toBe(first.userId);
   expect(back.pageId).not.toBe(first.pageId);
-  expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBe(`${site.url}/sessions/${back.userId}:${back.sessionId}`);
+  expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBe(`${site.url}/sessions/o-idle.${back.userId}.${back.sessionId}`);
   await context.close();
 });
 

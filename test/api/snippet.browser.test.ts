@@ -43,7 +43,7 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   expect(facts[5].payload).toEqual({ vars: { vip_bool: true } });
   expect(await page.evaluate(() => (window as unknown as { FS: { q?: unknown } }).FS.q)).toBeUndefined();
   const url = await page.evaluate(() => (window as unknown as { FS: { getCurrentSessionURL(): string } }).FS.getCurrentSessionURL());
-  expect(url).toBe(`${site.url}/sessions/${facts[0].userId}:${facts[0].sessionId}`);
+  expect(url).toBe(`${site.url}/sessions/o-test.${facts[0].userId}.${facts[0].sessionId}`);
   await page.close();
 });
 

@@ -18,3 +18,10 @@ test('importing the package in Node does not throw, and init does nothing', asyn
   expect(fs('getSession')).toBeUndefined();
 });
 
+
+test('examples/script-tag/snippet.js is the current snippet, minified', async () => {
+  const { build } = await import('esbuild');
+  const { readFile } = await import('node:fs/promises');
+  const result = await build({ entryPoints: ['src/api/snippet.ts'], bundle: true, minify: true, write: false, format: 'iife', target: 'es2019', logLevel: 'silent' });
+  expect(await readFile('examples/script-tag/snippet.js', 'utf8')).toBe(result.outputFiles[0].text);
+});
