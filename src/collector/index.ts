@@ -43,6 +43,8 @@ export interface CollectorOptions {
   now?: () => number;
   /** Fastify request logging to stdout. */
   logger?: boolean;
+  /** Ask for the viewer access key; defaults to true exactly when `host` is not loopback. */
+  viewerNeedsKey?: boolean;
 }
 
 export interface Collector {
@@ -78,7 +80,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     limiter: createRateLimiter(now),
     limits: { ...PROTOCOL_LIMITS, ...options.limits },
     now,
-    viewerNeedsKey: !LOOPBACK_HOSTS.has(host),
+    viewerNeedsKey: options.viewerNeedsKey ?? !LOOPBACK_HOSTS.has(host),
   };
 
   const app = Fastify({
