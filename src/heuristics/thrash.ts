@@ -15,36 +15,38 @@ export interface ThrashEpisode {
 }
 
 /**
- * One axis of cursor travel with hysteresis: a reversal is counted only once the cursor has come
- * back at least `minStroke` px from the farthest point of the previous stroke, so hand tremor and
- * the small corrections of aiming at a target never count.
+ * One axis of cursor travel with hysteresis: a turn is noticed once the cursor has come back at
+ * least `minStroke` px from the farthest point of the stroke, so hand tremor and the small
+ * corrections of aiming never count. A turn counts as a reversal only when the stroke before it
+ * was quick (at most `maxStrokeMs`): thrashing oscillates, while reading or scanning moves slowly
+ * one way and jumps back.
  */
-function createAxis(minStroke: number) {
+function createAxis(minStroke: number, maxStrokeMs: number) {
   let direction = 0;
   let extreme: number | undefined;
-  return (value: number): boolean => {
+  let extremeAt = 0;
+  let turnAt = 0;
+  return (value: number, at: number): boolean => {
     if (extreme === undefined) {
       extreme = value;
+      extremeAt = turnAt = at;
       return false;
     }
     const delta = value - extreme;
-    if (direction === 0) {
-      if (Math.abs(delta) >= minStroke) {
-        direction = Math.sign(delta);
-        extreme = value;
-      }
+    if (direction === 0 || Math.sign(delta) === direction) {
+      if (direction === 0 && Math.abs(delta) < minStroke) return false;
+      if (direction === 0) direction = Math.sign(delta);
+      extreme = value;
+      extremeAt = at;
       return false;
     }
-    if (Math.sign(delta) === direction) {
-      extreme = value;
-      return false;
-    }
-    if (Math.abs(delta) >= minStroke) {
-      direction = -direction;
-      extreme = value;
-      return true;
-    }
-    return false;
+    if (Math.abs(delta) < minStroke) return false;
+    const strokeMs = extremeAt - turnAt;
+    direction = -direction;
+    turnAt = extremeAt;
+    extreme = value;
+    extremeAt = at;
+    return strokeMs <= maxStrokeMs;
   };
 }
 
@@ -54,7 +56,8 @@ function createAxis(minStroke: number) {
  * once, when it ends, with its total count.
  */
 export function createThrashDetector(thresholds: Thresholds, report: (episode: ThrashEpisode) => void) {
-  const freshAxes = () => ({ x: createAxis(thresholds.thrashMinStrokePx), y: createAxis(thresholds.thrashMinStrokePx) });
+  const axis = () => createAxis(thresholds.thrashMinStrokePx, thresholds.thrashMaxStrokeMs);
+  const freshAxes = () => ({ x: axis(), y: axis() });
   let axes = freshAxes();
   let lastAt = -Infinity;
   const reversals = { x: [] as number[], y: [] as number[] };
@@ -94,8 +97,8 @@ export function createThrashDetector(thresholds: Thresholds, report: (episode: T
         axes = freshAxes();
       }
       lastAt = point.at;
-      if (axes.x(point.x)) reversal('x', point);
-      if (axes.y(point.y)) reversal('y', point);
+      if (axes.x(point.x, point.at)) reversal('x', point);
+      if (axes.y(point.y, point.at)) reversal('y', point);
     },
     /** Reports an episode still in progress. */
     flush: end,

@@ -30,6 +30,8 @@ export const THRASH_MIN_REVERSALS = 4;
 export const THRASH_WINDOW_MS = 1500;
 /** Shortest stroke between two reversals, CSS px: smaller wobbles are aiming corrections, not thrash (our choice). */
 export const THRASH_MIN_STROKE_PX = 40;
+/** Longest stroke, in ms, whose turn still counts as a reversal: thrashing oscillates at 1 Hz or faster, reading (a line every 2 s or more) does not (our choice). */
+export const THRASH_MAX_STROKE_MS = 500;
 
 /** EventTargetText is cut to this many characters (FullStory truncates long text; 250 is its cap on event names). */
 export const TARGET_TEXT_MAX = 250;
@@ -45,6 +47,7 @@ export interface Thresholds {
   thrashMinReversals: number;
   thrashWindowMs: number;
   thrashMinStrokePx: number;
+  thrashMaxStrokeMs: number;
   targetTextMax: number;
 }
 
@@ -59,5 +62,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   thrashMinReversals: THRASH_MIN_REVERSALS,
   thrashWindowMs: THRASH_WINDOW_MS,
   thrashMinStrokePx: THRASH_MIN_STROKE_PX,
+  thrashMaxStrokeMs: THRASH_MAX_STROKE_MS,
   targetTextMax: TARGET_TEXT_MAX,
 };

@@ -253,6 +253,16 @@ describe('thrash facts', () => {
     expect(factsOf(out, 'thrash')).toEqual([{ EventStart: expect.any(Number), EventTargetSelectorTok: 'html body div#area', reversals: 6 }]);
   });
 
+  test('reading lines of text (slow one way, quick jump back) is not thrash', () => {
+    start('<div id="area"></div>');
+    const id = mirror.id(document.querySelector('#area')!);
+    const lines: Array<[number, number]> = [];
+    for (let line = 0; line < 4; line++) for (let x = 100; x <= 600; x += 25) lines.push([x, 100 + line * 30]);
+    at(9000, (time) => mouseMove(id, lines, time, 50));
+    stage.flush();
+    expect(factsOf(out, 'thrash')).toHaveLength(0);
+  });
+
   test('small aiming wobbles are not reversals', () => {
     start('<div id="area"></div>');
     const id = mirror.id(document.querySelector('#area')!);

@@ -16,6 +16,11 @@ export interface Scenario {
   /** Text the user typed into a masked field: it must appear in no fact. */
   secret?: string;
   labels: Partial<Record<SignalName, boolean>>;
+  /**
+   * Signals this scenario is known to get wrong (documented limits in docs/heuristics.md). The
+   * suite asserts the miss, so a fix or a regression shows up, and scores it as the error it is.
+   */
+  knownMiss?: SignalName[];
 }
 
 async function clickTimes(page: Page, selector: string, times: number, gapMs: number): Promise<void> {
@@ -69,6 +74,14 @@ export const SCENARIOS: Scenario[] = [
     labels: { dead: false, rage: false },
   },
   {
+    name: 'button that updates a cart counter far away in the header',
+    body: `<header><span id="count">0</span></header><main><section><article><div><p><button id="t">Add</button></p></div></article></section></main>
+      <script>t.onclick = () => { count.textContent = String(Number(count.textContent) + 1); };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { dead: false },
+    knownMiss: ['dead'],
+  },
+  {
     name: 'handler that throws',
     body: `<button id="t">Pay now</button>
       <script>t.onclick = () => { throw new Error('payment widget failed'); };</script>`,
@@ -111,6 +124,31 @@ export const SCENARIOS: Scenario[] = [
       }
     },
     labels: { thrash: true },
+  },
+  {
+    name: 'mouse circled three times, about two circles a second',
+    body: '<div id="area" style="width:800px;height:400px;background:#eee"></div>',
+    act: async (page) => {
+      for (let step = 0; step <= 30; step++) {
+        const angle = (step / 10) * 2 * Math.PI;
+        await page.mouse.move(400 + 120 * Math.cos(angle), 200 + 120 * Math.sin(angle));
+        await page.waitForTimeout(40);
+      }
+    },
+    labels: { thrash: true },
+  },
+  {
+    name: 'cursor following lines of text while reading quickly',
+    body: '<div id="area" style="width:800px;height:400px;background:#eee"></div>',
+    act: async (page) => {
+      for (let line = 0; line < 4; line++) {
+        for (let x = 100; x <= 600; x += 25) {
+          await page.mouse.move(x, 100 + line * 30);
+          await page.waitForTimeout(50);
+        }
+      }
+    },
+    labels: { thrash: false },
   },
   {
     name: 'straight sweep across the page',
@@ -165,6 +203,18 @@ export const SCENARIOS: Scenario[] = [
     act: (page) => typeAndCommit(page, '#field', '<script>alert(document.cookie)</script>'),
     secret: 'document.cookie',
     labels: { xss: true, sqli: false },
+  },
+  {
+    name: "field: Robert'); DROP TABLE Students;--",
+    body: FIELD,
+    act: (page) => typeAndCommit(page, '#field', "Robert'); DROP TABLE Students;--"),
+    labels: { sqli: true, xss: false },
+  },
+  {
+    name: "field: an e-mail address with an apostrophe",
+    body: FIELD,
+    act: (page) => typeAndCommit(page, '#field', "o'neil-and-sons@example.org"),
+    labels: { sqli: false, xss: false },
   },
   {
     name: 'field: ordinary text with quotes and angle brackets',
