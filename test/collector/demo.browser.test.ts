@@ -12,6 +12,7 @@ import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
 import { pngByteVariety } from './png';
 
 const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));
+const EXAMPLES_ROOT = fileURLToPath(new URL('../../examples', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'openstory-e2e-'));
 const HOUR = 3600_000;
 let browser: Browser;
@@ -98,4 +99,34 @@ test('demo site with the real fs.js → session in the viewer → replay → exp
   expect(rows.find((row) => row.EventType === 'custom')).toMatchObject({ EventCustomName: 'Checkout Started' });
   expect(rows.some((row) => row.EventType === 'navigate' && row.EventSubType === 'spa' && row.PageUrl.endsWith('/checkout'))).toBe(true);
   await context.close();
+});
+
+test("npm start's site: examples/script-tag, its snippet rewritten to the collector, records a session", async () => {
+  const fsScript = await bundleForBrowser('src/browser.ts', 'openstoryFs');
+  const examples = await startDemoSite({ root: EXAMPLES_ROOT, collectorUrl: collector.url, orgId: 'o-demo', fsScript: async () => fsScript });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${examples.url}/script-tag/`);
+    await page.waitForFunction(() => typeof (window as any).FS === 'function' && !(window as any).FS.q);
+    for (let i = 0; i < 3; i++) await page.click('#checkout', { delay: 20 });
+    await page.waitForTimeout(3000);
+    await page.goto('about:blank');
+    const fromExamples = async () => {
+      for (const session of await collector.storage.listSessions({ limit: 10 })) {
+        const facts = await collector.storage.sessionFacts(session.orgId, session.userId, session.sessionId);
+        if (facts.some((fact) => fact.pageUrl.includes('/script-tag/'))) return { session, facts };
+      }
+      return undefined;
+    };
+    await expect.poll(async () => (await fromExamples())?.session.rageClicks ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    const { session } = (await fromExamples())!;
+    const events = await collector.storage.sessionEventsJson(session.orgId, session.userId, session.sessionId);
+    expect(events).toContain('Harbor Supplies');
+    // The example's .fs-exclude paragraph never reaches the collector.
+    expect(events).not.toContain('supplier margin');
+  } finally {
+    await context.close();
+    await examples.close();
+  }
 });
