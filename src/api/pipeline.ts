@@ -120,6 +120,14 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     attempt(() => page?.stop());
     attempt(() => heuristics?.stop());
   };
+  const finish = async (last: () => Promise<void>) => {
+    try {
+      await last();
+    } catch (error) {
+      reportError(error);
+    }
+    attempt(() => transport.stop());
+  };
   return {
     emit,
     async stop() {
@@ -128,22 +136,12 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       attempt(() => page?.flush());
       stopped = true;
       halt();
-      try {
-        await transport.flush();
-      } catch (error) {
-        reportError(error);
-      }
-      attempt(() => transport.stop());
+      await finish(() => transport.flush());
     },
     async discard() {
       stopped = true;
       halt();
-      try {
-        await transport.discard();
-      } catch (error) {
-        reportError(error);
-      }
-      attempt(() => transport.stop());
+      await finish(() => transport.discard());
     },
   };
 }

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
-import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
-
-let browser: Browser;
-let site: CaptureSite;
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiFactsOf, useBrowserAndSite } from './harness';
 
 // Two host names of one site, both answered by the loopback server.
-beforeAll(async () => {
-  [browser, site] = await Promise.all([launchChromium(['--host-resolver-rules=MAP *.example.test 127.0.0.1']), startCaptureSite()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite(['--host-resolver-rules=MAP *.example.test 127.0.0.1']);
 
 type FSWindow = Window & { FS: any };
 
 async function visit(page: Page, host: string, path: string, event: string) {
-  await page.goto(`http://${host}:${site.port}${path}`);
+  await page.goto(`http://${host}:${env.site.port}${path}`);
   await page.evaluate((name) => (window as unknown as FSWindow).FS.event(name), event);
-  await expect.poll(() => apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 10_000 }).toBeDefined();
-  return apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === event)!;
+  await expect.poll(() => apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 10_000 }).toBeDefined();
+  return apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === event)!;
 }
 
 test('with cookieDomain, a.example.test and b.example.test share one user and session', async () => {
-  site.pages.set('/shared', await site.snippetPage({ vars: { _fs_org: 'o-shared', _fs_options: { cookieDomain: 'example.test' } } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/shared', await env.site.snippetPage({ vars: { _fs_org: 'o-shared', _fs_options: { cookieDomain: 'example.test' } } }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const onA = await visit(page, 'a.example.test', '/shared', 'on a');
   const onB = await visit(page, 'b.example.test', '/shared', 'on b');
@@ -40,8 +30,8 @@ test('with cookieDomain, a.example.test and b.example.test share one user and se
 });
 
 test('without it, each host name has its own user', async () => {
-  site.pages.set('/separate', await site.snippetPage({ vars: { _fs_org: 'o-separate' } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/separate', await env.site.snippetPage({ vars: { _fs_org: 'o-separate' } }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const onA = await visit(page, 'a.example.test', '/separate', 'alone on a');
   const onB = await visit(page, 'b.example.test', '/separate', 'alone on b');

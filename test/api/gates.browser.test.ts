@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
-import { QUICK_TRANSPORT, apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
+import { expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { QUICK_TRANSPORT, apiFactsOf, hidePage, useBrowserAndSite } from './harness';
 
-let browser: Browser;
-let site: CaptureSite;
-
-beforeAll(async () => {
-  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 type FSWindow = Window & { FS: any };
 
@@ -34,23 +24,16 @@ async function storedState(context: BrowserContext, page: Page) {
   return { cookies: (await context.cookies()).map((cookie) => cookie.name), ...web };
 }
 
-/** Makes the page look hidden, which is when a transport sends what it holds. */
-const hide = (page: Page) =>
-  page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-    window.dispatchEvent(new PageTransitionEvent('pagehide'));
-  });
 
 async function visitWithSignal(signal: string, vars: Record<string, unknown> = {}) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(SIGNALS[signal]);
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
   const path = `/gated-${Object.keys(SIGNALS).indexOf(signal)}-${Object.keys(vars).length}`;
-  site.pages.set(path, await site.snippetPage({ vars: { _fs_org: 'o-gates', ...vars } }));
-  await page.goto(`${site.url}${path}`);
+  env.site.pages.set(path, await env.site.snippetPage({ vars: { _fs_org: 'o-gates', ...vars } }));
+  await page.goto(`${env.site.url}${path}`);
   await page.evaluate(() => {
     const fs = (window as unknown as FSWindow).FS;
     fs.identify('u-1', { email: 'a@example.com' });
@@ -58,7 +41,7 @@ async function visitWithSignal(signal: string, vars: Record<string, unknown> = {
     fs('trackEvent', { name: 'Other' });
     fs.consent(true);
   });
-  await hide(page);
+  await hidePage(page);
   return { context, page, requests };
 }
 
@@ -70,14 +53,14 @@ for (const signal of Object.keys(SIGNALS)) {
     expect(requests).toEqual([`GET ${new URL(page.url()).pathname}`]);
     expect(await storedState(context, page)).toEqual({ cookies: [], local: 0, session: 0, databases: [] });
     expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBeNull();
-    expect(site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).toEqual([]);
+    expect(env.site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).toEqual([]);
     await context.close();
   });
 }
 
 test('honorDoNotTrack: false records despite the signal (and is the control for the tests above)', async () => {
   const { context, requests } = await visitWithSignal('navigator.doNotTrack = "1"', { _fs_options: { honorDoNotTrack: false } });
-  await expect.poll(() => apiFactsOf(site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => apiFactsOf(env.site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length).toBeGreaterThanOrEqual(3);
   expect(requests).toContain('GET /fs.js');
   expect(requests).toContain('POST /rec/bundle');
   expect((await context.cookies()).map((cookie) => cookie.name).sort()).toEqual(['_os_consent', '_os_ses', '_os_uid']);
@@ -85,15 +68,15 @@ test('honorDoNotTrack: false records despite the signal (and is the control for 
 });
 
 test('fs.js loaded by another loader still records nothing under Do Not Track', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(SIGNALS['navigator.doNotTrack = "1"']);
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
-  site.pages.set('/gated-direct', `<!doctype html><script>window._fs_org = 'o-gates-direct'; window._fs_host = ${JSON.stringify(site.url)}; window._fs_options = ${JSON.stringify({ transport: QUICK_TRANSPORT })};</script><script src="/fs.js"></script>`);
-  await page.goto(`${site.url}/gated-direct`);
+  env.site.pages.set('/gated-direct', `<!doctype html><script>window._fs_org = 'o-gates-direct'; window._fs_host = ${JSON.stringify(env.site.url)}; window._fs_options = ${JSON.stringify({ transport: QUICK_TRANSPORT })};</script><script src="/fs.js"></script>`);
+  await page.goto(`${env.site.url}/gated-direct`);
   await page.evaluate(() => (window as unknown as FSWindow).FS.event('Clicked'));
-  await hide(page);
+  await hidePage(page);
   await page.waitForTimeout(300);
   expect(requests).toEqual(['GET /gated-direct', 'GET /fs.js']);
   expect(await storedState(context, page)).toEqual({ cookies: [], local: 0, session: 0, databases: [] });

@@ -1,4 +1,7 @@
 import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import type { IncomingMessage } from 'node:http';
 import { bundleForBrowser } from '../helpers/bundle';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -111,3 +114,23 @@ export const API_FACT_TAGS = ['identity', 'userVars', 'custom', 'log', 'consent'
 
 /** Only the facts the FS API put in the stream (not the page part's or the heuristics'). */
 export const apiFactsOf = (bundles: Bundle[]) => factsOf(bundles).filter((fact) => API_FACT_TAGS.includes(fact.tag));
+
+/** A Chromium and a capture site for one test file, started before its tests and stopped after. */
+export function useBrowserAndSite(chromiumArgs: string[] = []): { browser: Browser; site: CaptureSite } {
+  const env = {} as { browser: Browser; site: CaptureSite };
+  beforeAll(async () => {
+    [env.browser, env.site] = await Promise.all([launchChromium(chromiumArgs), startCaptureSite()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
+}
+
+/** Makes the page look hidden, which is when the transport sends what it holds. */
+export const hidePage = (page: Page) =>
+  page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });

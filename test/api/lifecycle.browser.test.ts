@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
-import { API_FACT_TAGS, factsOf, startCaptureSite, type CaptureSite } from './harness';
+import { expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { API_FACT_TAGS, factsOf, hidePage, useBrowserAndSite } from './harness';
 
-let browser: Browser;
-let site: CaptureSite;
-
-beforeAll(async () => {
-  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 type FSWindow = Window & { FS: any; __globals: Record<string, unknown>; __unchanged(): string[] };
 const call = (page: Page, script: string) => page.evaluate(script);
-const sent = (org: string) => factsOf(site.bundles.filter((bundle) => bundle.orgId === org));
+const sent = (org: string) => factsOf(env.site.bundles.filter((bundle) => bundle.orgId === org));
 /** What the API put in the stream: event names for custom events, tags for the others. */
 const names = (org: string) =>
   sent(org)
@@ -50,9 +40,9 @@ const GLOBALS_PROBE = `<script>
 </script>`;
 
 test('shutdown restores every patched global and stops capture; restart resumes in the same session', async () => {
-  site.pages.set('/lifecycle', await site.snippetPage({ vars: { _fs_org: 'o-life' }, head: GLOBALS_PROBE, body: '<input id="field"><button id="b">b</button>' }));
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/lifecycle`);
+  env.site.pages.set('/lifecycle', await env.site.snippetPage({ vars: { _fs_org: 'o-life' }, head: GLOBALS_PROBE, body: '<input id="field"><button id="b">b</button>' }));
+  const page = await env.browser.newPage();
+  await page.goto(`${env.site.url}/lifecycle`);
   await page.waitForFunction(() => !('q' in (window as unknown as FSWindow).FS));
   const patched = (await call(page, 'window.__changed()')) as string[];
   // Capture patches some globals (the page part counts console calls), or this test proves nothing.
@@ -79,8 +69,8 @@ test('shutdown restores every patched global and stops capture; restart resumes 
   expect(after.sessionId).toBe(before.sessionId);
   expect(after.userId).toBe(before.userId);
   // Nothing recorded between shutdown and restart reached the collector.
-  const pages = new Set(site.bundles.filter((bundle) => bundle.orgId === 'o-life').map((bundle) => bundle.pageId));
-  const recordedWhileShutDown = site.bundles
+  const pages = new Set(env.site.bundles.filter((bundle) => bundle.orgId === 'o-life').map((bundle) => bundle.pageId));
+  const recordedWhileShutDown = env.site.bundles
     .filter((bundle) => bundle.orgId === 'o-life')
     .flatMap((bundle) => bundle.events)
     .filter((event) => event.timestamp > shutAt && event.timestamp < restartAt);
@@ -96,7 +86,7 @@ async function consentPage(context: BrowserContext) {
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
-  await page.goto(`${site.url}/consent`);
+  await page.goto(`${env.site.url}/consent`);
   await page.waitForFunction(() => !('q' in (window as unknown as FSWindow).FS));
   return { page, requests };
 }
@@ -107,8 +97,8 @@ const storage = async (context: BrowserContext, page: Page) => ({
 });
 
 test('requireConsent: nothing is stored or sent before consent(true); consent(false) stops and forgets', async () => {
-  site.pages.set('/consent', await site.snippetPage({ vars: { _fs_org: 'o-consent', _fs_options: { requireConsent: true } } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-consent', _fs_options: { requireConsent: true } } }));
+  const context = await env.browser.newContext();
   const { page, requests } = await consentPage(context);
   await call(page, "FS.identify('dana'); FS.event('before consent')");
   await page.waitForTimeout(300);
@@ -135,24 +125,21 @@ test('requireConsent: nothing is stored or sent before consent(true); consent(fa
 });
 
 const hideAndLeave = async (page: Page) => {
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
+  await hidePage(page);
   await page.close({ runBeforeUnload: true });
 };
 
 test('consent(false) deletes what the transport still holds locally', async () => {
   const slow = { transport: { thresholds: { timeMs: 60_000 } } };
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   // Control: without the refusal, hiding the page sends the buffered event.
-  site.pages.set('/consent', await site.snippetPage({ vars: { _fs_org: 'o-kept', _fs_options: slow } }));
+  env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-kept', _fs_options: slow } }));
   const kept = await consentPage(context);
   await call(kept.page, "FS.event('held in the buffer')");
   await hideAndLeave(kept.page);
   await expect.poll(() => names('o-kept')).toContain('held in the buffer');
 
-  site.pages.set('/consent', await site.snippetPage({ vars: { _fs_org: 'o-discard', _fs_options: slow } }));
+  env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-discard', _fs_options: slow } }));
   const { page } = await consentPage(context);
   await call(page, "FS.event('held in the buffer')");
   await call(page, 'FS.consent(false)');

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
-import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiFactsOf, useBrowserAndSite } from './harness';
 
-let browser: Browser;
-let site: CaptureSite;
-
-beforeAll(async () => {
-  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 type FSWindow = Window & { FS: any };
 const fire = (page: Page, name: string) => page.evaluate((event) => (window as unknown as FSWindow).FS.event(event), name);
-const sent = (name: string) => apiFactsOf(site.bundles).find((fact) => fact.payload.EventCustomName === name);
+const sent = (name: string) => apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === name);
 
 async function sentUnder(page: Page, name: string, clock = false) {
   if (clock) await page.clock.runFor(500);
@@ -25,11 +15,11 @@ async function sentUnder(page: Page, name: string, clock = false) {
 }
 
 test('the session is renewed after 30 minutes without activity, the user stays', async () => {
-  site.pages.set('/idle', await site.snippetPage({ vars: { _fs_org: 'o-idle' } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/idle', await env.site.snippetPage({ vars: { _fs_org: 'o-idle' } }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
-  await page.goto(`${site.url}/idle`);
+  await page.goto(`${env.site.url}/idle`);
   await fire(page, 'first');
   const first = await sentUnder(page, 'first', true);
 
@@ -44,16 +34,16 @@ test('the session is renewed after 30 minutes without activity, the user stays',
   expect(back.sessionId).not.toBe(first.sessionId);
   expect(back.userId).toBe(first.userId);
   expect(back.pageId).not.toBe(first.pageId);
-  expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBe(`${site.url}/sessions/o-idle.${back.userId}.${back.sessionId}`);
+  expect(await page.evaluate(() => (window as unknown as FSWindow).FS.getCurrentSessionURL())).toBe(`${env.site.url}/sessions/o-idle.${back.userId}.${back.sessionId}`);
   await context.close();
 });
 
 test('the inactivity timeout is configurable', async () => {
-  site.pages.set('/short', await site.snippetPage({ vars: { _fs_org: 'o-short', _fs_options: { inactivityTimeout: 60_000 } } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/short', await env.site.snippetPage({ vars: { _fs_org: 'o-short', _fs_options: { inactivityTimeout: 60_000 } } }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
-  await page.goto(`${site.url}/short`);
+  await page.goto(`${env.site.url}/short`);
   await fire(page, 'short-1');
   const one = await sentUnder(page, 'short-1', true);
   await page.clock.fastForward('02:00');
@@ -63,11 +53,11 @@ test('the inactivity timeout is configurable', async () => {
 });
 
 test('two tabs of one user share the session, each page has its own PageId', async () => {
-  site.pages.set('/tab', await site.snippetPage({ vars: { _fs_org: 'o-tabs' } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/tab', await env.site.snippetPage({ vars: { _fs_org: 'o-tabs' } }));
+  const context = await env.browser.newContext();
   const [left, right] = [await context.newPage(), await context.newPage()];
-  await left.goto(`${site.url}/tab`);
-  await right.goto(`${site.url}/tab`);
+  await left.goto(`${env.site.url}/tab`);
+  await right.goto(`${env.site.url}/tab`);
   await fire(left, 'left tab');
   await fire(right, 'right tab');
   const [a, b] = [await sentUnder(left, 'left tab'), await sentUnder(right, 'right tab')];
@@ -78,10 +68,10 @@ test('two tabs of one user share the session, each page has its own PageId', asy
 });
 
 test('identify with another uid splits off a new user and session; anonymize splits again', async () => {
-  site.pages.set('/who', await site.snippetPage({ vars: { _fs_org: 'o-who' } }));
-  const context = await browser.newContext();
+  env.site.pages.set('/who', await env.site.snippetPage({ vars: { _fs_org: 'o-who' } }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${site.url}/who`);
+  await page.goto(`${env.site.url}/who`);
   await page.evaluate(() => (window as unknown as FSWindow).FS.identify('alice'));
   await fire(page, 'as alice');
   const alice = await sentUnder(page, 'as alice');
@@ -100,7 +90,7 @@ test('identify with another uid splits off a new user and session; anonymize spl
   const anonymous = await sentUnder(page, 'anonymous');
   expect(anonymous.userId).not.toBe(bob.userId);
 
-  const identities = apiFactsOf(site.bundles).filter((fact) => fact.tag === 'identity');
+  const identities = apiFactsOf(env.site.bundles).filter((fact) => fact.tag === 'identity');
   expect(identities.map((fact) => fact.payload)).toEqual([
     { UserAppKey: 'alice', UserId: alice.userId },
     { UserAppKey: 'bob', UserId: bob.userId },
@@ -111,23 +101,23 @@ test('identify with another uid splits off a new user and session; anonymize spl
   await page.reload();
   await fire(page, 'carol reloaded');
   const carol = await sentUnder(page, 'carol reloaded');
-  expect(apiFactsOf(site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
+  expect(apiFactsOf(env.site.bundles).filter((fact) => fact.tag === 'identity' && fact.pageId === carol.pageId).map((fact) => fact.payload.UserAppKey)).toEqual(['carol']);
   await context.close();
 });
 
 test('after a long pause, the next user interaction opens a new session that starts with a full snapshot', async () => {
-  site.pages.set('/pause', await site.snippetPage({ vars: { _fs_org: 'o-pause' }, body: '<button id="b">press</button><p>text</p>' }));
-  const context = await browser.newContext();
+  env.site.pages.set('/pause', await env.site.snippetPage({ vars: { _fs_org: 'o-pause' }, body: '<button id="b">press</button><p>text</p>' }));
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.clock.install({ time: new Date('2026-03-01T09:00:00Z') });
-  await page.goto(`${site.url}/pause`);
+  await page.goto(`${env.site.url}/pause`);
   await fire(page, 'pause-start');
   const first = await sentUnder(page, 'pause-start', true);
 
   await page.clock.fastForward('45:00');
   await page.click('#b');
   await page.clock.runFor(1000);
-  const renewed = () => site.bundles.filter((bundle) => bundle.orgId === 'o-pause' && bundle.sessionId !== first.sessionId);
+  const renewed = () => env.site.bundles.filter((bundle) => bundle.orgId === 'o-pause' && bundle.sessionId !== first.sessionId);
   await expect.poll(() => renewed().flatMap((bundle) => bundle.events.map((event) => event.type)), { timeout: 10_000 }).toContain(2);
   expect(new Set(renewed().map((bundle) => bundle.userId))).toEqual(new Set([first.userId]));
   // The click itself is recorded in the new session, tagged by the heuristics.

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from '../helpers/chromium';
-import { apiFactsOf, startCaptureSite, type CaptureSite } from './harness';
+import { apiFactsOf, useBrowserAndSite } from './harness';
 
-let browser: Browser;
-let site: CaptureSite;
-
-beforeAll(async () => {
-  [browser, site] = await Promise.all([launchChromium(), startCaptureSite()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 test('calls made before fs.js arrives reach the stream in order, in both API styles', async () => {
-  site.bundles.length = 0;
-  const release = site.holdScript();
-  site.pages.set('/queued', await site.snippetPage());
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/queued`, { waitUntil: 'domcontentloaded' });
+  env.site.bundles.length = 0;
+  const release = env.site.holdScript();
+  env.site.pages.set('/queued', await env.site.snippetPage());
+  const page = await env.browser.newPage();
+  await page.goto(`${env.site.url}/queued`, { waitUntil: 'domcontentloaded' });
   await page.evaluate(() => {
     const fs = (window as unknown as { FS: any }).FS;
     fs.identify('user-42', { displayName: 'Ada', email: 'ada@example.com', plan: 'pro' });
@@ -32,8 +21,8 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   });
   expect(await page.evaluate(() => (window as unknown as { FS: { q: unknown[] } }).FS.q.length)).toBe(5);
   release();
-  await expect.poll(() => apiFactsOf(site.bundles).length).toBeGreaterThanOrEqual(6);
-  const facts = apiFactsOf(site.bundles);
+  await expect.poll(() => apiFactsOf(env.site.bundles).length).toBeGreaterThanOrEqual(6);
+  const facts = apiFactsOf(env.site.bundles);
   expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'custom', 'log', 'userVars']);
   expect(facts[0].payload).toMatchObject({ UserAppKey: 'user-42', UserId: facts[0].userId });
   expect(facts[1].payload).toEqual({ UserDisplayName: 'Ada', UserEmail: 'ada@example.com', vars: { plan_str: 'pro' } });
@@ -43,27 +32,27 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   expect(facts[5].payload).toEqual({ vars: { vip_bool: true } });
   expect(await page.evaluate(() => (window as unknown as { FS: { q?: unknown } }).FS.q)).toBeUndefined();
   const url = await page.evaluate(() => (window as unknown as { FS: { getCurrentSessionURL(): string } }).FS.getCurrentSessionURL());
-  expect(url).toBe(`${site.url}/sessions/o-test.${facts[0].userId}.${facts[0].sessionId}`);
+  expect(url).toBe(`${env.site.url}/sessions/o-test.${facts[0].userId}.${facts[0].sessionId}`);
   await page.close();
 });
 
 test('two snippets on one page start one capture', async () => {
-  site.bundles.length = 0;
-  const doubled = await site.snippetPage({ copies: 2 });
+  env.site.bundles.length = 0;
+  const doubled = await env.site.snippetPage({ copies: 2 });
   expect(doubled.split('_fs_namespace').length).toBeGreaterThan(2);
-  site.pages.set('/twice', doubled);
-  const page = await browser.newPage();
+  env.site.pages.set('/twice', doubled);
+  const page = await env.browser.newPage();
   const scripts: string[] = [];
   page.on('request', (request) => {
     if (request.url().endsWith('/fs.js')) scripts.push(request.url());
   });
-  await page.goto(`${site.url}/twice`);
+  await page.goto(`${env.site.url}/twice`);
   await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Once'));
-  await expect.poll(() => apiFactsOf(site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
+  await expect.poll(() => apiFactsOf(env.site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
   expect(scripts).toHaveLength(1);
-  expect(new Set(site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
+  expect(new Set(env.site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
   // One recorder: one Meta and one FullSnapshot.
-  const types = site.bundles.flatMap((bundle) => bundle.events.map((event) => event.type));
+  const types = env.site.bundles.flatMap((bundle) => bundle.events.map((event) => event.type));
   expect(types.filter((type) => type === 4)).toHaveLength(1);
   expect(types.filter((type) => type === 2)).toHaveLength(1);
   await page.close();
