@@ -91,6 +91,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     // Session keys are three 64-character ids.
     routerOptions: { maxParamLength: 256 },
   });
+  // Internal failures answer 500 without details (the client retries); Fastify's own 4xx keep their code.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      console.error(`[openstory collector] ${(error as Error).stack ?? error.message}`);
+      return reply.code(500).send({ ok: false, error: 'internal', message: 'internal error' });
+    }
+    return reply.code(status).send({ ok: false, error: error.code ?? 'bad-request', message: error.message });
+  });
   registerIngest(app, context);
   registerExport(app, context);
   registerAdmin(app, context);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { factAt, gzipJson, makeBundle, recordingStart, startTestCollector, T0, type TestCollector } from './fixtures';
 
 let collector: TestCollector;
@@ -83,5 +83,23 @@ describe('ingest', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const [session] = await collector.storage.listSessions({ limit: 10 });
     expect(session.pages).toBe(2);
+  });
+
+  test('a storage failure answers 500 (the client retries) and the collector keeps serving', async () => {
+    const { openSqliteStorage } = await import('../../src/collector/storage/sqlite');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const storageDir = mkdtempSync(join(tmpdir(), 'openstory-failing-'));
+    onTestFinished(() => rmSync(storageDir, { recursive: true, force: true }));
+    const real = openSqliteStorage(storageDir);
+    let failures = 1;
+    const flaky = { ...real, ingest: (batch: Parameters<typeof real.ingest>[0]) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : real.ingest(batch)) };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    collector = await startTestCollector({ storage: flaky });
+    expect(await collector.send(makeBundle())).toMatchObject({ status: 500, body: { ok: false, error: 'internal' } });
+    expect(await collector.send(makeBundle())).toMatchObject({ status: 200, body: { ok: true } });
+    expect(errors).toHaveBeenCalledOnce();
+    errors.mockRestore();
   });
 });
