@@ -3,7 +3,7 @@
  * each constant names the tool whose documented or published default it follows.
  */
 
-/** Clicks in one series before it counts as rage (PostHog `rageclick.click_count` 3; Datadog RUM: 3 clicks per second). */
+/** Clicks in one series before it counts as rage (PostHog `rageclick.click_count` 3). */
 export const RAGE_MIN_CLICKS = 3;
 /** Longest pause between two clicks of one series (PostHog `rageclick.timeout_ms` 1000; Datadog's one-second sliding window; Sentry `multiClickTimeout` 1000). */
 export const RAGE_MAX_GAP_MS = 1000;

@@ -84,6 +84,15 @@ describe('click facts', () => {
     expect(factsOf(out, 'click').map((c) => c.EventModFrustrated)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  test('thresholds are options', () => {
+    start('<button>Go</button>');
+    stage.stop();
+    stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy, thresholds: { rageMinClicks: 4 } });
+    for (let i = 0; i < 3; i++) clickOn('button', i * 200);
+    vi.advanceTimersByTime(5000);
+    expect(factsOf(out, 'click').map((c) => c.EventModFrustrated)).toEqual([0, 0, 0]);
+  });
+
   test('not rage: three clicks two seconds apart, two quick clicks, or clicks far apart', () => {
     start('<button id="a">A</button><button id="b">B</button>');
     clickOn('#a', 0);
