@@ -14,8 +14,8 @@ import {
 } from './identity';
 import type { Parts } from './parts';
 import { startPipeline, type Pipeline } from './pipeline';
-import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizeProperties, type PropertyContext } from './properties';
-import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter } from './rate-limit';
+import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizeProperties, normalizeUserVars } from './properties';
+import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } from './rate-limit';
 import type { InitOptions, LogLevel, SessionFormat } from './types';
 import type { Warn } from './warn';
 
@@ -121,10 +121,10 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     return sessionId === ids.sessionId ? null : sessionId;
   }
 
-  function replace(sessionId: string, announce = false) {
+  function replace(sessionId: string) {
     if (!pipeline || ids?.sessionId === sessionId) return;
     stop(false);
-    start(announce);
+    start();
   }
 
   /** Runs a recording call now when capturing, once consent is given when awaiting it, else never. */
@@ -146,21 +146,11 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     start(true);
   };
 
-  function userVars(input: unknown, context: PropertyContext) {
-    const record = (input ?? {}) as Record<string, unknown>;
-    const special: { UserDisplayName?: string; UserEmail?: string } = {};
-    const rest: Record<string, unknown> = {};
-    for (const [name, value] of typeof input === 'object' && input !== null ? Object.entries(record) : []) {
-      if (name === 'displayName' || name === 'email') {
-        if (typeof value === 'string') special[name === 'email' ? 'UserEmail' : 'UserDisplayName'] = value;
-        else warn(`${context.call}:${name}:string`, `${context.call}: property "${name}" dropped: it must be a string.`);
-      } else if (name !== 'uid') rest[name] = value;
-    }
-    const vars = normalizeProperties(typeof input === 'object' && input !== null ? rest : input, context);
-    const payload = { ...special, vars };
-    if (Object.keys(special).length === 0 && Object.keys(vars).length === 0) return null;
-    return fitsPayload(payload, context) ? payload : null;
-  }
+  const overLimit = (allow: () => boolean, call: string, limit: RateLimit) => {
+    if (allow()) return false;
+    warn(`${call}:rate`, `${call}: calls over the rate limit (${limit.perMinute} per minute, burst ${limit.burst}) are dropped.`);
+    return true;
+  };
 
   const core: Core = {
     identify(uid, vars) {
@@ -172,8 +162,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       }
       const appKey = String(uid);
       if (!appKey) return warn(`${call}:uid`, `${call}: call dropped: uid must be a non-empty string.`);
-      if (!userLimit()) return warn(`${call}:rate`, `${call}: calls over the rate limit (${USER_RATE_LIMIT.perMinute} per minute, burst ${USER_RATE_LIMIT.burst}) are dropped.`);
-      const payload = vars === undefined ? null : userVars(vars, { call, warn });
+      if (overLimit(userLimit, call, USER_RATE_LIMIT)) return;
+      const payload = vars === undefined ? null : normalizeUserVars(vars, { call, warn });
       whenCapturing(() => {
         const user = store.user();
         if (user.appKey !== null && user.appKey !== appKey) splitUser(appKey);
@@ -190,8 +180,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       });
     },
     setUserVars(input, call = 'FS.setUserVars') {
-      if (!userLimit()) return warn(`${call}:rate`, `${call}: calls over the rate limit (${USER_RATE_LIMIT.perMinute} per minute, burst ${USER_RATE_LIMIT.burst}) are dropped.`);
-      const payload = userVars(input, { call, warn });
+      if (overLimit(userLimit, call, USER_RATE_LIMIT)) return;
+      const payload = normalizeUserVars(input, { call, warn });
       if (payload) whenCapturing(() => emit(FACT.userVars, payload));
     },
     event(name, properties) {
@@ -200,7 +190,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
         warn(`event-name:${String(name).slice(0, 60)}`, `${call}: call dropped: event names are strings of 1 to ${MAX_EVENT_NAME_LENGTH} characters.`);
         return;
       }
-      if (!eventLimit()) return warn('event:rate', `FS.event: calls over the rate limit (${EVENT_RATE_LIMIT.perMinute} per minute, burst ${EVENT_RATE_LIMIT.burst}) are dropped.`);
+      if (overLimit(eventLimit, 'FS.event', EVENT_RATE_LIMIT)) return;
       const context = { call, warn };
       const payload = { EventCustomName: name, properties: normalizeProperties(properties, context) };
       if (fitsPayload(payload, context)) whenCapturing(() => emit(FACT.custom, payload));

@@ -1,3 +1,4 @@
+import type { UserVarsFact } from '../facts';
 import type { Warn } from './warn';
 
 /*
@@ -142,4 +143,23 @@ export function fitsPayload(payload: unknown, context: PropertyContext): boolean
   if (bytes <= MAX_PAYLOAD_BYTES) return true;
   context.warn(`${context.call}:payload`, `${context.call}: call dropped: its payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit.`);
   return false;
+}
+
+/**
+ * User vars: FullStory's special `displayName` and `email` (strings, exported as UserDisplayName
+ * and UserEmail) beside the custom vars. `uid` belongs to identify and is left out. Null when
+ * nothing valid remains or the call is over the payload cap.
+ */
+export function normalizeUserVars(input: unknown, context: PropertyContext): UserVarsFact | null {
+  const special: Omit<UserVarsFact, 'vars'> = {};
+  const custom: Record<string, unknown> = {};
+  for (const [name, value] of isPlainObject(input) ? Object.entries(input) : []) {
+    if (name === 'displayName' || name === 'email') {
+      if (typeof value === 'string') special[name === 'email' ? 'UserEmail' : 'UserDisplayName'] = value;
+      else context.warn(`${context.call}:${name}:string`, `${context.call}: property "${name}" dropped: it must be a string.`);
+    } else if (name !== 'uid') custom[name] = value;
+  }
+  const payload = { ...special, vars: normalizeProperties(isPlainObject(input) ? custom : input, context) };
+  if (Object.keys(special).length === 0 && Object.keys(payload.vars).length === 0) return null;
+  return fitsPayload(payload, context) ? payload : null;
 }

@@ -23,7 +23,7 @@ type SnippetWindow = Window & Record<string, unknown> & { _fs_options?: { honorD
   if (namespace in win) return;
   const fs = ((operation, options, source) => {
     const call = (resolve?: unknown, reject?: unknown) =>
-      fs._api ? fs._api(operation, options, source, resolve, reject, 2) : fs.q.push([operation, options, source, resolve, reject, 2]);
+      fs._api ? fs._api(operation, options, source, resolve, reject, 2) : void fs.q.push([operation, options, source, resolve, reject, 2]);
     return /Async$/.test(operation) ? new Promise(call) : call();
   }) as Stub;
   win[namespace] = fs;
