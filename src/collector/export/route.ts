@@ -7,7 +7,7 @@ import { sendRefusal, type CollectorContext } from '../context';
 import { refuse } from '../refusal';
 import type { ExportRecord } from '../storage/types';
 import { availableUntil, bundleRef, LIST_LIMIT, periodMs, periodOfId, retainedFrom } from './periods';
-import { exportRow } from './rows';
+import { createRowSerializer } from './rows';
 
 /** Rows are serialized into chunks of about this many characters before gzip sees them. */
 const CHUNK_CHARS = 64 * 1024;
@@ -16,10 +16,11 @@ const GZIP_LEVEL = 1;
 
 /** The bundle as JSON array text, produced lazily as the reader pulls. */
 async function* serialize(records: AsyncIterable<ExportRecord>): AsyncGenerator<string> {
+  const serializeRow = createRowSerializer();
   let chunk = '[';
   let first = true;
   for await (const record of records) {
-    chunk += (first ? '' : ',') + JSON.stringify(exportRow(record));
+    chunk += (first ? '' : ',') + serializeRow(record);
     first = false;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;

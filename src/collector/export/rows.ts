@@ -37,12 +37,12 @@ function decodeSelector(token: string): string {
 
 const modifier = (value: unknown): number => finite(value) ?? 0;
 
-/** One Data Export row from one stored fact and the page, session and user it belongs to. */
-export function exportRow(record: ExportRecord): ExportRow {
-  const { fact, page, user } = record;
+/** The columns that change from event to event: the event itself and the page state at that moment. */
+function eventColumns(record: ExportRecord): Record<string, unknown> {
+  const { fact, page } = record;
   const payload = fact.payload;
   const selectorTok = text(payload.EventTargetSelectorTok) ?? null;
-  const row: ExportRow = {
+  return {
     EventCustomName: fact.tag === 'custom' ? text(payload.EventCustomName) ?? null : null,
     EventStart: isoTime(fact.timestamp),
     EventType: fact.tag,
@@ -57,6 +57,17 @@ export function exportRow(record: ExportRecord): ExportRow {
     EventPageOffset: page.start === null ? null : fact.timestamp - page.start,
     EventSessionOffset: fact.timestamp - record.sessionStart,
     EventWebSourceFileUrl: null,
+    PageUrl: fact.pageUrl || page.url,
+    PageNumInfos: fact.numInfos,
+    PageNumWarnings: fact.numWarnings,
+    PageNumErrors: fact.numErrors,
+  };
+}
+
+/** The columns shared by every row of one page: user, session, page metadata and totals. */
+function pageColumns(record: ExportRecord): Record<string, unknown> {
+  const { page, user } = record;
+  const columns: Record<string, unknown> = {
     IndvId: individualId(record.orgId, user.userId, user.userAppKey),
     UserId: user.userId,
     UserAppKey: user.userAppKey,
@@ -69,7 +80,6 @@ export function exportRow(record: ExportRecord): ExportRow {
     PageId: page.pageId,
     PageStart: isoTime(page.start),
     PageClusterId: null,
-    PageUrl: fact.pageUrl || page.url,
     PageDuration: page.duration,
     PageActiveDuration: page.activeDuration,
     PageRefererUrl: page.referrer,
@@ -86,9 +96,6 @@ export function exportRow(record: ExportRecord): ExportRow {
     PageViewportWidth: page.viewportWidth,
     PageViewportHeight: page.viewportHeight,
     PageMaxScrollDepthPercent: page.maxScrollDepthPercent,
-    PageNumInfos: fact.numInfos,
-    PageNumWarnings: fact.numWarnings,
-    PageNumErrors: fact.numErrors,
     LoadDomContentTime: page.loadDomContentTime,
     LoadFirstPaintTime: page.loadFirstPaintTime,
     LoadEventTime: page.loadEventTime,
@@ -96,6 +103,31 @@ export function exportRow(record: ExportRecord): ExportRow {
     ReqMethod: null,
     ReqStatus: null,
   };
-  for (const [name, value] of Object.entries(user.vars)) if (!KNOWN_COLUMNS.has(name)) row[name] = value;
-  return row;
+  for (const [name, value] of Object.entries(user.vars)) if (!KNOWN_COLUMNS.has(name)) columns[name] = value;
+  return columns;
+}
+
+/** One Data Export row from one stored fact and the page, session and user it belongs to. */
+export function exportRow(record: ExportRecord): ExportRow {
+  return { ...eventColumns(record), ...pageColumns(record) } as ExportRow;
+}
+
+/** Pages whose shared columns are kept serialized during one export (memory bound). */
+const PAGE_CACHE_LIMIT = 10_000;
+
+/**
+ * Serializes rows as exportRow would, with each page's shared columns serialized once: a page's
+ * rows differ only in their event columns, and serialization dominates export time.
+ */
+export function createRowSerializer(): (record: ExportRecord) => string {
+  const pages = new Map<string, string>();
+  return (record) => {
+    let shared = pages.get(record.page.pageId);
+    if (shared === undefined) {
+      if (pages.size >= PAGE_CACHE_LIMIT) pages.clear();
+      shared = JSON.stringify(pageColumns(record)).slice(1);
+      pages.set(record.page.pageId, shared);
+    }
+    return `${JSON.stringify(eventColumns(record)).slice(0, -1)},${shared}`;
+  };
 }
