@@ -102,6 +102,23 @@ export const SCENARIOS: Scenario[] = [
     labels: { rage: true, dead: true },
   },
   {
+    name: 'five quick clicks on a working +1 button',
+    body: `<div><button id="t" style="margin:40px;padding:20px">+1</button><output id="qty">1</output></div>
+      <script>t.onclick = () => { qty.textContent = String(Number(qty.textContent) + 1); };</script>`,
+    act: (page) => clickTimes(page, '#t', 5, 150),
+    labels: { rage: true, dead: false },
+  },
+  {
+    name: 'quick clicks on three different toolbar buttons',
+    body: `<div id="bar"><button id="b1" style="width:80px">Bold</button><button id="b2" style="width:80px;margin-left:60px">Italic</button><button id="b3" style="width:80px;margin-left:60px">Link</button></div>`,
+    act: async (page) => {
+      await page.click('#b1');
+      await page.click('#b2');
+      await page.click('#b3');
+    },
+    labels: { rage: false },
+  },
+  {
     name: 'three clicks two seconds apart',
     body: '<button id="t" style="margin:40px;padding:20px">Next</button>',
     act: (page) => clickTimes(page, '#t', 3, 2000),
@@ -172,6 +189,24 @@ export const SCENARIOS: Scenario[] = [
     },
     leave: true,
     labels: { abandon: true },
+  },
+  {
+    name: 'form filled, then an SPA link to another route',
+    body: `<form id="profile"><input id="city" name="city"></form><a id="away" href="/home">Home</a>
+      <script>away.onclick = (e) => { e.preventDefault(); history.pushState({}, '', '/home'); profile.remove(); };</script>`,
+    act: async (page) => {
+      await page.click('#city');
+      await page.keyboard.type('Lyon');
+      await page.click('#away');
+    },
+    labels: { abandon: true, dead: false },
+  },
+  {
+    name: 'form looked at but never edited, page left',
+    body: `<form id="signup"><input id="name" name="name"><button>Sign up</button></form>`,
+    act: (page) => page.click('#name'),
+    leave: true,
+    labels: { abandon: false },
   },
   {
     name: 'form filled and submitted',
