@@ -63,7 +63,7 @@ export function summarize(runs: RunResult[] | undefined): Summary | undefined {
 
 const fmt = (value: number | undefined, digits = 1) =>
   value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
-const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
+const count = (bytes: number | undefined) => (bytes === undefined ? '–' : Math.round(bytes).toLocaleString('en-US'));
 
 export interface Verdict {
   workload: string;
@@ -126,7 +126,7 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     const v = verdict(results);
     const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✅' : ' ❌');
     lines.push(
-      `| ${results.workload} | ${fmt(v.addedOurs)} | ${fmt(v.addedRrweb)} | ${fmt(v.timeRatio, 2)}${mark(v.timeOk)} | ${fmt(v.bytesRatio, 2)}${mark(v.bytesOk)} |`,
+      `| ${results.workload} | ${fmt(v.addedOurs)} | ${fmt(v.addedRrweb)} | ${fmt(v.timeRatio, 2)}${mark(v.timeOk)} | ${fmt(v.bytesRatio, 4)}${mark(v.bytesOk)} |`,
     );
   }
   for (const results of all) {
@@ -141,7 +141,7 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
       }
       const snapshot = median((runs ?? []).map((run) => run.snapshotBytes));
       const added = name === 'none' || !none ? '' : fmt(s.ms - none.ms);
-      const bytes = name === 'none' ? '' : `${kb(s.bytes)} (${kb(snapshot)})`;
+      const bytes = name === 'none' ? '' : `${count(s.bytes)} (${count(snapshot)})`;
       const timedOut = (runs ?? []).some((run) => run.timedOut) ? ' (timed out)' : '';
       lines.push(
         `| ${name === 'openstory' ? 'openstory (ours)' : name} | ${fmt(s.ms)}${timedOut} | ${fmt(s.minMs)}–${fmt(s.maxMs)} | ${added} | ${bytes} | ${name === 'none' ? '' : s.workloadEvents} |`,
