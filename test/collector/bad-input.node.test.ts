@@ -25,6 +25,7 @@ const cases: Array<[string, () => Promise<{ status: number; body: any }>, number
   ['negative seq', () => collector.send(makeBundle({ seq: -1 })), 400, 'bad-schema'],
   ['event without timestamp', () => collector.send(makeBundle({ events: [{ type: 3, data: {} }] as any })), 400, 'bad-schema'],
   ['event of unknown type', () => collector.send(makeBundle({ events: [{ type: 99, data: {}, timestamp: 1 }] as any })), 400, 'bad-schema'],
+  ['event nested deeper than any DOM', () => collector.post(gzipSync(`{"v":1,"orgId":"o-demo","userId":"u","sessionId":"s","pageId":"p","seq":1,"sentAt":1,"events":[{"type":3,"timestamp":1,"data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`)), 400, 'bad-schema'],
   ['seq 0 without page metadata', () => collector.send({ ...makeBundle(), page: undefined }), 400, 'missing-page'],
   ['page metadata with wrong types', () => collector.send(makeBundle({ page: { url: 42 } as any })), 400, 'bad-schema'],
   ['unknown org', () => collector.send(makeBundle({ orgId: 'o-nobody', events: recordingStart() as any })), 403, 'unknown-org'],

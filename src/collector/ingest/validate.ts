@@ -8,6 +8,12 @@ const MAX_URL_CHARS = 8192;
 const MAX_TEXT_CHARS = 1024;
 /** rrweb's EventType enum runs from DomContentLoaded (0) to Plugin (6). */
 const MAX_EVENT_TYPE = 6;
+/**
+ * Deepest nesting accepted inside an event. A DOM snapshot nests about two levels per element
+ * (node, childNodes); real pages stay far below 500 elements deep. Deeper input is refused
+ * because serializing it again would exhaust the stack.
+ */
+const MAX_EVENT_DEPTH = 1000;
 /** Sequence numbers are per page; a page would need centuries of bundles to pass this. */
 const MAX_SEQ = 2 ** 31 - 1;
 
@@ -35,6 +41,22 @@ function validatePage(page: unknown): PageMetadata | Refusal {
   };
 }
 
+/** Nesting depth of a parsed JSON value, measured without recursion. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 function validateEvent(event: unknown, index: number): Refusal | undefined {
   if (!isObject(event)) return schema(`events[${index}] must be an object`);
   if (!Number.isInteger(event.type) || (event.type as number) < 0 || (event.type as number) > MAX_EVENT_TYPE) {
@@ -45,6 +67,7 @@ function validateEvent(event: unknown, index: number): Refusal | undefined {
   if (event.type === 5 && (typeof event.data.tag !== 'string' || event.data.tag.length > 64)) {
     return schema(`events[${index}] is a Custom event without a tag`);
   }
+  if (depthOf(event.data, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) return schema(`events[${index}] nests deeper than ${MAX_EVENT_DEPTH} levels`);
   return undefined;
 }
 

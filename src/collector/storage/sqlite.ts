@@ -20,6 +20,11 @@ const USER_CACHE_LIMIT = 10_000;
 
 type Row = Record<string, unknown>;
 
+/** Custom vars kept per user: a client cannot grow a user record without bound (FullStory also caps user vars). */
+const MAX_USER_VARS = 500;
+const capVars = (vars: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(vars).slice(0, MAX_USER_VARS));
+
 const parseJson = (value: unknown): Record<string, unknown> => {
   try {
     const parsed = JSON.parse(String(value));
@@ -231,7 +236,7 @@ export function openSqliteStorage(dataDir: string): Storage {
     const { email, displayName, vars } = folded.user;
     if (email !== undefined || displayName !== undefined || Object.keys(vars).length > 0) {
       const current = statements.selectUser.get(orgId, userId) as Row;
-      const merged = { ...parseJson(current.vars), ...vars };
+      const merged = capVars({ ...parseJson(current.vars), ...vars });
       statements.setUserVars.run(email ?? null, displayName ?? null, JSON.stringify(merged), orgId, userId);
     }
     statements.upsertSession.run({
