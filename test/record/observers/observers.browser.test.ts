@@ -253,4 +253,36 @@ describe('interaction observers through record()', () => {
     ]);
     expect(colors).toEqual(['rgb(10, 20, 30)', 'rgb(40, 50, 60)', 'rgb(70, 80, 90)']);
   });
+
+  test('a same-origin iframe gets its own observers: typing and CSSOM inside it are recorded, and stop restores its globals', async () => {
+    server.pages.set('/framed', '<input id="inner"><style id="frame-sheet"></style>');
+    const page = await recordedPage();
+    await page.evaluate(async (src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      document.body.append(frame);
+      await loaded;
+    }, `${server.url}/framed`);
+    const frame = page.frames().find((candidate) => candidate.url().endsWith('/framed'));
+    if (!frame) throw new Error('iframe not loaded');
+    // The recorder attaches to the frame's document once it has loaded; wait for that.
+    await frame.waitForFunction(() => CSSStyleSheet.prototype.insertRule.toString().indexOf('[native code]') === -1);
+    await frame.fill('#inner', 'inside the frame');
+    await frame.evaluate(() =>
+      ((document.getElementById('frame-sheet') as HTMLStyleElement).sheet as CSSStyleSheet).insertRule('#inner { color: red; }'),
+    );
+    await page.waitForFunction(() =>
+      (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.some((event) => event.data?.source === 8),
+    );
+    await page.evaluate(() => (window as unknown as { stopRecording(): void }).stopRecording());
+    const restored = await frame.evaluate(() => CSSStyleSheet.prototype.insertRule.toString().includes('[native code]'));
+    const events = await page.events();
+    await page.close();
+    expect(incremental(events, IncrementalSource.Input)).toContainEqual(expect.objectContaining({ text: 'inside the frame' }));
+    expect(incremental(events, IncrementalSource.StyleSheetRule)).toContainEqual(
+      expect.objectContaining({ adds: [{ rule: '#inner { color: red; }', index: 0 }] }),
+    );
+    expect(restored).toBe(true);
+  });
 });
