@@ -10,7 +10,7 @@ type FSWindow = Window & { FS: any };
 async function visit(page: Page, host: string, path: string, event: string) {
   await page.goto(`http://${host}:${env.site.port}${path}`);
   await page.evaluate((name) => (window as unknown as FSWindow).FS.event(name), event);
-  await expect.poll(() => apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 10_000 }).toBeDefined();
+  await expect.poll(() => apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === event), { timeout: 15_000 }).toBeDefined();
   return apiFactsOf(env.site.bundles).find((fact) => fact.payload.EventCustomName === event)!;
 }
 

@@ -23,7 +23,7 @@ for (const [version, loader] of [
     );
     await page.goto(`${env.site.url}/fullstory-${version}`);
     // Untouched FullStory pages get the transport's default batching window (5 s).
-    await expect.poll(() => apiFactsOf(env.site.bundles).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => apiFactsOf(env.site.bundles).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
     const facts = apiFactsOf(env.site.bundles);
     expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'userVars', 'log']);
     expect(facts[0].payload).toMatchObject({ UserAppKey: 'customer-7' });
@@ -35,7 +35,7 @@ for (const [version, loader] of [
 
     // After fs.js is in, the same calls go straight through the stub.
     await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Later'));
-    await expect.poll(() => apiFactsOf(env.site.bundles).some((fact) => fact.payload.EventCustomName === 'Later'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => apiFactsOf(env.site.bundles).some((fact) => fact.payload.EventCustomName === 'Later'), { timeout: 15_000 }).toBe(true);
     expect(await page.evaluate(() => 'q' in (window as unknown as { FS: object }).FS)).toBe(false);
     await page.close();
   });

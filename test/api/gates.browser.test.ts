@@ -60,7 +60,7 @@ for (const signal of Object.keys(SIGNALS)) {
 
 test('honorDoNotTrack: false records despite the signal (and is the control for the tests above)', async () => {
   const { context, requests } = await visitWithSignal('navigator.doNotTrack = "1"', { _fs_options: { honorDoNotTrack: false } });
-  await expect.poll(() => apiFactsOf(env.site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => apiFactsOf(env.site.bundles.filter((bundle) => bundle.orgId === 'o-gates')).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
   expect(requests).toContain('GET /fs.js');
   expect(requests).toContain('POST /rec/bundle');
   expect((await context.cookies()).map((cookie) => cookie.name).sort()).toEqual(['_os_consent', '_os_ses', '_os_uid']);

@@ -48,7 +48,7 @@ test('shutdown restores every patched global and stops capture; restart resumes 
   // Capture patches some globals (the page part counts console calls), or this test proves nothing.
   expect(patched.length).toBeGreaterThan(0);
   await call(page, "FS.event('before shutdown')");
-  await expect.poll(() => names('o-life')).toContain('before shutdown');
+  await expect.poll(() => names('o-life'), { timeout: 15_000 }).toContain('before shutdown');
 
   await call(page, 'FS.shutdown()');
   const shutAt = (await call(page, 'Date.now()')) as number;
@@ -61,7 +61,7 @@ test('shutdown restores every patched global and stops capture; restart resumes 
   await call(page, "FS('restart')");
   expect(((await call(page, 'window.__changed()')) as string[]).sort()).toEqual([...patched].sort());
   await call(page, "FS.event('after restart')");
-  await expect.poll(() => names('o-life')).toContain('after restart');
+  await expect.poll(() => names('o-life'), { timeout: 15_000 }).toContain('after restart');
   const facts = sent('o-life');
   expect(names('o-life')).not.toContain('while shut down');
   const before = facts.find((fact) => fact.payload.EventCustomName === 'before shutdown')!;
@@ -107,13 +107,13 @@ test('requireConsent: nothing is stored or sent before consent(true); consent(fa
   expect(await call(page, 'FS.getCurrentSessionURL()')).toBeNull();
 
   await call(page, 'FS.consent(true)');
-  await expect.poll(() => names('o-consent')).toEqual(['consent', 'identity', 'before consent']);
+  await expect.poll(() => names('o-consent'), { timeout: 15_000 }).toEqual(['consent', 'identity', 'before consent']);
   expect((await storage(context, page)).cookies).toEqual(['_os_consent=1', '_os_ses=s', '_os_uid=u']);
 
   // Consent is remembered on the next page.
   await page.reload();
   await call(page, "FS.event('next page')");
-  await expect.poll(() => names('o-consent')).toContain('next page');
+  await expect.poll(() => names('o-consent'), { timeout: 15_000 }).toContain('next page');
 
   await call(page, "FS('setIdentity', { consent: false })");
   await call(page, "FS.event('after refusal')");
@@ -137,7 +137,7 @@ test('consent(false) deletes what the transport still holds locally', async () =
   const kept = await consentPage(context);
   await call(kept.page, "FS.event('held in the buffer')");
   await hideAndLeave(kept.page);
-  await expect.poll(() => names('o-kept')).toContain('held in the buffer');
+  await expect.poll(() => names('o-kept'), { timeout: 15_000 }).toContain('held in the buffer');
 
   env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-discard', _fs_options: slow } }));
   const { page } = await consentPage(context);

@@ -10,7 +10,7 @@ const sent = (name: string) => apiFactsOf(env.site.bundles).find((fact) => fact.
 
 async function sentUnder(page: Page, name: string, clock = false) {
   if (clock) await page.clock.runFor(500);
-  await expect.poll(() => sent(name), { timeout: 10_000 }).toBeDefined();
+  await expect.poll(() => sent(name), { timeout: 15_000 }).toBeDefined();
   return sent(name)!;
 }
 
@@ -118,13 +118,13 @@ test('after a long pause, the next user interaction opens a new session that sta
   await page.click('#b');
   await page.clock.runFor(1000);
   const renewed = () => env.site.bundles.filter((bundle) => bundle.orgId === 'o-pause' && bundle.sessionId !== first.sessionId);
-  await expect.poll(() => renewed().flatMap((bundle) => bundle.events.map((event) => event.type)), { timeout: 10_000 }).toContain(2);
+  await expect.poll(() => renewed().flatMap((bundle) => bundle.events.map((event) => event.type)), { timeout: 15_000 }).toContain(2);
   expect(new Set(renewed().map((bundle) => bundle.userId))).toEqual(new Set([first.userId]));
   // The click itself is recorded in the new session, tagged by the heuristics.
   await page.click('#b');
   await page.clock.runFor(5000);
   await expect
-    .poll(() => renewed().flatMap((bundle) => bundle.events).some((event) => event.type === 5 && (event.data as { tag: string }).tag === 'click'), { timeout: 10_000 })
+    .poll(() => renewed().flatMap((bundle) => bundle.events).some((event) => event.type === 5 && (event.data as { tag: string }).tag === 'click'), { timeout: 15_000 })
     .toBe(true);
   await context.close();
 });

@@ -21,7 +21,7 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   });
   expect(await page.evaluate(() => (window as unknown as { FS: { q: unknown[] } }).FS.q.length)).toBe(5);
   release();
-  await expect.poll(() => apiFactsOf(env.site.bundles).length).toBeGreaterThanOrEqual(6);
+  await expect.poll(() => apiFactsOf(env.site.bundles).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
   const facts = apiFactsOf(env.site.bundles);
   expect(facts.map((fact) => fact.tag)).toEqual(['identity', 'userVars', 'custom', 'custom', 'log', 'userVars']);
   expect(facts[0].payload).toMatchObject({ UserAppKey: 'user-42', UserId: facts[0].userId });
@@ -48,7 +48,7 @@ test('two snippets on one page start one capture', async () => {
   });
   await page.goto(`${env.site.url}/twice`);
   await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Once'));
-  await expect.poll(() => apiFactsOf(env.site.bundles).filter((fact) => fact.tag === 'custom').length).toBe(1);
+  await expect.poll(() => apiFactsOf(env.site.bundles).filter((fact) => fact.tag === 'custom').length, { timeout: 15_000 }).toBe(1);
   expect(scripts).toHaveLength(1);
   expect(new Set(env.site.bundles.map((bundle) => bundle.pageId)).size).toBe(1);
   // One recorder: one Meta and one FullSnapshot.
