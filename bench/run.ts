@@ -61,7 +61,12 @@ export async function measureRun(
   }
 }
 
-async function benchmark(browser: Browser, server: TestServer, workloads: string[], runs: number, scripts: RecorderScripts) {
+/** The browser, relaunched when a crash took it down, so one bad run does not fail all later ones. */
+interface BrowserHolder {
+  current(): Promise<Browser>;
+}
+
+async function benchmark(browsers: BrowserHolder, server: TestServer, workloads: string[], runs: number, scripts: RecorderScripts) {
   const recorders = (['none', 'rrweb', 'openstory'] as const).filter((name) => scripts[name] !== undefined);
   const all: WorkloadResults[] = [];
   for (const workload of workloads) {
@@ -71,7 +76,7 @@ async function benchmark(browser: Browser, server: TestServer, workloads: string
       for (let k = 0; k < recorders.length; k++) {
         const recorder = recorders[(run + k) % recorders.length];
         try {
-          const result = await measureRun(browser, `${server.url}/${workload}`, recorder, scripts);
+          const result = await measureRun(await browsers.current(), `${server.url}/${workload}`, recorder, scripts);
           (results.runs[recorder] ??= []).push(result);
           process.stdout.write(
             `${results.workload} #${run + 1} ${recorder}: ${result.lastEventMs.toFixed(1)} ms, ${result.bytes} bytes\n`,
@@ -124,7 +129,17 @@ async function main() {
   process.once('SIGTERM', onSignal);
   try {
     // expose-gc: the probe collects garbage before each measured workload (less noise).
-    browser = await launchChromium(['--js-flags=--expose-gc']);
+    const launch = () => launchChromium(['--js-flags=--expose-gc']);
+    browser = await launch();
+    const browsers: BrowserHolder = {
+      async current() {
+        if (!browser?.isConnected()) {
+          await browser?.close().catch(() => undefined);
+          browser = await launch();
+        }
+        return browser;
+      },
+    };
     if (values.profile) {
       const workload = workloads.find((name) => name.includes(values.profile as string));
       if (!workload) throw new Error(`no workload matches ${values.profile}`);
@@ -132,10 +147,11 @@ async function main() {
       console.log(await profileWorkload(browser, `${server.url}/${workload}`, scripts.openstory, PROBE));
       return;
     }
-    const results = await benchmark(browser, server, workloads, runs, scripts);
+    const results = await benchmark(browsers, server, workloads, runs, scripts);
+    const version = (await browsers.current()).version();
     const env: Environment = {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-      chromium: `Chromium ${browser.version()}`,
+      chromium: `Chromium ${version}`,
       cpus: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared with other work`,
       node: process.version,
       runs,
