@@ -174,6 +174,8 @@ export function createClickTracker(options: {
   return {
     click,
     signal,
+    /** True while some click's window is open. */
+    waiting: (): boolean => open.length > 0,
     /** Emits every open series now, judging clicks whose window had not closed as answered. */
     flush(): void {
       for (const series of [...open]) emitSeries(series, false);

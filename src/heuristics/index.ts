@@ -95,7 +95,10 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
   function incremental(data: incrementalData, at: number): void {
     switch (data.source) {
       case IncrementalSource.Mutation:
-        clicks.signal({ kind: 'dom', at, nodes: mutatedNodes(data, mirror) });
+        // Resolving a large batch costs; only do it while a click (or a press about to become one) waits.
+        if (clicks.waiting() || (press && at - press.at <= thresholds.clickWindowMs)) {
+          clicks.signal({ kind: 'dom', at, nodes: mutatedNodes(data, mirror) });
+        }
         break;
       case IncrementalSource.Input: {
         const node = mirror.getNode(data.id);

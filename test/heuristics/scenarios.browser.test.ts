@@ -21,7 +21,8 @@ const SCORES_FILE = join(tmpdir(), 'openstory-heuristics-scores.md');
 let browser: Browser;
 let server: TestServer;
 const beacons: string[] = [];
-const outcomes: Array<{ scenario: Scenario; predicted: Record<SignalName, boolean> }> = [];
+/** Last attempt per scenario (a retried scenario is scored once). */
+const outcomes = new Map<Scenario, Record<SignalName, boolean>>();
 
 function harness(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>scenario</title></head><body>
@@ -79,7 +80,7 @@ afterAll(async () => {
   const signals: SignalName[] = ['dead', 'rage', 'error', 'thrash', 'abandon', 'sqli', 'xss'];
   const rows = signals.map((signal) => {
     let tp = 0, fp = 0, fn = 0, tn = 0;
-    for (const { scenario, predicted } of outcomes) {
+    for (const [scenario, predicted] of outcomes) {
       const label = scenario.labels[signal];
       if (label === undefined) continue;
       if (label && predicted[signal]) tp++;
@@ -91,7 +92,7 @@ afterAll(async () => {
     return `| ${signal} | ${tp + fn} | ${fp + tn} | ${tp} | ${fp} | ${fn} | ${ratio(tp, tp + fp)} | ${ratio(tp, tp + fn)} |`;
   });
   const table = [
-    `Scenario suite: ${outcomes.length} scenarios in Chromium.`,
+    `Scenario suite: ${outcomes.size} scenarios in Chromium.`,
     '',
     '| signal | positives | negatives | TP | FP | FN | precision | recall |',
     '|---|---|---|---|---|---|---|---|',
@@ -101,8 +102,10 @@ afterAll(async () => {
   console.log(`${table}\n(written to ${SCORES_FILE})`);
 });
 
+// Real input on two cores shared with other work: a stalled browser can stretch a 100 ms gap past
+// the rage or thrash windows, so a scenario gets one more try before it counts as failed.
 for (const scenario of SCENARIOS) {
-  test(`scenario: ${scenario.name}`, async () => {
+  test(`scenario: ${scenario.name}`, { retry: 1 }, async () => {
     const path = `/s${SCENARIOS.indexOf(scenario)}`;
     server.pages.set(path, harness(scenario.body));
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
@@ -121,7 +124,7 @@ for (const scenario of SCENARIOS) {
         facts = await page.evaluate(() => (window as unknown as { __facts: Fact[] }).__facts);
       }
       const predicted = predict(facts);
-      outcomes.push({ scenario, predicted });
+      outcomes.set(scenario, predicted);
       if (scenario.secret) expect(JSON.stringify(facts)).not.toContain(scenario.secret);
       for (const [signal, label] of Object.entries(scenario.labels)) {
         const expected = scenario.knownMiss?.includes(signal as SignalName) ? !label : label;

@@ -98,14 +98,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'five clicks in under a second on one spot',
     body: '<button id="t" style="margin:40px;padding:20px">Checkout</button>',
-    act: (page) => clickTimes(page, '#t', 5, 150),
+    act: (page) => clickTimes(page, '#t', 5, 100),
     labels: { rage: true, dead: true },
   },
   {
     name: 'five quick clicks on a working +1 button',
     body: `<div><button id="t" style="margin:40px;padding:20px">+1</button><output id="qty">1</output></div>
       <script>t.onclick = () => { qty.textContent = String(Number(qty.textContent) + 1); };</script>`,
-    act: (page) => clickTimes(page, '#t', 5, 150),
+    act: (page) => clickTimes(page, '#t', 5, 100),
     labels: { rage: true, dead: false },
   },
   {
@@ -143,13 +143,13 @@ export const SCENARIOS: Scenario[] = [
     labels: { thrash: true },
   },
   {
-    name: 'mouse circled three times, about two circles a second',
+    name: 'mouse circled three times quickly',
     body: '<div id="area" style="width:800px;height:400px;background:#eee"></div>',
     act: async (page) => {
-      for (let step = 0; step <= 30; step++) {
-        const angle = (step / 10) * 2 * Math.PI;
-        await page.mouse.move(400 + 120 * Math.cos(angle), 200 + 120 * Math.sin(angle));
-        await page.waitForTimeout(40);
+      for (let step = 0; step <= 24; step++) {
+        const angle = (step / 8) * 2 * Math.PI;
+        await page.mouse.move(400 + 120 * Math.cos(angle), 200 + 120 * Math.sin(angle), { steps: 2 });
+        await page.waitForTimeout(30);
       }
     },
     labels: { thrash: true },
