@@ -12,7 +12,7 @@ import {
   type TransportOptions,
 } from './options';
 import { pendingFrom, swanSongRuns, type Pending } from './pending';
-import { bundleKey, openPersistence } from './persist';
+import { bundleKey, openPersistence, type StoredBundle } from './persist';
 import { backoffDelay } from './retry';
 import { endpoint, upload, type Outcome } from './upload';
 
@@ -140,37 +140,51 @@ export function startTransport(options: TransportOptions): Transport {
     }
   }
 
-  function save(entry: Pending) {
-    if (!persistence || !entry.body || !entry.enc) return;
-    if (storageBytes + entry.bytes > caps.storageBytes) {
-      drop(entry, 'storage-cap');
-      return;
-    }
-    storageBytes += entry.bytes;
-    entry.saving = true;
-    persistence
-      .save(entry.key, {
+  /** Saves encoded bundles in one IndexedDB transaction; a bundle past the storage cap is dropped instead. */
+  function save(entries: Pending[]) {
+    if (!persistence) return;
+    const admitted = entries.filter((entry) => {
+      if (storageBytes + entry.bytes > caps.storageBytes) {
+        drop(entry, 'storage-cap');
+        return false;
+      }
+      storageBytes += entry.bytes;
+      entry.saving = true;
+      return true;
+    });
+    if (admitted.length === 0) return;
+    const savedAt = Date.now();
+    const records = admitted.map((entry): [string, StoredBundle] => [
+      entry.key,
+      {
         host: options.host,
         orgId: options.orgId,
         pageId: entry.pageId,
         seq: entry.range.seq,
         span: entry.range.span,
-        enc: entry.enc,
-        body: entry.body,
+        enc: entry.enc!,
+        body: entry.body!,
         events: entry.events,
-        savedAt: Date.now(),
-      })
+        savedAt,
+      },
+    ]);
+    persistence
+      .save(records)
       .then(
         () => {
-          entry.saving = false;
-          if (entry.gone) return persistence.remove(entry.key);
-          entry.saved = true;
+          for (const entry of admitted) {
+            entry.saving = false;
+            if (entry.gone) persistence.remove(entry.key).catch(reportError);
+            else entry.saved = true;
+          }
           enforceMemoryCap();
         },
         (error) => {
-          entry.saving = false;
-          if (!entry.gone) storageBytes -= entry.bytes;
-          reportOnce('storage', 'could not save a bundle in IndexedDB; it is kept in memory only', error);
+          for (const entry of admitted) {
+            entry.saving = false;
+            if (!entry.gone) storageBytes -= entry.bytes;
+          }
+          reportOnce('storage', 'could not save bundles in IndexedDB; they are kept in memory only', error);
         },
       )
       .catch(reportError);
@@ -190,7 +204,7 @@ export function startTransport(options: TransportOptions): Transport {
         // The swan song may have re-encoded it synchronously meanwhile.
         if (entry.gone || entry.enc) return;
         setBody(entry, body, enc);
-        save(entry);
+        save([entry]);
         enforceMemoryCap();
         kick();
       })
@@ -360,6 +374,7 @@ export function startTransport(options: TransportOptions): Transport {
     }
     cut();
     const now = Date.now();
+    const pieces: Pending[] = [];
     for (const entry of [...queue]) {
       if (entry.enc || !entry.source) continue;
       // The seq-0 bundle is small by construction and must stay whole: only it carries the page.
@@ -370,10 +385,12 @@ export function startTransport(options: TransportOptions): Transport {
         const piece = run.range.seq === entry.range.seq ? entry : enqueue(run.envelope, run.events, run.range, entry);
         if (run === runs[runs.length - 1]) piece.carriedDrops = entry.carriedDrops;
         setBody(piece, utf8(run.text), 'identity');
-        save(piece);
+        pieces.push(piece);
       }
       if (runs[0].range.seq !== entry.range.seq) forget(entry);
     }
+    // One transaction: the fewer the page has to commit while it unloads, the likelier they land.
+    save(pieces);
     if (now < retryAt) return;
     const candidates = [...queue.filter((entry) => !entry.saved), ...queue.filter((entry) => entry.saved)];
     for (const entry of candidates) {

@@ -15,7 +15,8 @@ export interface StoredBundle {
 }
 
 export interface Persistence {
-  save(key: string, bundle: StoredBundle): Promise<void>;
+  /** Saves bundles in one transaction, committed at once. */
+  save(records: Array<[string, StoredBundle]>): Promise<void>;
   load(key: string): Promise<StoredBundle | undefined>;
   remove(key: string): Promise<void>;
   /** Every saved bundle for this collector and org, oldest first. */
@@ -49,9 +50,9 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
   const retryKey = `retryAt:${host}`;
   const mine = (bundle: StoredBundle) => bundle.host === host && bundle.orgId === orgId;
   return {
-    save: (key, bundle) =>
+    save: (records) =>
       store('readwrite', (objectStore) => {
-        objectStore.put(bundle, key);
+        for (const [key, bundle] of records) objectStore.put(bundle, key);
         // Commit now rather than when the task ends: a page being closed may never get there.
         objectStore.transaction.commit?.();
         return promisifyRequest(objectStore.transaction);
