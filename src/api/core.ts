@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_SESSION_MS,
   SESSION_COOKIE,
   USER_COOKIE,
+  USER_COOKIE_MAX_AGE_S,
   createIdentityStore,
   newId,
   type Ids,
@@ -19,10 +20,8 @@ import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } 
 import type { InitOptions, LogLevel, SessionFormat } from './types';
 import type { Warn } from './warn';
 
-/** Remembers the visitor's answer to `consent()`; '1' granted, '0' refused. */
+/** Remembers the visitor's answer to `consent()`, as long as the user cookie: '1' granted, '0' refused. */
 export const CONSENT_COOKIE = '_os_consent';
-/** Consent lasts as long as the user cookie (about a year). */
-const CONSENT_MAX_AGE_S = 365 * 24 * 60 * 60;
 /** API calls made while awaiting consent, kept until it is given. */
 export const MAX_PENDING_CALLS = 100;
 /** Longest `FS.log` message kept; longer ones are cut. Our choice (a console line, not a document). */
@@ -211,19 +210,20 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       if (granted) {
         const first = consent !== '1';
         consent = '1';
-        cookies.write(CONSENT_COOKIE, '1', CONSENT_MAX_AGE_S);
-        const granted = () => emit(FACT.consent, { granted: true });
-        if (first && pipeline) granted();
-        else if (first) pending.unshift(granted);
+        cookies.write(CONSENT_COOKIE, '1', USER_COOKIE_MAX_AGE_S);
+        const announce = () => emit(FACT.consent, { granted: true });
+        if (first && pipeline) announce();
+        else if (first) pending.unshift(announce);
         start();
         return;
       }
       consent = '0';
       pending.length = 0;
       stop(true);
+      ids = null;
       cookies.remove(USER_COOKIE);
       cookies.remove(SESSION_COOKIE);
-      cookies.write(CONSENT_COOKIE, '0', CONSENT_MAX_AGE_S);
+      cookies.write(CONSENT_COOKIE, '0', USER_COOKIE_MAX_AGE_S);
     },
     shutdown() {
       shutDown = true;

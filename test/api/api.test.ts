@@ -135,6 +135,7 @@ describe('gates', () => {
     fs.event('after');
     expect(facts().map(({ payload }) => payload.EventCustomName)).toEqual(['before']);
     expect(discarded).toHaveBeenCalledOnce();
+    expect(fs.getCurrentSessionURL()).toBeNull();
     expect(window.document.cookie).toBe('_os_consent=0');
   });
 
