@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -181,13 +181,14 @@ async function exportBenchmark() {
   return { events: EXPORT_EVENTS, rows, seconds, loadSeconds, gzipBytes, jsonBytes };
 }
 
+const loadBefore = loadavg()[0];
 const ingest = await ingestBenchmark();
 console.log(`ingest: ${JSON.stringify(ingest)}`);
 const exported = await exportBenchmark();
 console.log(`export: ${JSON.stringify(exported)}`);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 console.log(`
-| collector benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}) | result |
+| collector benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}) | result |
 |---|---|
 | sustained ingest: ${ingest.bundles} bundles (${ingest.eventsPerBundle} events, ${ingest.wireBytes} B gzip each) from ${ingest.clients} concurrent clients | ${ingest.perSecond.toFixed(0)} bundles/s, p50 ${ingest.p50.toFixed(1)} ms, p99 ${ingest.p99.toFixed(1)} ms |
 | errors / acknowledged bundles lost | ${ingest.errors} / ${ingest.lost} |
