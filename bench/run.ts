@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
@@ -147,12 +147,13 @@ async function main() {
       console.log(await profileWorkload(browser, `${server.url}/${workload}`, scripts.openstory, PROBE));
       return;
     }
+    const loadBefore = loadavg()[0];
     const results = await benchmark(browsers, server, workloads, runs, scripts);
     const version = (await browsers.current()).version();
     const env: Environment = {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       chromium: `Chromium ${version}`,
-      cpus: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared with other work`,
+      cpus: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared with other work (load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end)`,
       node: process.version,
       runs,
       fsJs: fsJsSize(),
