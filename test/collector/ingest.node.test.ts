@@ -85,6 +85,18 @@ describe('ingest', () => {
     expect(session.pages).toBe(2);
   });
 
+  test('rate limiting per org answers 429 once the org has used its minute', async () => {
+    collector = await startTestCollector({
+      configure: (config) => ({ ...config, rateLimit: { ...config.rateLimit, ingestPerOrgPerMinute: 1 } }),
+    });
+    expect((await collector.send(makeBundle({ pageId: 'p-a' }))).status).toBe(200);
+    const limited = await collector.send(makeBundle({ pageId: 'p-b' }));
+    expect(limited).toMatchObject({ status: 429, body: { error: 'rate-limited', message: 'too many bundles from this org' } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const [session] = await collector.storage.listSessions({ limit: 10 });
+    expect(session.pages).toBe(1);
+  });
+
   test('a storage failure answers 500 (the client retries) and the collector keeps serving', async () => {
     const { openSqliteStorage } = await import('../../src/collector/storage/sqlite');
     const { mkdtempSync, rmSync } = await import('node:fs');
