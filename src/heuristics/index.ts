@@ -1,6 +1,6 @@
 import { EventType, IncrementalSource, MouseInteractions } from '@rrweb/types';
 import type { eventWithTime, incrementalData } from '@rrweb/types';
-import { fact } from '../facts';
+import { fact, type FactPayloads, type FactTag } from '../facts';
 import type { Privacy } from '../privacy/types';
 import type { NodeMirror } from '../record/types';
 import { observeCalls } from '../page/patch';
@@ -64,21 +64,21 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
   let lastHref: string | undefined;
   let press: { id: number; at: number } | undefined;
 
-  const clicks = createClickTracker({ thresholds, privacy, emit: (payload) => next(fact('click', payload)) });
+  // Facts are also emitted from timers (a window closing): guard them like every entry point.
+  const emitFact = <T extends FactTag>(tag: T, payload: () => FactPayloads[T]) => safety.run(() => next(fact(tag, payload())));
+  const clicks = createClickTracker({ thresholds, privacy, emit: (payload) => emitFact('click', () => payload) });
   const forms = createFormTracker({
     thresholds,
     privacy,
-    emitChange: (payload) => next(fact('change', payload)),
-    emitAbandon: (payload) => next(fact('abandon', payload)),
+    emitChange: (payload) => emitFact('change', () => payload),
+    emitAbandon: (payload) => emitFact('abandon', () => payload),
   });
   const thrash = createThrashDetector(thresholds, (episode) =>
-    next(
-      fact('thrash', {
-        EventStart: episode.start,
-        EventTargetSelectorTok: selectorToken(episode.node, privacy),
-        reversals: episode.reversals,
-      }),
-    ),
+    emitFact('thrash', () => ({
+      EventStart: episode.start,
+      EventTargetSelectorTok: selectorToken(episode.node, privacy),
+      reversals: episode.reversals,
+    })),
   );
 
   function navigate(href: string, at: number): void {
@@ -89,7 +89,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
       clicks.signal({ kind: 'navigation', at });
       forms.leave();
     }
-    next(fact('navigate', { EventStart: at, PageUrl: href, EventSubType: first ? 'load' : 'spa', EventModSuspicious: suspicion(href) }));
+    emitFact('navigate', () => ({ EventStart: at, PageUrl: href, EventSubType: first ? 'load' : 'spa', EventModSuspicious: suspicion(href) }));
   }
 
   function incremental(data: incrementalData, at: number): void {

@@ -1,4 +1,5 @@
 import { ACTIVE_SPAN_MS } from './constants';
+import type { Safety } from './safety';
 
 const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'click', 'keydown', 'input', 'scroll', 'wheel', 'touchstart', 'touchmove'];
 
@@ -13,7 +14,7 @@ export interface PageTotals {
  * visible keeps it active for ACTIVE_SPAN_MS, overlapping spans counted once) and the deepest
  * scroll reached, as a percentage of the document's height.
  */
-export function watchActivity(win: Window & typeof globalThis) {
+export function watchActivity(win: Window & typeof globalThis, safety: Safety) {
   const doc = win.document;
   const clock = () => win.performance.now();
   let activeTotal = 0;
@@ -33,16 +34,16 @@ export function watchActivity(win: Window & typeof globalThis) {
     maxDepth = Math.max(maxDepth, Math.min(100, Math.round(seen)));
   }
 
-  const onAction = (event: Event) => {
+  const onAction = safety.wrap((event: Event) => {
     if (doc.visibilityState === 'hidden') return;
     const now = clock();
     closeSpan(now);
     lastAction = now;
     if (event.type === 'scroll') measureDepth();
-  };
-  const onVisibility = () => {
+  });
+  const onVisibility = safety.wrap(() => {
     if (doc.visibilityState === 'hidden') closeSpan(clock());
-  };
+  });
 
   for (const type of ACTIVITY_EVENTS) win.addEventListener(type, onAction, { capture: true, passive: true });
   doc.addEventListener('visibilitychange', onVisibility);

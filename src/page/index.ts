@@ -46,7 +46,7 @@ export function startPage(options: PageOptions): PageTelemetry {
   const consoleWatch = safety.run(() => watchConsole(win, emit, safety));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
-  const activity = safety.run(() => watchActivity(win));
+  const activity = safety.run(() => watchActivity(win, safety));
   const interval = setInterval(safety.wrap(() => sendDurations(false)), DURATION_FACT_INTERVAL_MS);
   let stopped = false;
 
