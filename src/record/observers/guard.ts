@@ -64,6 +64,8 @@ export function patchMethod<T extends object>(
 /**
  * Calls `after(this)` whenever the accessor `name` of `proto` is set, after the page's value is
  * in place. Errors of the original setter still reach the caller; errors of `after` do not.
+ * Code that copied the patched setter (React keeps one per field) gets a plain pass-through once
+ * stopped.
  */
 export function patchSetter<T extends object>(
   ctx: RecordContext,
@@ -75,19 +77,25 @@ export function patchSetter<T extends object>(
   if (!proto || !own || !own.set || !own.configurable) return () => undefined;
   const originalSet = own.set;
   const notify = guard(ctx, after);
+  let active = true;
   Object.defineProperty(proto, name, {
     ...own,
     set(this: T, value: unknown) {
       originalSet.call(this, value);
-      notify(this);
+      if (active) notify(this);
     },
   });
-  return () => Object.defineProperty(proto, name, own);
+  return () => {
+    active = false;
+    Object.defineProperty(proto, name, own);
+  };
 }
 
 /**
  * Wraps a method so that, after the page's call succeeded, `after` learns the receiver, the
  * arguments and the result. Errors of the original still reach the caller; errors of `after` do not.
+ * A reference to the wrapper kept by the page (a router holding `history.pushState`) becomes a
+ * plain pass-through once stopped.
  */
 export function patchAfter<T extends object>(
   ctx: RecordContext,
@@ -96,11 +104,16 @@ export function patchAfter<T extends object>(
   after: (receiver: T, args: unknown[], result: unknown) => void,
 ): Stop {
   const notify = guard(ctx, after);
-  return patchMethod(proto, name, (original) =>
+  let active = true;
+  const restore = patchMethod(proto, name, (original) =>
     function (this: T, ...args: unknown[]) {
       const result = original.apply(this, args);
-      notify(this, args, result);
+      if (active) notify(this, args, result);
       return result;
     },
   );
+  return () => {
+    active = false;
+    restore();
+  };
 }

@@ -39,3 +39,16 @@ test('stop removes every listener and restores every patched global; a second st
   expect(fake.incremental).toEqual([]);
   expect(fake.errors).toEqual([]);
 });
+
+test('a patched function the page kept a reference to records nothing after stop', () => {
+  const fake = observe('<input id="i">');
+  const keptPushState = history.pushState;
+  const keptValueSetter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set as (v: string) => void;
+  fake.stop();
+  keptPushState.call(history, {}, '', '/kept-reference');
+  keptValueSetter.call(document.getElementById('i'), 'kept setter');
+  expect((document.getElementById('i') as HTMLInputElement).value).toBe('kept setter');
+  expect(location.pathname).toBe('/kept-reference');
+  expect(fake.events).toEqual([]);
+  expect(fake.incremental).toEqual([]);
+});
