@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiFactsOf, useBrowserAndSite } from './harness';
+import { apiFactsOf, fsScript, useBrowserAndSite } from './harness';
 
 // Two host names of one site, both answered by the loopback server.
 const env = useBrowserAndSite(['--host-resolver-rules=MAP *.example.test 127.0.0.1']);
@@ -36,5 +36,31 @@ test('without it, each host name has its own user', async () => {
   const onA = await visit(page, 'a.example.test', '/separate', 'alone on a');
   const onB = await visit(page, 'b.example.test', '/separate', 'alone on b');
   expect(onB.userId).not.toBe(onA.userId);
+  await context.close();
+});
+
+test('on https the cookies are Secure (and SameSite=Lax)', async () => {
+  const origin = 'https://shop.example.test';
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const sent: string[] = [];
+  // The whole https site, collector included, answered in the browser: no certificate needed.
+  await page.route(`${origin}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/rec/bundle') {
+      sent.push(path);
+      return route.fulfill({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
+    }
+    if (path === '/fs.js') return route.fulfill({ contentType: 'text/javascript', body: await fsScript() });
+    return route.fulfill({ contentType: 'text/html', body: await env.site.snippetPage({ vars: { _fs_org: 'o-https', _fs_host: origin, _fs_script: `${origin}/fs.js` } }) });
+  });
+  await page.goto(`${origin}/`);
+  await page.evaluate(() => (window as unknown as FSWindow).FS.event('secure'));
+  await expect.poll(() => sent.length, { timeout: 15_000 }).toBeGreaterThan(0);
+  const cookies = (await context.cookies(origin)).filter((cookie) => cookie.name.startsWith('_os_'));
+  expect(cookies.map((cookie) => [cookie.name, cookie.secure, cookie.sameSite]).sort()).toEqual([
+    ['_os_ses', true, 'Lax'],
+    ['_os_uid', true, 'Lax'],
+  ]);
   await context.close();
 });
