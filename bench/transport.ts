@@ -12,16 +12,15 @@
  *
  * Results go to stdout as markdown; docs/transport.md records them.
  */
-import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { eventWithTime } from '@rrweb/types';
 import { launchChromium } from '../test/helpers/chromium';
-import { bundleForBrowser, RRWEB_UMD_PATH } from '../test/helpers/bundle';
+import { bundleForBrowser } from '../test/helpers/bundle';
 import { startTestServer } from '../test/helpers/server';
 import { startFakeCollector, type FakeCollector } from '../test/transport/fake-collector';
+import { loadRecorders } from './recorders';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
 const SESSION_MS = Number(values.seconds) * 1000;
@@ -80,21 +79,6 @@ const STORE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><
 </script></body></html>`;
 
 const BLANK_PAGE = '<!doctype html><title>transport alone</title>';
-
-async function openstoryRecorderScript(): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL('../src/record/index.ts', import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    globalName: 'openstoryRecorder',
-    target: 'es2019',
-    platform: 'browser',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
-}
 
 /** One round of the scripted visitor; every step is something a shopper does. */
 async function shop(page: Page, round: number) {
@@ -177,7 +161,8 @@ window.replay = async (host) => {
   // Let the task that received the events (a long one) end before observing.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const longTasks = observeLongTasks();
-  const transport = startBenchTransport(host, 'p-replay');
+  // Without a host: the same loop with nothing behind push(), the machine's own noise.
+  const transport = host ? startBenchTransport(host, 'p-replay') : { push() {}, flush: async () => {} };
   const start = performance.now();
   let pushMs = 0;
   let maxPushMs = 0;
@@ -203,15 +188,17 @@ interface ReplayCost {
 }
 
 async function main() {
-  const [browser, server, ours, theirs, transportScript, rrwebScript, recorderScript] = await Promise.all([
+  const notes: string[] = [];
+  const [browser, server, ours, theirs, transportScript, recorders] = await Promise.all([
     launchChromium(),
     startTestServer(),
     startFakeCollector(),
     startFakeCollector(),
     bundleForBrowser('src/transport/index.ts', 'openstoryTransport'),
-    readFile(RRWEB_UMD_PATH, 'utf8'),
-    openstoryRecorderScript(),
+    loadRecorders(notes, { minify: false }),
   ]);
+  const { rrweb: rrwebScript, openstory: recorderScript } = recorders;
+  if (!rrwebScript || !recorderScript) throw new Error(`both recorders are needed: ${notes.join(' ')}`);
   server.pages.set('/shop', STORE_PAGE);
   server.pages.set('/blank', BLANK_PAGE);
   try {
@@ -238,6 +225,7 @@ async function main() {
     const replayCollector = await startFakeCollector();
     await replay.evaluate((events) => ((window as any).captured = events), captured as unknown);
     const cost = (await replay.evaluate((host) => (window as any).replay(host), replayCollector.url)) as ReplayCost;
+    const control = (await replay.evaluate(() => (window as any).replay(''))) as ReplayCost;
     await replayContext.close();
     await replayCollector.close();
 
@@ -258,7 +246,8 @@ ${row('rrweb record', r)}
 
 Main thread, the openstory stream replayed at its original timing into a transport alone:
 ${cost.pushes} push() calls took ${cost.pushMs.toFixed(1)} ms in total (max ${cost.maxPushMs.toFixed(2)} ms for one call);
-long tasks during the replay: ${cost.longTasks.length} (${over50.length} over 50 ms${cost.longTasks.length ? `, longest ${Math.max(...cost.longTasks).toFixed(0)} ms` : ''}).
+long tasks during the replay: ${cost.longTasks.length} (${over50.length} over 50 ms${cost.longTasks.length ? `, longest ${Math.max(...cost.longTasks).toFixed(0)} ms` : ''});
+the same replay with nothing behind push() (the machine's own noise): ${control.longTasks.length} long tasks${control.longTasks.length ? `, longest ${Math.max(...control.longTasks).toFixed(0)} ms` : ''}.
 Long tasks during the recorded session (both recorders and transports together): ${sessionLongTasks.length}${sessionLongTasks.length ? `, longest ${Math.max(...sessionLongTasks).toFixed(0)} ms` : ''}.`);
   } finally {
     await browser.close();
