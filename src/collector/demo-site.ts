@@ -63,6 +63,7 @@ async function directoryListing(directory: string, path: string): Promise<string
 export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite> {
   const root = normalize(options.root);
   let siteUrl = '';
+  const rewrite = (html: string) => pointSnippetAt(html, { collectorUrl: options.collectorUrl, scriptUrl: `${siteUrl}/fs.js`, orgId: options.orgId });
   const server: Server = createServer(async (request, response) => {
     try {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -85,7 +86,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
         const index = await readFile(join(file, 'index.html'), 'utf8').catch(() => undefined);
         const body = index ?? (await directoryListing(file, path));
         response.writeHead(200, { 'content-type': CONTENT_TYPES['.html'] });
-        response.end(pointSnippetAt(body, { collectorUrl: options.collectorUrl, scriptUrl: `${siteUrl}/fs.js`, orgId: options.orgId }));
+        response.end(rewrite(body));
         return;
       }
       if (!info?.isFile()) {
@@ -95,7 +96,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
       const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
       const body = await readFile(file);
       response.writeHead(200, { 'content-type': type });
-      response.end(type === CONTENT_TYPES['.html'] ? pointSnippetAt(body.toString('utf8'), { collectorUrl: options.collectorUrl, scriptUrl: `${siteUrl}/fs.js`, orgId: options.orgId }) : body);
+      response.end(type === CONTENT_TYPES['.html'] ? rewrite(body.toString('utf8')) : body);
     } catch (error) {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
     }
