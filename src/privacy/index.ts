@@ -39,7 +39,7 @@ export interface PrivacyRules extends Privacy {
 }
 
 /**
- * Compiles the site's rules. Decisions are cached per node (WeakMap, so nothing is retained)
+ * Compiles the site's rules. Decisions are cached per element (WeakMap, so nothing is retained)
  * and tagged with a generation that `invalidate()` bumps, so a class added later takes effect
  * on the next question without anyone walking the cache.
  */
@@ -54,51 +54,61 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
   const anyRule = `${exclude},${maskOrUnmask}`;
   const maskedByDefault = options.privateByDefault === true;
 
+  const classify = (element: Element, parentMasked: boolean): Decision => {
+    if (!element.matches(anyRule)) return parentMasked || isAlwaysMaskedField(element) ? MASKED : VISIBLE;
+    if (element.matches(exclude)) return EXCLUDED;
+    if (element.matches(mask) || isAlwaysMaskedField(element)) return MASKED;
+    return VISIBLE;
+  };
+
   // Each entry is generation * 2 + answer bit: one number per node, no allocation per lookup.
   let generation = 0;
   const excludedCache = new WeakMap<Node, number>();
   const maskedCache = new WeakMap<Node, number>();
-  const cached = (cache: WeakMap<Node, number>, node: Node, decide: (node: Node) => boolean): boolean => {
-    const entry = cache.get(node);
-    if (entry !== undefined && Math.floor(entry / 2) === generation) return entry % 2 === 1;
-    const answer = decide(node);
-    cache.set(node, generation * 2 + (answer ? 1 : 0));
+
+  /**
+   * The answer for `node` where each element's answer follows from its own rules and its parent's
+   * answer: walk up to the nearest element answered in this generation, then down again, caching
+   * every element on the way. Siblings share their parent's cached answer, so a batch of changes
+   * under one parent costs one step per element; iterative, so any depth is fine.
+   */
+  const inherited = (
+    cache: WeakMap<Node, number>,
+    node: Node,
+    atTop: boolean,
+    step: (element: Element, parentAnswer: boolean) => boolean,
+  ): boolean => {
+    const chain: Element[] = [];
+    let answer = atTop;
+    for (let element = owningElement(node); element; element = parentElementAcross(element)) {
+      const entry = cache.get(element);
+      if (entry !== undefined && Math.floor(entry / 2) === generation) {
+        answer = entry % 2 === 1;
+        break;
+      }
+      chain.push(element);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      answer = step(chain[i], answer);
+      cache.set(chain[i], generation * 2 + (answer ? 1 : 0));
+    }
     return answer;
   };
 
-  const decideExcluded = (node: Node): boolean => {
-    for (let element = owningElement(node); element; element = enclosingElement(element)) {
-      if (element.closest(exclude)) return true;
-    }
-    return false;
-  };
+  const isExcluded = (node: Node): boolean =>
+    inherited(excludedCache, node, false, (element, parentExcluded) => parentExcluded || element.matches(exclude));
 
-  const decideMasked = (node: Node): boolean => {
-    if (isExcluded(node)) return true;
-    const start = owningElement(node);
-    if (start && isAlwaysMaskedField(start)) return true;
-    for (let element = start; element; element = enclosingElement(element)) {
-      const nearest = element.closest(maskOrUnmask);
-      if (nearest) return nearest.matches(mask);
-    }
-    return maskedByDefault;
-  };
-
-  const isExcluded = (node: Node) => cached(excludedCache, node, decideExcluded);
+  const isMasked = (node: Node): boolean =>
+    isExcluded(node) || inherited(maskedCache, node, maskedByDefault, (element, parentMasked) => classify(element, parentMasked) !== VISIBLE);
 
   return {
     isExcluded,
-    isMasked: (node) => cached(maskedCache, node, decideMasked),
+    isMasked,
     maskText,
     invalidate() {
       generation++;
     },
-    classify(element, parentMasked) {
-      if (!element.matches(anyRule)) return parentMasked || isAlwaysMaskedField(element) ? MASKED : VISIBLE;
-      if (element.matches(exclude)) return EXCLUDED;
-      if (element.matches(mask) || isAlwaysMaskedField(element)) return MASKED;
-      return VISIBLE;
-    },
+    classify,
     maskedByDefault,
     excludeSelector: exclude,
     excludeDependsOnContext: dependsOnContext(exclude),
@@ -115,11 +125,13 @@ function owningElement(node: Node): Element | null {
 }
 
 /**
- * Where rules continue above the element's tree: the host of the shadow root it is in, or the
- * <iframe> element of the same-origin frame whose document it is in (null for the top window
- * and for cross-origin parents).
+ * The element whose rules also govern this one: its parent element, else (at the top of its
+ * tree) the host of the shadow root it is in, or the <iframe> element of the same-origin frame
+ * whose document it is in (null for the top window and for cross-origin parents).
  */
-function enclosingElement(element: Element): Element | null {
+function parentElementAcross(element: Element): Element | null {
+  const parent = element.parentElement;
+  if (parent) return parent;
   const root = element.getRootNode();
   if (root.nodeType === 11) return (root as ShadowRoot).host ?? null;
   if (root.nodeType !== 9) return null;

@@ -10,7 +10,7 @@ export interface MutationEnv {
   privacy: PrivacyRules;
   /** The scope of the recorded document the node belongs to, if it is recorded at all. */
   scopeOf(node: Node): SerializeScope | undefined;
-  placeholders: WeakSet<Element>;
+  placeholders: Set<number>;
   templates: WeakMap<Node, Element>;
 }
 
@@ -33,11 +33,13 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   const removes: removedNodeMutation[] = [];
   const added = new Set<Node>();
   const texts = new Set<Node>();
-  const changed = new Map<Element, Set<string>>();
+  // Most elements change one attribute per batch: a string until a second name shows up.
+  const changed = new Map<Element, string | string[]>();
   const noteAttribute = (element: Element, name: string) => {
-    let names = changed.get(element);
-    if (!names) changed.set(element, (names = new Set()));
-    names.add(name);
+    const names = changed.get(element);
+    if (names === undefined) changed.set(element, name);
+    else if (typeof names === 'string') names !== name && changed.set(element, [names, name]);
+    else if (!names.includes(name)) names.push(name);
   };
 
   for (const record of records) {
@@ -74,7 +76,7 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   const textChanges: textMutation[] = [];
   for (const node of texts) {
     const id = mirror.getId(node);
-    if (id === -1 || id > mark || !isLive(node, env) || privacy.isExcluded(node)) continue;
+    if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
     const scope = env.scopeOf(node);
     if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
       textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
@@ -84,18 +86,19 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   const attributeChanges: attributeMutation[] = [];
   for (const [element, names] of changed) {
     const id = mirror.getId(element);
-    if (id === -1 || id > mark || !isLive(element, env) || privacy.isExcluded(element)) continue;
+    if (id === -1 || id > mark || !isLive(element, env) || isInExcludedSubtree(element, id, env)) continue;
     const scope = env.scopeOf(element);
     if (!scope) continue;
-    const masked = privacy.isMasked(element);
     const attributes: attributeMutation['attributes'] = {};
     let any = false;
-    for (const name of names) {
-      const value = attributeValue(element, name, masked, scope);
-      if (value === undefined) continue;
+    const add = (name: string) => {
+      const value = attributeValue(element, name, scope);
+      if (value === undefined) return;
       attributes[name] = value;
       any = true;
-    }
+    };
+    if (typeof names === 'string') add(names);
+    else names.forEach(add);
     if (any) attributeChanges.push({ id, attributes });
   }
 
@@ -117,7 +120,7 @@ function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, ad
   // An unrecorded parent is new (an ancestor's add covers the node) or outside the recording; a
   // parent recorded in this batch was serialized with its current children.
   if (parentId === -1 || parentId > mark) return;
-  if ((parent as Element).localName === 'textarea' || !isLive(node, env) || privacy.isExcluded(parent)) return;
+  if ((parent as Element).localName === 'textarea' || !isLive(node, env) || isInExcludedSubtree(parent, parentId, env)) return;
   const scope = env.scopeOf(parent);
   if (!scope) return;
   const isShadow = isShadowRoot(node.parentNode as Node, env);
@@ -126,12 +129,7 @@ function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, ad
   for (let sibling = node.nextSibling; sibling && added.has(sibling) && !(mirror.getId(sibling) > mark); sibling = sibling.nextSibling) {
     last = sibling;
   }
-  let nextId = nextRecordedId(last.nextSibling, mirror);
-  for (let current: Node | null = last; current; current = current.previousSibling) {
-    const id = serializeAdds(current, parentId, nextId, isShadow, masked, scope, adds);
-    if (id !== -1) nextId = id;
-    if (current === node) break;
-  }
+  serializeAdds(node, last, parentId, nextRecordedId(last.nextSibling, mirror), isShadow, masked, scope, adds);
 }
 
 /**
@@ -147,15 +145,19 @@ function replaceIfExclusionChanged(
   adds: addedNodeMutation[],
 ): void {
   const { mirror, privacy } = env;
-  const candidates: Element[] = [element];
+  // The element's own match is what its attribute change can flip; an excluded ancestor would
+  // have left it without an id. Selectors such as ".private p" can also exclude descendants.
+  const candidates: Element[] = [];
+  const elementId = mirror.getId(element);
+  if (elementId !== -1 && element.matches(privacy.excludeSelector) !== env.placeholders.has(elementId)) candidates.push(element);
   if (privacy.excludeDependsOnContext && element.querySelectorAll) {
-    // A selector such as ".private p" excludes descendants whose own attributes did not change.
-    element.querySelectorAll(privacy.excludeSelector).forEach((descendant) => candidates.push(descendant));
+    element.querySelectorAll(privacy.excludeSelector).forEach((descendant) => {
+      if (!env.placeholders.has(mirror.getId(descendant))) candidates.push(descendant);
+    });
   }
   for (const candidate of candidates) {
     const id = mirror.getId(candidate);
     if (id === -1 || id > mark || !isLive(candidate, env)) continue;
-    if (privacy.isExcluded(candidate) === env.placeholders.has(candidate)) continue;
     const parentNode = candidate.parentNode;
     const parent = recordedParent(parentNode, env);
     const parentId = parent ? mirror.getId(parent) : -1;
@@ -164,23 +166,35 @@ function replaceIfExclusionChanged(
     const isShadow = isShadowRoot(parentNode as Node, env);
     removes.push(isShadow ? { parentId, id, isShadow: true } : { parentId, id });
     mirror.forget(candidate);
-    env.placeholders.delete(candidate);
-    serializeAdds(candidate, parentId, nextRecordedId(candidate.nextSibling, mirror), isShadow, privacy.isMasked(parent), scope, adds);
+    env.placeholders.delete(id);
+    const nextId = nextRecordedId(candidate.nextSibling, mirror);
+    serializeAdds(candidate, candidate, parentId, nextId, isShadow, privacy.isMasked(parent), scope, adds);
   }
 }
 
 /** The value an attribute change records, or undefined when it must not be recorded. */
-function attributeValue(element: Element, name: string, masked: boolean, scope: SerializeScope): string | null | undefined {
+function attributeValue(element: Element, name: string, scope: SerializeScope): string | null | undefined {
   const tagName = element.localName;
   if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
   if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;
   if (name === 'value' && (tagName === 'input' || tagName === 'textarea')) {
     if (tagName === 'input' && (element.getAttribute('type') ?? '').toLowerCase() === 'hidden') return undefined;
     const value = tagName === 'textarea' ? (element as HTMLTextAreaElement).value : element.getAttribute(name);
-    return value !== null && masked ? scope.privacy.maskText(value) : value;
+    return value !== null && scope.privacy.isMasked(element) ? scope.privacy.maskText(value) : value;
   }
   const value = element.getAttribute(name);
   return value === null ? null : resolveAttribute(tagName, name, value, scope.doc);
+}
+
+/**
+ * For a node that has an id. Descendants of an excluded element never get one, an element that
+ * starts matching an exclude selector is replaced by a placeholder before this is asked, and a
+ * move re-serializes top-down: so among recorded nodes only placeholders are excluded. Selectors
+ * with combinators can start matching with no change on the element or its ancestors (a
+ * sibling's class), so with those the full, cached question is asked as well.
+ */
+function isInExcludedSubtree(node: Node, id: number, env: MutationEnv): boolean {
+  return env.placeholders.has(id) || (env.privacy.excludeDependsOnContext && env.privacy.isExcluded(node));
 }
 
 /** The node that stands for `parent` in the recording: shadow roots and template content map to their element. */

@@ -40,7 +40,7 @@ interface FrameState {
  */
 export function startRecording(options: RecordingOptions): () => void {
   const { win, mirror, privacy, reportError } = options;
-  const placeholders = new WeakSet<Element>();
+  const placeholders = new Set<number>();
   const templates = new WeakMap<Node, Element>();
   const scopes = new WeakMap<Document, SerializeScope>();
   const frames = new Map<HTMLIFrameElement, FrameState>();
@@ -68,7 +68,10 @@ export function startRecording(options: RecordingOptions): () => void {
     privacy,
     placeholders,
     templates,
-    scopeOf: (node) => scopes.get(node.nodeType === 9 ? (node as Document) : (node.ownerDocument as Document)),
+    scopeOf: (node) => {
+      const doc = node.nodeType === 9 ? (node as Document) : (node.ownerDocument as Document);
+      return doc === scope.doc ? scope : scopes.get(doc);
+    },
   };
 
   const onRecords = guarded((records: MutationRecord[]) => {

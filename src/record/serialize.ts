@@ -21,8 +21,8 @@ export interface SerializeScope {
   rootId: number | undefined;
   mirror: RecorderMirror;
   privacy: PrivacyRules;
-  /** Elements serialized as placeholders, so a later rule change can be detected. */
-  placeholders: WeakSet<Element>;
+  /** Ids of elements serialized as placeholders, so a later rule change can be detected. */
+  placeholders: Set<number>;
   /** Template content fragments, mapped to their template element (their recorded parent). */
   templates: WeakMap<Node, Element>;
   /** A shadow root or template content entered the recording: its mutations must be observed. */
@@ -32,7 +32,13 @@ export interface SerializeScope {
   reportError(error: unknown): void;
 }
 
-type Described = { node: serializedNodeWithId; children: ParentNode | null; shadow: ShadowRoot | null; masked: boolean };
+type Described = {
+  node: serializedNodeWithId;
+  children: ParentNode | null;
+  shadow: ShadowRoot | null;
+  masked: boolean;
+  placeholder?: true;
+};
 
 /** The node and its subtree as one nested tree (full snapshot, a frame's document). */
 export function serializeTree(node: Node, masked: boolean, scope: SerializeScope): serializedNodeWithId | null {
@@ -61,42 +67,52 @@ export function serializeTree(node: Node, masked: boolean, scope: SerializeScope
 }
 
 /**
- * The node and its subtree as flat `adds` (rrweb's Replayer builds each add without children).
- * The node comes first, then each child list from last to first, so every add's parent and
- * next sibling already exist when the Replayer reaches it. Returns the node's id, or -1.
+ * The siblings `first`…`last` and their subtrees as flat `adds` (rrweb's Replayer builds each add
+ * without children). Each child list is added from last to first, so every add's parent and next
+ * sibling exist in the replay before it; lists are taken in document order, depth first, so
+ * siblings get consecutive ids and ids stay as short as rrweb's own order makes them.
  */
 export function serializeAdds(
-  node: Node,
+  first: Node,
+  last: Node,
   parentId: number,
   nextId: number | null,
   isShadow: boolean,
   masked: boolean,
   scope: SerializeScope,
   adds: addedNodeMutation[],
-): number {
-  const described = describe(node, masked, scope);
-  if (!described) return -1;
-  const { node: serialized, children, shadow } = described;
-  if (isShadow) serialized.isShadow = true;
-  adds.push({ parentId, nextId, node: serialized });
-  const id = serialized.id;
-  if (children) addChildren(children, id, false, described.masked, scope, adds);
-  if (shadow) addChildren(shadow, id, true, described.masked, scope, adds);
-  return id;
+): void {
+  // Popped in document order: each list is pushed last sibling first.
+  const pending: Described[] = [];
+  addSiblings(last, first, parentId, nextId, isShadow, masked, scope, adds, pending);
+  while (pending.length) {
+    const { node: parent, children, shadow, masked: childMasked } = pending.pop() as Described;
+    if (shadow?.lastChild) addSiblings(shadow.lastChild, null, parent.id, null, true, childMasked, scope, adds, pending);
+    if (children?.lastChild) addSiblings(children.lastChild, null, parent.id, null, false, childMasked, scope, adds, pending);
+  }
 }
 
-function addChildren(
-  parent: ParentNode,
+/** From `last` back to `first` (or to the first child when `first` is null). */
+function addSiblings(
+  last: Node,
+  first: Node | null,
   parentId: number,
+  nextId: number | null,
   isShadow: boolean,
   masked: boolean,
   scope: SerializeScope,
   adds: addedNodeMutation[],
+  pending: Described[],
 ): void {
-  let nextId: number | null = null;
-  for (let child = parent.lastChild; child; child = child.previousSibling) {
-    const id = serializeAdds(child, parentId, nextId, isShadow, masked, scope, adds);
-    if (id !== -1) nextId = id;
+  for (let child: Node | null = last; child; child = child.previousSibling) {
+    const described = describe(child, masked, scope);
+    if (described) {
+      if (isShadow) described.node.isShadow = true;
+      adds.push({ parentId, nextId, node: described.node });
+      nextId = described.node.id;
+      if (described.children || described.shadow) pending.push(described);
+    }
+    if (child === first) break;
   }
 }
 
@@ -109,6 +125,7 @@ function describe(node: Node, masked: boolean, scope: SerializeScope): Described
     const described = describeNode(node, masked, scope);
     if (!described) return null;
     described.node.id = scope.mirror.assign(node);
+    if (described.placeholder) scope.placeholders.add(described.node.id);
     if (scope.rootId !== undefined && described.node.type !== DOCUMENT) described.node.rootId = scope.rootId;
     return described;
   } catch (error) {
@@ -160,10 +177,7 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   const tagName = element.localName;
   const isSVG = element.namespaceURI === SVG_NAMESPACE;
   const decision = scope.privacy.classify(element, parentMasked);
-  if (decision === EXCLUDED) {
-    scope.placeholders.add(element);
-    return leaf(placeholder(element, tagName, isSVG), true);
-  }
+  if (decision === EXCLUDED) return { ...leaf(placeholder(element, tagName, isSVG), true), placeholder: true };
   const masked = decision === MASKED;
   const attributes: SerializedAttributes = {};
   const list = element.attributes;

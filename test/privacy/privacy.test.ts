@@ -50,17 +50,21 @@ describe('exclusion', () => {
     expect(privacy.isExcluded($('#s'))).toBe(false);
   });
 
-  test('answers are cached until invalidated (one closest() walk per node and generation)', () => {
-    dom('<div><span id="s">t</span></div>');
+  test('answers are cached per element until invalidated, and siblings reuse their parent', () => {
+    dom('<div id="d"><span id="s">t</span><span id="t">u</span></div>');
     const privacy = createPrivacy({});
     const span = $('#s');
-    const closest = vi.spyOn(span, 'closest');
+    const parent = $('#d');
+    const spanMatches = vi.spyOn(span, 'matches');
+    const parentMatches = vi.spyOn(parent, 'matches');
     privacy.isExcluded(span);
-    privacy.isExcluded(span);
-    expect(closest).toHaveBeenCalledTimes(1);
+    privacy.isExcluded(span.firstChild as Node);
+    privacy.isExcluded($('#t'));
+    expect(spanMatches).toHaveBeenCalledTimes(1);
+    expect(parentMatches).toHaveBeenCalledTimes(1);
     privacy.invalidate();
     privacy.isExcluded(span);
-    expect(closest).toHaveBeenCalledTimes(2);
+    expect(spanMatches).toHaveBeenCalledTimes(2);
   });
 
   test('an invalid selector is dropped with a warning instead of breaking every match', () => {
@@ -112,6 +116,8 @@ describe('masking', () => {
     expect(privacy.isMasked($('#cc'))).toBe(true);
     expect(privacy.isMasked($('#cc2'))).toBe(true);
     expect(privacy.isMasked($('#sel'))).toBe(true);
+    expect(privacy.isMasked($('#o'))).toBe(true);
+    expect(privacy.isMasked($('#o'))).toBe(true);
     expect(privacy.isMasked($('#plain'))).toBe(false);
     expect(privacy.classify($('#pw'), false)).toBe(MASKED);
     expect(privacy.classify($('#plain'), false)).toBe(VISIBLE);

@@ -42,14 +42,14 @@ test('starts with Meta and a FullSnapshot whose ids the mirror resolves', () => 
   expect(mirror.getNode(mirror.getId(p))).toBe(p);
 });
 
-test('a subtree built over many records is serialized once, parents first, siblings last first', async () => {
+test('a subtree built over many records is serialized once: each child list last first, lists depth first', async () => {
   const { events, mirror } = start();
   const list = document.createElement('ul');
   document.body.appendChild(list);
   for (const text of ['a', 'b', 'c']) list.appendChild(document.createElement('li')).textContent = text;
   await flush();
   const [batch] = mutations(events);
-  expect(batch.adds.map(tagOrText)).toEqual(['ul', 'li', '#c', 'li', '#b', 'li', '#a']);
+  expect(batch.adds.map(tagOrText)).toEqual(['ul', 'li', 'li', 'li', '#a', '#b', '#c']);
   const ids = new Set(batch.adds.map((add) => add.node.id));
   expect(ids.size).toBe(batch.adds.length);
   // Every add's parent and next sibling exist before it, in document or earlier in the batch.
