@@ -23,7 +23,7 @@ export function record(options: RecordOptions): () => void {
   let stop: () => void = () => undefined;
   try {
     const win = options.window ?? window;
-    const mirror = recorderMirror(options.mirror) ?? createMirror();
+    const mirror = recorderMirror(options.mirror, reportError) ?? createMirror();
     mirror.reset();
     stop = startRecording({
       win,
@@ -52,12 +52,16 @@ export function record(options: RecordOptions): () => void {
   };
 }
 
-/** A mirror from createMirror() is filled in place; any other object cannot be. */
-function recorderMirror(mirror: NodeMirror | undefined): RecorderMirror | null {
+/**
+ * A mirror from createMirror() is filled in place. Any other object cannot be: the recording
+ * goes on with a mirror of its own, and the mistake is reported.
+ */
+function recorderMirror(mirror: NodeMirror | undefined, reportError: (error: unknown) => void): RecorderMirror | null {
   if (!mirror) return null;
   const candidate = mirror as Partial<RecorderMirror>;
   if (typeof candidate.assign === 'function' && typeof candidate.forget === 'function' && typeof candidate.reset === 'function') {
     return mirror as RecorderMirror;
   }
-  throw new TypeError('openstory: record({ mirror }) takes a mirror made by createMirror()');
+  reportError(new TypeError('record({ mirror }) takes a mirror made by createMirror()'));
+  return null;
 }
