@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip, gzipSync } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { request, type IncomingMessage } from 'node:http';
 import Database from 'better-sqlite3';
 import { loadConfig, saveConfig } from '../src/collector/config';
 import { startCollector } from '../src/collector/index';
@@ -161,11 +161,14 @@ async function exportBenchmark() {
   const apiKey = collector.config().orgs[0].apiKeys[0];
   const started = performance.now();
   const list = await (await fetch(`${collector.url}/api/v1/export/list?start=0`, { headers: { authorization: `Basic ${apiKey}` } })).json();
-  const response = await fetch(`${collector.url}/api/v1/export/get?id=${list.exports[0].ID}`, { headers: { authorization: `Basic ${apiKey}` } });
+  // node:http leaves Content-Encoding: gzip alone, so the bytes on the wire can be counted.
+  const response = await new Promise<IncomingMessage>((resolve) =>
+    request(`${collector.url}/api/v1/export/get?id=${list.exports[0].ID}`, { headers: { authorization: `Basic ${apiKey}` } }, resolve).end(),
+  );
   let gzipBytes = 0;
   let jsonBytes = 0;
   let rows = 0;
-  const gunzip = Readable.fromWeb(response.body as never).on('data', (chunk: Buffer) => (gzipBytes += chunk.length)).pipe(createGunzip());
+  const gunzip = response.on('data', (chunk: Buffer) => (gzipBytes += chunk.length)).pipe(createGunzip());
   const ROW_START = '{"EventCustomName"';
   let tail = '';
   for await (const chunk of gunzip as AsyncIterable<Buffer>) {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
@@ -21,7 +22,9 @@ async function exportRows(c: TestCollector): Promise<any[]> {
   for (const ref of list.exports) {
     const response = await c.api(`/api/v1/export/get?id=${ref.ID}`);
     expect(response.status).toBe(200);
-    rows.push(...JSON.parse(gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8')));
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    // fetch inflates Content-Encoding: gzip, as Go's default transport does for hauser.
+    rows.push(...(await response.json()));
   }
   return rows;
 }
@@ -36,6 +39,20 @@ test('list answers hauser shape: periods holding events, aligned, once the delay
   expect(Number.isInteger(body.exports[0].ID)).toBe(true);
   const later = await (await collector.api(`/api/v1/export/list?start=${T0 / 1000 + 1800}`)).json();
   expect(later.exports).toEqual([]);
+});
+
+test('get sends the gzip bytes themselves to a client that does not inflate (hauser with DisableCompression)', async () => {
+  collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
+  await ingestAlice(collector);
+  const { exports } = await (await collector.api('/api/v1/export/list?start=0')).json();
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    request(`${collector.url}/api/v1/export/get?id=${exports[0].ID}`, { headers: { authorization: `Basic ${collector.apiKey}` } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    }).end();
+  });
+  expect([raw[0], raw[1]]).toEqual([0x1f, 0x8b]);
+  expect(JSON.parse(gunzipSync(raw).toString('utf8'))).toHaveLength(7);
 });
 
 test('a period is not listed nor served before the availability delay', async () => {

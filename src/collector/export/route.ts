@@ -58,9 +58,12 @@ export function registerExport(app: FastifyInstance, context: CollectorContext):
     }
     // pipeline destroys the row reader (closing its database connection) if the client goes away.
     const body = pipeline(Readable.from(serialize(context.storage.exportRecords(org.id, period.start, period.stop))), createGzip({ level: GZIP_LEVEL }), () => {});
+    // Always gzip with Content-Encoding, as FullStory answers: a Go client (hauser) with its default
+    // transport receives the JSON already inflated, one with DisableCompression reads the gzip bytes.
     return reply
-      .header('content-type', 'application/gzip')
-      .header('content-disposition', `attachment; filename="export-${period.start / 1000}.json.gz"`)
+      .header('content-type', 'application/json')
+      .header('content-encoding', 'gzip')
+      .header('content-disposition', `attachment; filename="export-${period.start / 1000}.json"`)
       .send(body);
   });
 }
