@@ -8,7 +8,7 @@ import { createSafety } from '../page/safety';
 import { createClickTracker, type Signal } from './clicks';
 import { createFormTracker } from './forms';
 import { suspicion } from './suspicious';
-import { selectorToken } from './target';
+import { browserHandlesClick, selectorToken } from './target';
 import { createThrashDetector } from './thrash';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 
@@ -161,6 +161,14 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
     });
     listen(doc, 'change', (event) => forms.commit(event.composedPath()[0] as Node, Date.now()), true);
     listen(doc, 'submit', (event) => forms.submit(event.target as Element), true);
+    // Bubbling listeners on the window run after the page's own handlers, so they see whether a
+    // script took over (preventDefault) or the browser will navigate, open a tab or download.
+    listen(page, 'click', (event) => {
+      if (!event.defaultPrevented && browserHandlesClick(event.composedPath()[0] as Node)) signal({ kind: 'navigation', at: Date.now() });
+    });
+    listen(page, 'submit', (event) => {
+      if (!event.defaultPrevented) signal({ kind: 'navigation', at: Date.now() });
+    });
   }
 
   if (win) safety.run(() => watchPage(win));

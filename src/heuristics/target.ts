@@ -101,6 +101,20 @@ export function isTextField(node: Node | null): node is HTMLInputElement | HTMLT
   return element.localName === 'input' && TEXT_INPUT_TYPES.has((element.getAttribute('type') ?? '').toLowerCase());
 }
 
+/**
+ * The click starts something the browser does itself when no script prevents it: following a
+ * link to another document, opening it in another window or tab, or downloading.
+ */
+export function browserHandlesClick(node: Node | null): boolean {
+  const link = asElement(node)?.closest('a[href], area[href]') as HTMLAnchorElement | null;
+  if (!link) return false;
+  if (link.hasAttribute('download')) return true;
+  const target = (link.getAttribute('target') ?? '').toLowerCase();
+  if (target && target !== '_self') return true;
+  const href = (link.getAttribute('href') ?? '').trim();
+  return href !== '' && !href.startsWith('#') && !/^javascript:/i.test(href);
+}
+
 /** Controls where a click is answered by the browser itself (caret, picker, toggle): never dead, never rage. */
 export function isEditableControl(node: Node | null): boolean {
   const element = asElement(node);

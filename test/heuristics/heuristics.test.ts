@@ -148,6 +148,32 @@ describe('click facts', () => {
     ]);
   });
 
+  test('a link whose handler takes over (preventDefault) or a fragment link is judged by the page', () => {
+    start('<a id="spa" href="/spa">Spa</a><a id="hash" href="#top">Top</a>');
+    document.querySelector('#spa')!.addEventListener('click', (event) => event.preventDefault());
+    const press = (selector: string, ms: number) => {
+      clickOn(selector, ms);
+      document.querySelector<HTMLElement>(selector)!.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    };
+    press('#spa', 0);
+    press('#hash', 5000);
+    vi.advanceTimersByTime(10000);
+    expect(factsOf(out, 'click').map((c) => [c.EventTargetText, c.EventModDead])).toEqual([
+      ['Spa', 1],
+      ['Top', 1],
+    ]);
+  });
+
+  test('a native form submit answers the click that sent it', () => {
+    start('<form id="f"><button id="send">Send</button></form>');
+    document.querySelector('#f')!.addEventListener('submit', () => undefined);
+    clickOn('#send', 0);
+    // jsdom does not implement form submission; the submit event is what the browser dispatches.
+    window.dispatchEvent(new Event('submit'));
+    vi.advanceTimersByTime(5000);
+    expect(factsOf(out, 'click')[0].EventModDead).toBe(0);
+  });
+
   test('a late user scroll is not an answer; clicks into text fields are never dead', () => {
     start('<button id="b">B</button><input id="f">');
     clickOn('#b', 0);

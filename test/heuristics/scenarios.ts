@@ -61,6 +61,12 @@ export const SCENARIOS: Scenario[] = [
     labels: { dead: false, error: false },
   },
   {
+    name: 'link that opens in a new tab',
+    body: '<p>Read our <a id="t" href="/elsewhere" target="_blank">terms</a></p>',
+    act: (page) => page.click('#t'),
+    labels: { dead: false },
+  },
+  {
     name: 'button that opens a dialog appended to the body',
     body: `<main><section><div><button id="t">Help</button></div></section></main>
       <script>t.onclick = () => { const d = document.createElement('div'); d.textContent = 'How can we help?'; document.body.append(d); };</script>`,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { encodeSelectorPart, selectorToken, targetText } from '../../src/heuristics/target';
+import { browserHandlesClick, encodeSelectorPart, selectorToken, targetText } from '../../src/heuristics/target';
 import { testPrivacy } from './fixtures';
 
 function page(html: string): Document {
@@ -47,4 +47,11 @@ describe('target text', () => {
     expect(targetText(submit, testPrivacy, 250)).toBe('Send');
     expect(targetText(field, testPrivacy, 250)).toBe('');
   });
+});
+
+test('the browser handles clicks on links to other documents, new tabs and downloads', () => {
+  const doc = page(`<a id="a" href="/next"><span>Next</span></a><a id="b" href="#top">Top</a><a id="c" href="javascript:void 0">JS</a>
+    <a id="d" href="#x" target="_blank">Tab</a><a id="e" href="/r.pdf" download>File</a><a id="f">No href</a>`);
+  const handled = ['#a span', '#b', '#c', '#d', '#e', '#f'].map((selector) => browserHandlesClick(doc.querySelector(selector)));
+  expect(handled).toEqual([true, false, false, true, true, false]);
 });
