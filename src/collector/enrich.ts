@@ -74,11 +74,23 @@ export function anonymizeIp(address: string | undefined): string {
   return '';
 }
 
+/** Bits kept from a digest: a JSON number up to 2^52 is exact in every JSON reader, and as a Go int64. */
+const NUMERIC_ID_HEX_DIGITS = 13;
+
+/**
+ * The export's integer form of an id. FullStory's ids are 64-bit integers and its export clients
+ * (hauser) type UserId, SessionId, PageId and IndvId as BIGINT, so the SDK's string ids are
+ * exported as the first 52 bits of SHA-256 over (org, kind, id): stable, and colliding only
+ * around 2^26 ids of one kind.
+ */
+export function numericId(orgId: string, kind: 'user' | 'session' | 'page' | 'individual', id: string): number {
+  return parseInt(createHash('sha256').update(`${kind}\0${orgId}\0${id}`).digest('hex').slice(0, NUMERIC_ID_HEX_DIGITS), 16) + 1;
+}
+
 /**
  * IndvId: every user identified with the same UserAppKey belongs to one Individual; an anonymous
  * user is an Individual of its own. Derived, not stored, so an identify() merges past sessions too.
  */
-export function individualId(orgId: string, userId: string, userAppKey: string | null): string {
-  const basis = userAppKey ? `k\0${orgId}\0${userAppKey}` : `u\0${orgId}\0${userId}`;
-  return `i-${createHash('sha256').update(basis).digest('base64url').slice(0, 22)}`;
+export function individualId(orgId: string, userId: string, userAppKey: string | null): number {
+  return numericId(orgId, 'individual', userAppKey ? `key:${userAppKey}` : `user:${userId}`);
 }

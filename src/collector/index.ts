@@ -17,7 +17,7 @@ export type { CollectorConfig, OrgConfig, RateLimitConfig } from './config';
 export type { Storage, IngestBatch, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
 export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
 export { openSqliteStorage } from './storage/sqlite';
-export { parseAgent, anonymizeIp, individualId } from './enrich';
+export { parseAgent, anonymizeIp, individualId, numericId } from './enrich';
 export { startDemoSite, pointSnippetAt, type DemoSite, type DemoSiteOptions } from './demo-site';
 
 /** How often expired sessions are looked for. Retention is counted in days, so hourly is plenty. */

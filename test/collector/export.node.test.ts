@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
+import { numericId } from '../../src/collector/enrich';
 import { startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
@@ -81,8 +82,8 @@ test('rows: one per interaction fact, every hauser column, values mapped from fa
     EventTargetSelector: 'html body button.pay-now',
     EventModFrustrated: 1, EventModDead: 1, EventModError: 0, EventModSuspicious: 0,
     EventPageOffset: 1000,
-    UserId: 'u-alice', UserAppKey: 'customer-42', UserEmail: 'alice@example.com', UserDisplayName: 'Alice',
-    SessionId: 's-1', PageId: 'p-1', PageUrl: 'https://shop.example/cart',
+    UserId: numericId('o-demo', 'user', 'u-alice'), UserAppKey: 'customer-42', UserEmail: 'alice@example.com', UserDisplayName: 'Alice',
+    SessionId: numericId('o-demo', 'session', 'u-alice:s-1'), PageId: numericId('o-demo', 'page', 'p-1'), PageUrl: 'https://shop.example/cart',
     PageRefererUrl: 'https://search.example/?q=shoes',
     PageDuration: 5000, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 80,
     PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'OS X', PagePlatform: 'Web',
@@ -93,6 +94,10 @@ test('rows: one per interaction fact, every hauser column, values mapped from fa
   });
   expect(JSON.parse(firstClick.CustomVars)).toEqual({ plan_str: 'pro', seats_int: 3 });
   expect(thirdClick.EventModFrustrated).toBe(3);
+  // hauser types the ids as BIGINT: they are exported as exact integers.
+  for (const column of ['IndvId', 'UserId', 'SessionId', 'PageId']) {
+    expect(Number.isSafeInteger(firstClick[column]) && firstClick[column] > 0).toBe(true);
+  }
   expect(load).toMatchObject({ EventSubType: 'load', PageUrl: 'https://shop.example/cart' });
   // Console totals are running totals at the time of the event.
   expect(change).toMatchObject({ EventModSuspicious: 1, EventTargetText: '', PageNumErrors: 1 });
@@ -106,7 +111,7 @@ test('IndvId merges users that share a UserAppKey; anonymous users are their own
   await ingestAlice(collector, 'u-laptop', 'p-1');
   await ingestAlice(collector, 'u-phone', 'p-2');
   const rows = await exportRows(collector);
-  const byUser = (userId: string) => rows.find((row) => row.UserId === userId);
+  const byUser = (userId: string) => rows.find((row) => row.UserId === numericId('o-demo', 'user', userId));
   expect(byUser('u-laptop').IndvId).toBe(byUser('u-phone').IndvId);
   const anonymous = (await import('../../src/collector/enrich')).individualId('o-demo', 'u-x', null);
   expect(anonymous).not.toBe(byUser('u-laptop').IndvId);
@@ -134,7 +139,7 @@ test('user deletion by UserId leaves other users alone', async () => {
   await ingestAlice(collector, 'u-phone', 'p-2');
   expect((await collector.api('/api/v1/users?userId=u-laptop', { method: 'DELETE' })).status).toBe(200);
   const rows = await exportRows(collector);
-  expect(new Set(rows.map((row) => row.UserId))).toEqual(new Set(['u-phone']));
+  expect(new Set(rows.map((row) => row.UserId))).toEqual(new Set([numericId('o-demo', 'user', 'u-phone')]));
   expect((await collector.api('/api/v1/users', { method: 'DELETE' })).status).toBe(400);
 });
 

@@ -1,5 +1,5 @@
 import { finite, text } from '../facts';
-import { individualId } from '../enrich';
+import { individualId, numericId } from '../enrich';
 import type { ExportRecord } from '../storage/types';
 
 /**
@@ -69,15 +69,15 @@ function pageColumns(record: ExportRecord): Record<string, unknown> {
   const { page, user } = record;
   const columns: Record<string, unknown> = {
     IndvId: individualId(record.orgId, user.userId, user.userAppKey),
-    UserId: user.userId,
+    UserId: numericId(record.orgId, 'user', user.userId),
     UserAppKey: user.userAppKey,
     UserEmail: user.email,
     UserDisplayName: user.displayName,
     UserCreated: isoTime(user.created),
     CustomVars: JSON.stringify(user.vars),
-    SessionId: record.sessionId,
+    SessionId: numericId(record.orgId, 'session', `${user.userId}:${record.sessionId}`),
     SessionStart: isoTime(record.sessionStart),
-    PageId: page.pageId,
+    PageId: numericId(record.orgId, 'page', page.pageId),
     PageStart: isoTime(page.start),
     PageClusterId: null,
     PageDuration: page.duration,
