@@ -14,7 +14,7 @@ export function aliceSession(userId = 'u-alice', pageId = 'p-1'): Bundle[] {
       events: [
         ...recordingStart(),
         factAt('navigate', { PageUrl: 'https://shop.example/cart', EventSubType: 'load', EventModSuspicious: 0 }, T0 + 12),
-        factAt('load', { LoadDomContentTime: 120, LoadEventTime: 340, LoadFirstPaintTime: 95 }, T0 + 400),
+        factAt('load', { LoadDomContentTime: 120.4, LoadEventTime: 339.6, LoadFirstPaintTime: 95 }, T0 + 400),
         factAt('identity', { UserAppKey: 'customer-42', UserId: userId }, T0 + 500),
         factAt('userVars', { UserEmail: 'alice@example.com', UserDisplayName: 'Alice', vars: { plan_str: 'pro', seats_int: 3 } }, T0 + 501),
         factAt('console', { PageNumInfos: 2, PageNumWarnings: 1, PageNumErrors: 0 }, T0 + 600),

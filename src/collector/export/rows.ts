@@ -35,7 +35,12 @@ function decodeSelector(token: string): string {
   return token.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-const modifier = (value: unknown): number => finite(value) ?? 0;
+/** Integer columns (BIGINT in hauser's schema) are rounded: browsers report timings with fractions. */
+const integer = (value: unknown): number | null => {
+  const number = finite(value);
+  return number === undefined ? null : Math.round(number);
+};
+const modifier = (value: unknown): number => integer(value) ?? 0;
 
 /** The columns that change from event to event: the event itself and the page state at that moment. */
 function eventColumns(record: ExportRecord): Record<string, unknown> {
@@ -54,13 +59,13 @@ function eventColumns(record: ExportRecord): Record<string, unknown> {
     EventModDead: modifier(payload.EventModDead),
     EventModError: modifier(payload.EventModError),
     EventModSuspicious: modifier(payload.EventModSuspicious),
-    EventPageOffset: page.start === null ? null : fact.timestamp - page.start,
-    EventSessionOffset: fact.timestamp - record.sessionStart,
+    EventPageOffset: page.start === null ? null : integer(fact.timestamp - page.start),
+    EventSessionOffset: integer(fact.timestamp - record.sessionStart),
     EventWebSourceFileUrl: null,
     PageUrl: fact.pageUrl || page.url,
-    PageNumInfos: fact.numInfos,
-    PageNumWarnings: fact.numWarnings,
-    PageNumErrors: fact.numErrors,
+    PageNumInfos: integer(fact.numInfos),
+    PageNumWarnings: integer(fact.numWarnings),
+    PageNumErrors: integer(fact.numErrors),
   };
 }
 
@@ -80,8 +85,8 @@ function pageColumns(record: ExportRecord): Record<string, unknown> {
     PageId: numericId(record.orgId, 'page', page.pageId),
     PageStart: isoTime(page.start),
     PageClusterId: null,
-    PageDuration: page.duration,
-    PageActiveDuration: page.activeDuration,
+    PageDuration: integer(page.duration),
+    PageActiveDuration: integer(page.activeDuration),
     PageRefererUrl: page.referrer,
     PageLatLong: null,
     PageAgent: page.userAgent,
@@ -96,9 +101,9 @@ function pageColumns(record: ExportRecord): Record<string, unknown> {
     PageViewportWidth: page.viewportWidth,
     PageViewportHeight: page.viewportHeight,
     PageMaxScrollDepthPercent: page.maxScrollDepthPercent,
-    LoadDomContentTime: page.loadDomContentTime,
-    LoadFirstPaintTime: page.loadFirstPaintTime,
-    LoadEventTime: page.loadEventTime,
+    LoadDomContentTime: integer(page.loadDomContentTime),
+    LoadFirstPaintTime: integer(page.loadFirstPaintTime),
+    LoadEventTime: integer(page.loadEventTime),
     ReqUrl: null,
     ReqMethod: null,
     ReqStatus: null,
