@@ -111,6 +111,16 @@ export const REPLAY_SCRIPT = `(function () {
     requestAnimationFrame(tick);
   }
 
+  // The recording keeps its own viewport size; the player is scaled down to the page's width.
+  function fit(size) {
+    var wrapper = root.querySelector('.replayer-wrapper');
+    if (!wrapper || !size.width) return;
+    var scale = Math.min(1, root.clientWidth / size.width);
+    wrapper.style.transformOrigin = '0 0';
+    wrapper.style.transform = 'scale(' + scale + ')';
+    root.style.height = Math.ceil(size.height * scale) + 'px';
+  }
+
   function fail(message) {
     var note = document.createElement('p');
     note.className = 'empty';
@@ -130,6 +140,9 @@ export const REPLAY_SCRIPT = `(function () {
     var meta = state.replayer.getMetaData();
     state.start = meta.startTime;
     state.total = meta.totalTime;
+    var frame = root.querySelector('iframe');
+    fit({ width: Number(frame.getAttribute('width')), height: Number(frame.getAttribute('height')) });
+    state.replayer.on('resize', fit);
     renderFacts(facts);
     wireControls();
     state.replayer.play(0);

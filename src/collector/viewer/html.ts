@@ -86,7 +86,7 @@ table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .count { text-align: right; } .count.rage { color: #c62828; font-weight: 600; } .count.dead { color: #6d4c41; font-weight: 600; }
 .count.error { color: #ef6c00; font-weight: 600; }
 .player { background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
-#replay { overflow: auto; max-height: 70vh; background: #eef0f3; }
+#replay { overflow: hidden; background: #eef0f3; }
 #replay iframe { border: 0; background: #fff; }
 .controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
 .timeline { position: relative; height: 18px; background: #e3e6ea; border-radius: 3px; cursor: pointer; }
