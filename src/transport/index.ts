@@ -363,7 +363,8 @@ export function startTransport(options: TransportOptions): Transport {
   /**
    * The swan song. Runs synchronously while the page is hidden or unloading: bundles still being
    * gzipped are re-cut into identity-encoded pieces (CompressionStream cannot finish in time),
-   * everything is saved, and what fits the 64 KiB keepalive budget is sent, newest first.
+   * everything is saved, and what fits the 64 KiB keepalive budget is sent, unsaved pieces
+   * first. A backoff does not hold it back (this is the page's last chance); Retry-After does.
    */
   function swanSong() {
     if (stopped) return;
@@ -391,7 +392,7 @@ export function startTransport(options: TransportOptions): Transport {
     }
     // One transaction: the fewer the page has to commit while it unloads, the likelier they land.
     save(pieces);
-    if (now < retryAt) return;
+    if (now < collectorRetryAt) return;
     const candidates = [...queue.filter((entry) => !entry.saved), ...queue.filter((entry) => entry.saved)];
     for (const entry of candidates) {
       if (!entry.body || entry.inFlight || entry.gone) continue;
@@ -484,7 +485,7 @@ export function startTransport(options: TransportOptions): Transport {
 
     stop: guard(() => {
       if (stopped) return;
-      cut();
+      guard(cut, [])();
       stopped = true;
       clearTimeout(cutTimer);
       clearTimeout(retryTimer);
