@@ -175,7 +175,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
 
   return {
     observe(event) {
-      next(event);
+      safety.run(() => next(event));
       if (!stopped) safety.run(() => inspect(event));
     },
     flush() {
