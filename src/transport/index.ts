@@ -11,7 +11,7 @@ import {
   DEFAULT_THRESHOLDS,
   type TransportOptions,
 } from './options';
-import { pendingFrom, swanSongRuns, type Pending } from './pending';
+import { pendingFrom, pendingFromSaved, swanSongRuns, type Pending } from './pending';
 import { bundleKey, openPersistence, type StoredBundle } from './persist';
 import { backoffDelay } from './retry';
 import { endpoint, upload, type Outcome } from './upload';
@@ -428,22 +428,7 @@ export function startTransport(options: TransportOptions): Transport {
     const known = new Set(queue.map((entry) => entry.key));
     const adopted = saved
       .filter(([key]) => !known.has(key))
-      .map(([key, bundle]): Pending => ({
-        key,
-        pageId: bundle.pageId,
-        range: { seq: bundle.seq, span: bundle.span },
-        events: bundle.events,
-        sourceChars: 0,
-        carriedDrops: [],
-        source: null,
-        enc: bundle.enc,
-        body: null,
-        bytes: bundle.body.byteLength,
-        saving: false,
-        saved: true,
-        inFlight: false,
-        gone: false,
-      }));
+      .map(([key, bundle]) => pendingFromSaved(key, bundle));
     for (const entry of adopted) storageBytes += entry.bytes;
     queue = [...adopted, ...queue];
   })().catch(reportError);

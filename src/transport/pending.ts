@@ -2,6 +2,7 @@ import type { DroppedFact } from '../facts';
 import type { BundleEnvelope } from '../protocol';
 import { bundleText, packEvents, splitRange, type SeqRange } from './bundle';
 import type { Encoding } from './encode';
+import type { StoredBundle } from './persist';
 
 /** A bundle from the moment it is cut until the collector acknowledges it or it is dropped. */
 export interface Pending {
@@ -40,6 +41,26 @@ export function pendingFrom(key: string, envelope: BundleEnvelope, events: strin
     bytes: 0,
     saving: false,
     saved: false,
+    inFlight: false,
+    gone: false,
+  };
+}
+
+/** A bundle an earlier page saved: its body stays in IndexedDB until its turn comes. */
+export function pendingFromSaved(key: string, saved: StoredBundle): Pending {
+  return {
+    key,
+    pageId: saved.pageId,
+    range: { seq: saved.seq, span: saved.span },
+    events: saved.events,
+    carriedDrops: [],
+    sourceChars: 0,
+    source: null,
+    enc: saved.enc,
+    body: null,
+    bytes: saved.body.byteLength,
+    saving: false,
+    saved: true,
     inFlight: false,
     gone: false,
   };

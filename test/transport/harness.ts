@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bundleForBrowser } from '../helpers/bundle';
 import type { TestServer } from '../helpers/server';
 import type { TransportOptions, TransportUsage } from '../../src/transport';
@@ -47,10 +47,6 @@ export async function openPage(context: BrowserContext, server: TestServer, conf
   await page.goto(`${server.url}/`);
   await page.evaluate((config) => window.startTestTransport(config), config);
   return page;
-}
-
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext();
 }
 
 export const usage = (page: Page): Promise<TransportUsage> => page.evaluate(() => window.transport.usage());

@@ -154,7 +154,7 @@ test('without IndexedDB, the memory cap drops the newest bundles and reports the
   expect(new Set(sentNumbers()).size + dropped.reduce((sum, fact) => sum + fact.events, 0)).toBe(200);
 });
 
-test('the swan song sends identity pieces with keepalive within the 64 KiB budget and saves them', async () => {
+test('the swan song sends identity pieces with keepalive within the 64 KiB budget, the rest follows', async () => {
   const transport = start({ thresholds: { sizeBytes: 1 << 20, timeMs: 60_000 } });
   for (let n = 0; n < 100; n++) transport.push(event(n, 1000));
   window.dispatchEvent(new Event('pagehide'));
