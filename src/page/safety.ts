@@ -30,5 +30,9 @@ export function createSafety(part: string, warn: (message: string) => void = def
 }
 
 function defaultWarn(message: string): void {
-  if (typeof console !== 'undefined') console.warn(message);
+  try {
+    console.warn(message);
+  } catch {
+    // A page whose console is missing or throws still must not see our error.
+  }
 }

@@ -1,6 +1,6 @@
 import { MouseInteractions, type eventWithTime } from '@rrweb/types';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { startHeuristics, type Heuristics } from '../../src/heuristics';
+import { startHeuristics, type Heuristics, type Thresholds } from '../../src/heuristics';
 import { attributeMutation, factsOf, input, interaction, meta, mouseMove, scroll, testMirror, testPrivacy } from './fixtures';
 
 const T0 = 1_700_000_000_000;
@@ -8,11 +8,11 @@ let out: eventWithTime[];
 let stage: Heuristics;
 let mirror: ReturnType<typeof testMirror>;
 
-function start(html: string) {
+function start(html: string, thresholds?: Partial<Thresholds>) {
   document.body.innerHTML = html;
   mirror = testMirror();
   out = [];
-  stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy });
+  stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy, thresholds });
 }
 
 /** Feeds an event as the recorder would: at its timestamp. */
@@ -85,9 +85,7 @@ describe('click facts', () => {
   });
 
   test('thresholds are options', () => {
-    start('<button>Go</button>');
-    stage.stop();
-    stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy, thresholds: { rageMinClicks: 4 } });
+    start('<button>Go</button>', { rageMinClicks: 4 });
     for (let i = 0; i < 3; i++) clickOn('button', i * 200);
     vi.advanceTimersByTime(5000);
     expect(factsOf(out, 'click').map((c) => c.EventModFrustrated)).toEqual([0, 0, 0]);
@@ -184,10 +182,8 @@ describe('click facts', () => {
   });
 
   test('error: an uncaught error, rejection or console.error inside the window', () => {
-    start('<button id="a">A</button><button id="b">B</button><button id="c">C</button><button id="d">D</button>');
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    stage.stop();
-    stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy });
+    start('<button id="a">A</button><button id="b">B</button><button id="c">C</button><button id="d">D</button>');
     clickOn('#a', 0);
     window.dispatchEvent(new ErrorEvent('error', { message: 'boom' }));
     clickOn('#b', 5000);
