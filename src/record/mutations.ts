@@ -28,7 +28,7 @@ export interface MutationEnv {
 export function collectMutations(records: MutationRecord[], env: MutationEnv): mutationCallbackParam | null {
   const { mirror, privacy } = env;
   const mark = mirror.lastId();
-  if (records.some((record) => record.type !== 'characterData')) privacy.invalidate();
+  let structural = false;
 
   const removes: removedNodeMutation[] = [];
   const added = new Set<Node>();
@@ -44,9 +44,11 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
 
   for (const record of records) {
     const target = record.target;
-    if (record.type === 'attributes') {
+    const type = record.type;
+    if (type !== 'characterData') structural = true;
+    if (type === 'attributes') {
       noteAttribute(target as Element, record.attributeName as string);
-    } else if (record.type === 'characterData') {
+    } else if (type === 'characterData') {
       if (isTextarea(target.parentNode)) noteAttribute(target.parentNode as Element, 'value');
       else texts.add(target);
     } else if (isTextarea(target)) {
@@ -68,6 +70,8 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     }
   }
 
+  // Attributes and tree positions decide what selectors match: cached decisions are stale.
+  if (structural) privacy.invalidate();
   const adds: addedNodeMutation[] = [];
   // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
   for (const element of changed.keys()) replaceIfExclusionChanged(element, mark, env, removes, adds);
@@ -84,23 +88,23 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   }
 
   const attributeChanges: attributeMutation[] = [];
-  for (const [element, names] of changed) {
+  changed.forEach((names, element) => {
     const id = mirror.getId(element);
-    if (id === -1 || id > mark || !isLive(element, env) || isInExcludedSubtree(element, id, env)) continue;
+    if (id === -1 || id > mark || !isLive(element, env) || isInExcludedSubtree(element, id, env)) return;
     const scope = env.scopeOf(element);
-    if (!scope) continue;
+    if (!scope) return;
     const attributes: attributeMutation['attributes'] = {};
     let any = false;
-    const add = (name: string) => {
+    const count = typeof names === 'string' ? 1 : names.length;
+    for (let i = 0; i < count; i++) {
+      const name = typeof names === 'string' ? names : names[i];
       const value = attributeValue(element, name, scope);
-      if (value === undefined) return;
+      if (value === undefined) continue;
       attributes[name] = value;
       any = true;
-    };
-    if (typeof names === 'string') add(names);
-    else names.forEach(add);
+    }
     if (any) attributeChanges.push({ id, attributes });
-  }
+  });
 
   if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
   return { texts: textChanges, attributes: attributeChanges, removes, adds };
