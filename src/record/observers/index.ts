@@ -7,7 +7,7 @@ import { observeMouseMove } from './mouse-move';
 import { observeNavigation } from './navigation';
 import { startRoots, type Roots } from './roots';
 import { observeScroll } from './scroll';
-import { observeStyleSheets } from './stylesheet';
+import { observeStyleSheets, type StyleSheetObserver } from './stylesheet';
 import { observeViewport } from './viewport';
 
 const OBSERVERS: Array<(ctx: RecordContext, roots: Roots) => Stop> = [
@@ -17,8 +17,6 @@ const OBSERVERS: Array<(ctx: RecordContext, roots: Roots) => Stop> = [
   observeViewport,
   observeInput,
   observeMedia,
-  observeStyleSheets,
-  observeNavigation,
 ];
 
 /**
@@ -31,6 +29,12 @@ export function startObservers(ctx: RecordContext): () => void {
   const roots = startRoots(ctx);
   stops.push(roots.stop);
   for (const observe of OBSERVERS) guard(ctx, () => stops.push(observe(ctx, roots)))();
+  let styleSheets: StyleSheetObserver | undefined;
+  guard(ctx, () => {
+    styleSheets = observeStyleSheets(ctx, roots);
+    stops.push(styleSheets.stop);
+  })();
+  guard(ctx, () => stops.push(observeNavigation(ctx, () => styleSheets?.afterFullSnapshot())))();
   const stop = stopAll(ctx, stops);
   let stopped = false;
   return () => {

@@ -6,10 +6,12 @@ import { viewportSize } from './viewport';
 /**
  * Single-page navigation: every change of the URL without a page load (pushState, replaceState,
  * back/forward, fragment changes) becomes a Meta event with the new href, which heuristics turn
- * into `navigate` facts. Only the top recorded document navigates the page; a same-origin
- * iframe's own history is not the page's URL.
+ * into `navigate` facts. The recorder answers a Meta with a new full snapshot (rrweb's player
+ * starts over at every Meta), so `afterMeta` lets the other observers re-send what a snapshot does
+ * not carry. Only the top recorded document navigates the page; a same-origin iframe's own
+ * history is not the page's URL.
  */
-export function observeNavigation(ctx: RecordContext): Stop {
+export function observeNavigation(ctx: RecordContext, afterMeta: () => void): Stop {
   if (ctx.win.frameElement) return () => undefined;
   let lastHref = ctx.win.location.href;
 
@@ -18,6 +20,7 @@ export function observeNavigation(ctx: RecordContext): Stop {
     if (href === lastHref) return;
     lastHref = href;
     ctx.emit({ type: EventType.Meta, data: { href, ...viewportSize(ctx.win) }, timestamp: Date.now() });
+    afterMeta();
   };
 
   const history = ctx.win.history;

@@ -10,44 +10,71 @@ export interface Roots {
    * attached later. What `attach` returns is undone on stop.
    */
   each(attach: (root: EventRoot) => Stop): void;
+  /** The document and the open shadow roots that still exist. */
+  current(): EventRoot[];
   stop: Stop;
 }
+
+type Ref = { deref(): EventRoot | undefined };
 
 /**
  * Scroll, change and media events do not cross a shadow boundary, so listening on the document
  * alone would miss them inside shadow DOM. Existing roots are found by one walk at start; new
  * ones by wrapping Element.prototype.attachShadow (restored on stop).
+ *
+ * Shadow roots come and go with components for the whole life of a page, so they are held
+ * weakly: what was attached to a root lives in a WeakMap keyed by it, and the list of roots
+ * holds WeakRefs. A removed component is collected as if nobody listened to it.
  */
 export function startRoots(ctx: RecordContext): Roots {
-  const roots: EventRoot[] = [ctx.doc];
+  const win = ctx.win as Window & typeof globalThis;
+  const refer = (root: EventRoot): Ref =>
+    typeof win.WeakRef === 'function' ? new win.WeakRef(root) : { deref: () => root };
+  const refs: Ref[] = [refer(ctx.doc)];
+  const known = new WeakSet<EventRoot>([ctx.doc]);
+  const attached = new WeakMap<EventRoot, Stop[]>();
   const attachers: Array<(root: EventRoot) => Stop> = [];
-  const stops: Stop[] = [];
-  const attachAll = (root: EventRoot, list: Array<(root: EventRoot) => Stop>) => {
-    for (const attach of list) guard(ctx, () => stops.push(attach(root)))();
+  let pruneAt = 64;
+
+  const attach = (root: EventRoot, list: Array<(root: EventRoot) => Stop>) => {
+    let stops = attached.get(root);
+    if (!stops) attached.set(root, (stops = []));
+    for (const run of list) guard(ctx, () => (stops as Stop[]).push(run(root)))();
   };
   const addRoot = (root: EventRoot) => {
-    if (roots.includes(root)) return;
-    roots.push(root);
-    attachAll(root, attachers);
+    if (known.has(root)) return;
+    known.add(root);
+    refs.push(refer(root));
+    if (refs.length >= pruneAt) {
+      const live = refs.filter((ref) => ref.deref());
+      refs.splice(0, refs.length, ...live);
+      pruneAt = Math.max(64, live.length * 2);
+    }
+    attach(root, attachers);
   };
+  const current = () => refs.map((ref) => ref.deref()).filter((root): root is EventRoot => !!root);
 
   guard(ctx, () => collectShadowRoots(ctx.doc).forEach(addRoot))();
 
-  const elementProto = (ctx.win as Window & typeof globalThis).Element?.prototype;
+  const stops: Stop[] = [];
+  const elementProto = win.Element?.prototype;
   if (elementProto) {
-    const ShadowRootClass = (ctx.win as Window & typeof globalThis).ShadowRoot;
     stops.push(
       patchAfter(ctx, elementProto, 'attachShadow', (_host, _args, root) => {
-        if (root instanceof ShadowRootClass && root.mode === 'open') addRoot(root);
+        if (root instanceof win.ShadowRoot && root.mode === 'open') addRoot(root);
       }),
     );
   }
+  stops.push(() => {
+    for (const root of current()) stopAll(ctx, attached.get(root) ?? [])();
+  });
 
   return {
-    each(attach) {
-      attachers.push(attach);
-      for (const root of roots.slice()) attachAll(root, [attach]);
+    each(run) {
+      attachers.push(run);
+      for (const root of current()) attach(root, [run]);
     },
+    current,
     stop: stopAll(ctx, stops),
   };
 }

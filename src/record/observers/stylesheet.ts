@@ -7,6 +7,12 @@ import { idOf } from './target';
 type StyleWindow = Window & typeof globalThis;
 type RuleChange = Omit<styleSheetRuleData, 'source' | 'id' | 'styleId'>;
 
+export interface StyleSheetObserver {
+  stop: Stop;
+  /** A new full snapshot was emitted: adopted stylesheets, which it does not carry, are sent again. */
+  afterFullSnapshot(): void;
+}
+
 /**
  * CSSOM changes, which no MutationObserver sees: rules inserted or deleted through a <style>'s
  * sheet (also inside @media/@supports groups, addressed by an index path), constructed sheets
@@ -14,9 +20,9 @@ type RuleChange = Omit<styleSheetRuleData, 'source' | 'id' | 'styleId'>;
  * an element is addressed by that element's id; a constructed sheet by a style id this observer
  * hands out when the sheet is first adopted. Every patched prototype is restored on stop.
  */
-export function observeStyleSheets(ctx: RecordContext, roots: Roots): Stop {
+export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheetObserver {
   const win = ctx.win as StyleWindow;
-  const styleIds = new WeakMap<CSSStyleSheet, number>();
+  let styleIds = new WeakMap<CSSStyleSheet, number>();
   let nextStyleId = 1;
 
   const addressOf = (sheet: CSSStyleSheet): { id: number } | { styleId: number } | null => {
@@ -100,12 +106,19 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): Stop {
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
     stops.push(patchSetter(ctx, proto as EventRoot | undefined, 'adoptedStyleSheets', (root) => emitAdopted(root, true)));
   }
-  roots.each((root) => {
-    if (root.adoptedStyleSheets?.length) emitAdopted(root, true);
-    return () => undefined;
-  });
+  const emitAllAdopted = () => {
+    for (const root of roots.current()) if (root.adoptedStyleSheets?.length) emitAdopted(root, true);
+  };
+  emitAllAdopted();
   stops.push(flushWaiting);
-  return stopAll(ctx, stops);
+  return {
+    stop: stopAll(ctx, stops),
+    afterFullSnapshot() {
+      // The player forgets every style id when it rebuilds a snapshot: send every sheet again.
+      styleIds = new WeakMap();
+      emitAllAdopted();
+    },
+  };
 }
 
 /** Indexes from the sheet down to `rule`, through enclosing group rules. */

@@ -225,7 +225,7 @@ describe('interaction observers through record()', () => {
     expect(colors).toEqual(['rgb(255, 0, 0)', 'rgb(0, 0, 255)', 'rgb(0, 128, 0)', 'rgb(1, 2, 3)']);
   });
 
-  test('adopted stylesheets of the document and of a shadow root replay, with later rule changes', async () => {
+  test('adopted stylesheets of the document and of a shadow root replay, with later rule changes, also after a navigation', async () => {
     const page = await recordedPage();
     await page.evaluate(() => {
       const pageSheet = new CSSStyleSheet();
@@ -243,6 +243,12 @@ describe('interaction observers through record()', () => {
     });
     await page.waitForFunction(
       () => (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.filter((event) => event.data?.source === 15).length === 2,
+    );
+    // The recorder answers a navigation's Meta with a new full snapshot, where the player starts
+    // over: the adopted sheets must come again after it.
+    await page.evaluate(() => history.pushState({}, '', '/scenario/styled'));
+    await page.waitForFunction(
+      () => (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.filter((event) => event.data?.source === 15).length === 4,
     );
     const events = await page.events();
     await page.close();
