@@ -8,6 +8,7 @@ interface Sent {
   url: string;
   bundle: Bundle;
   keepalive: boolean;
+  status: number;
 }
 
 let sent: Sent[];
@@ -47,8 +48,9 @@ beforeEach(() => {
     const raw = Buffer.from(init!.body as Uint8Array);
     const text = url.includes('enc=gzip') ? gunzipSync(raw).toString() : raw.toString();
     const bundle = JSON.parse(text) as Bundle;
-    sent.push({ url, bundle, keepalive: Boolean(init!.keepalive) });
-    return answer(bundle);
+    const response = answer(bundle);
+    sent.push({ url, bundle, keepalive: Boolean(init!.keepalive), status: response.status });
+    return response;
   });
 });
 afterEach(async () => {
@@ -145,7 +147,9 @@ test('without IndexedDB, the memory cap drops the newest bundles and reports the
   await transport.flush();
   await settle();
   await transport.flush();
+  // Bundles answered 503 were sent again later: count what the collector acknowledged.
   const dropped = sent
+    .filter((request) => request.status === 200)
     .flatMap((request) => request.bundle.events)
     .filter((e) => (e.data as { tag: string }).tag === 'dropped')
     .map((e) => (e.data as { payload: { reason: string; events: number } }).payload);
@@ -167,4 +171,42 @@ test('the swan song sends identity pieces with keepalive within the 64 KiB budge
   expect(bytes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(64 * 1024);
   await transport.flush();
   expect(new Set(sentNumbers()).size).toBe(100);
+});
+
+test('without CompressionStream, bundles are sent as plain JSON and say so (enc=identity)', async () => {
+  vi.stubGlobal('CompressionStream', undefined);
+  try {
+    const transport = start();
+    transport.push(event(1));
+    await transport.flush();
+    expect(sent.map((request) => request.url)).toEqual(['https://collector.test/rec/bundle?v=1&enc=identity']);
+    expect(sentNumbers()).toEqual([1]);
+  } finally {
+    vi.unstubAllGlobals();
+  }
+});
+
+test('where keepalive fetch throws, the swan song falls back to sendBeacon', async () => {
+  const beacons: Array<{ url: string; body: Blob }> = [];
+  vi.spyOn(window, 'fetch').mockImplementation((_input, init) => {
+    if (init?.keepalive) throw new TypeError('keepalive unsupported');
+    return Promise.resolve(new Response('', { status: 503 }));
+  });
+  Object.defineProperty(window.navigator, 'sendBeacon', {
+    configurable: true,
+    value: (url: string, body: Blob) => beacons.push({ url, body }) > 0,
+  });
+  try {
+    const transport = start({ thresholds: { sizeBytes: 1 << 20, timeMs: 60_000 } });
+    transport.push(event(7));
+    window.dispatchEvent(new Event('pagehide'));
+    await settle();
+    expect(beacons).toHaveLength(1);
+    expect(beacons[0].url).toBe('https://collector.test/rec/bundle?v=1&enc=identity');
+    expect(beacons[0].body.type).toBe('text/plain;charset=utf-8');
+    const bundle = JSON.parse(await beacons[0].body.text()) as Bundle;
+    expect(bundle.events.map((e) => (e.data as { payload: { n: number } }).payload.n)).toEqual([7]);
+  } finally {
+    delete (window.navigator as { sendBeacon?: unknown }).sendBeacon;
+  }
 });
