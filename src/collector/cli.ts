@@ -8,7 +8,6 @@ Receives bundles from fs.js, stores them in SQLite under --data, serves the repl
 /sessions and FullStory's Data Export API at /api/v1/export. config.json in the data directory
 holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).`;
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** Default port of the CLI (the library defaults to an OS-picked port). */
 const DEFAULT_PORT = 8090;
 
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
     logger: values.log,
   });
   console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);
-  if (!LOOPBACK.has(values.host as string)) {
+  if (collector.viewerNeedsKey) {
     console.log('the viewer asks for its access key beyond loopback: open /sessions?key=<viewerAccessKey from config.json> once');
   }
   const stop = () => {

@@ -52,6 +52,8 @@ export interface Collector {
   url: string;
   port: number;
   storage: Storage;
+  /** True when the viewer asks for `viewerAccessKey` (listening beyond loopback). */
+  viewerNeedsKey: boolean;
   config(): CollectorConfig;
   /** Re-reads config.json (orgs, keys, origins) without restarting. */
   reloadConfig(): void;
@@ -124,6 +126,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     url: `http://${urlHost}:${port}`,
     port,
     storage,
+    viewerNeedsKey: context.viewerNeedsKey,
     config: () => config,
     reloadConfig() {
       config = loadConfig(dataDir);
