@@ -15,7 +15,7 @@ export const DATABASE_FILE = 'openstory.sqlite';
  */
 const GROUP_COMMIT_WINDOW_MS = 2;
 
-/** Cap on the per-export cache of parsed user records; beyond it the cache restarts (memory bound). */
+/** Cap on the per-export caches of page and user records; beyond it a cache restarts (memory bound). */
 const USER_CACHE_LIMIT = 10_000;
 
 type Row = Record<string, unknown>;
@@ -286,33 +286,41 @@ export function openSqliteStorage(dataDir: string): Storage {
     // A connection of its own: the iterator holds it (and a consistent snapshot) while ingest keeps writing.
     const reader = openDatabase(path, true);
     try {
+      // Facts stream in time order; their page, session and user are looked up once per page.
       const rows = reader
-        .prepare(`SELECT f.page_id, f.seq, f.idx, f.ts, f.tag, f.payload, f.page_url, f.num_infos, f.num_warnings, f.num_errors,
-            p.user_id, p.session_id, p.start, p.url, p.referrer, p.user_agent, p.ip, p.browser, p.browser_version, p.device, p.os,
-            p.screen_width, p.screen_height, p.viewport_width, p.viewport_height, p.duration, p.active_duration, p.max_scroll,
-            p.load_dom_content, p.load_event, p.load_first_paint, s.start AS session_start
-          FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
-          LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
-          WHERE f.org_id = ? AND f.is_row = 1 AND f.ts >= ? AND f.ts < ? ORDER BY f.ts, f.page_id, f.seq, f.idx`)
+        .prepare(`SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors FROM facts
+          WHERE org_id = ? AND is_row = 1 AND ts >= ? AND ts < ? ORDER BY ts, page_id, seq, idx`)
         .iterate(orgId, start, stop) as IterableIterator<Row>;
+      const selectPage = reader.prepare(`SELECT p.*, s.start AS session_start FROM pages p
+          LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
+          WHERE p.org_id = ? AND p.page_id = ?`);
       const selectUser = reader.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?');
       const users = new Map<string, UserSummary>();
-      const pages = new Map<string, PageSummary>();
+      const pages = new Map<string, { page: PageSummary; userId: string; sessionId: string; sessionStart: number } | null>();
       for (const row of rows) {
-        const userId = row.user_id as string;
-        let user = users.get(userId);
+        const pageId = row.page_id as string;
+        let context = pages.get(pageId);
+        if (context === undefined) {
+          if (pages.size >= USER_CACHE_LIMIT) pages.clear();
+          const pageRow = selectPage.get(orgId, pageId) as Row | undefined;
+          context = pageRow
+            ? {
+                page: pageFrom(pageRow),
+                userId: pageRow.user_id as string,
+                sessionId: pageRow.session_id as string,
+                sessionStart: (pageRow.session_start as number | null) ?? (pageRow.start as number | null) ?? 0,
+              }
+            : null;
+          pages.set(pageId, context);
+        }
+        if (!context) continue;
+        let user = users.get(context.userId);
         if (!user) {
           if (users.size >= USER_CACHE_LIMIT) users.clear();
-          user = userFrom((selectUser.get(orgId, userId) as Row | undefined) ?? {}, userId);
-          users.set(userId, user);
+          user = userFrom((selectUser.get(orgId, context.userId) as Row | undefined) ?? {}, context.userId);
+          users.set(context.userId, user);
         }
-        let page = pages.get(row.page_id as string);
-        if (!page) {
-          if (pages.size >= USER_CACHE_LIMIT) pages.clear();
-          page = pageFrom(row);
-          pages.set(page.pageId, page);
-        }
-        yield { orgId, fact: factFrom(row), page, user, sessionId: row.session_id as string, sessionStart: (row.session_start as number | null) ?? page.start ?? 0 };
+        yield { orgId, fact: factFrom(row), page: context.page, user, sessionId: context.sessionId, sessionStart: context.sessionStart };
       }
     } finally {
       reader.close();
