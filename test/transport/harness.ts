@@ -7,6 +7,8 @@ import type { TransportOptions, TransportUsage } from '../../src/transport';
 export type PageTransportConfig = Pick<TransportOptions, 'caps' | 'thresholds' | 'backoff' | 'persist'> & {
   host: string;
   pageId: string;
+  /** Defaults to o-test (the fake collector takes any). */
+  orgId?: string;
 };
 
 declare global {
@@ -22,8 +24,8 @@ declare global {
 const PAGE = `<!doctype html><title>transport test</title><script src="/transport.js"></script><script>
   window.startTestTransport = (config) => {
     window.transport = openstoryTransport.startTransport({
-      ...config,
       orgId: 'o-test',
+      ...config,
       identity: () => ({ userId: 'u-test', sessionId: 's-test', pageId: config.pageId }),
       page: { url: location.href, referrer: document.referrer, userAgent: navigator.userAgent,
         screenWidth: screen.width, screenHeight: screen.height, viewportWidth: innerWidth, viewportHeight: innerHeight,

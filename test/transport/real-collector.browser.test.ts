@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { startCollector, type Collector } from '../../src/collector/index';
+import { numbers, openPage, range, servePage, until } from './harness';
+
+let browser: Browser;
+let server: TestServer;
+let collector: Collector;
+const dataDir = mkdtempSync(join(tmpdir(), 'openstory-transport-'));
+
+beforeAll(async () => {
+  [browser, server, collector] = await Promise.all([launchChromium(), startTestServer(), startCollector({ dataDir })]);
+  await servePage(server);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await collector?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the real collector stores gzip bundles, identity swan-song pieces and split numbers, in order', async () => {
+  const orgId = collector.config().orgs[0].id;
+  const stored = async () =>
+    numbers(JSON.parse(await collector.storage.sessionEventsJson(orgId, 'u-test', 's-test').catch(() => '[]')));
+  const context = await browser.newContext();
+  const live = await openPage(context, server, { host: collector.url, orgId, pageId: 'p-real', thresholds: { timeMs: 200 } });
+  await live.evaluate(() => {
+    for (let n = 0; n < 100; n++) window.emit(n, 200);
+  });
+  expect(await until(async () => (await stored()).length === 100)).toBe(true);
+  // The tail: 200 events of ~1 KB pushed just before the page closes, more than a swan song carries.
+  await live.evaluate(() => {
+    for (let n = 100; n < 300; n++) window.emit(n, 1000);
+  });
+  await live.close({ runBeforeUnload: true });
+  await openPage(context, server, { host: collector.url, orgId, pageId: 'p-next' });
+  expect(await until(async () => (await stored()).length === 300), `stored ${(await stored()).length}`).toBe(true);
+  expect(await stored()).toEqual(range(300));
+  await context.close();
+});
