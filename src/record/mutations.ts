@@ -74,7 +74,13 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   if (structural) privacy.invalidate();
   const adds: addedNodeMutation[] = [];
   // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
-  for (const element of changed.keys()) replaceIfExclusionChanged(element, mark, env, removes, adds);
+  const changedIds: number[] = [];
+  changed.forEach((_names, element) => {
+    let id = mirror.getId(element);
+    if (id !== -1 && !isLive(element, env)) id = -1;
+    changedIds.push(id);
+    if (id !== -1) replaceIfExclusionChanged(element, id, mark, env, removes, adds);
+  });
   for (const node of added) addRun(node, added, mark, env, adds);
 
   const textChanges: textMutation[] = [];
@@ -88,9 +94,11 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   }
 
   const attributeChanges: attributeMutation[] = [];
+  let index = 0;
   changed.forEach((names, element) => {
-    const id = mirror.getId(element);
-    if (id === -1 || id > mark || !isLive(element, env) || isInExcludedSubtree(element, id, env)) return;
+    const id = changedIds[index++];
+    // Skipped: unrecorded, serialized in this batch, or forgotten by a replacement above.
+    if (id === -1 || id > mark || mirror.getNode(id) !== element || isInExcludedSubtree(element, id, env)) return;
     const scope = env.scopeOf(element);
     if (!scope) return;
     const attributes: attributeMutation['attributes'] = {};
@@ -143,6 +151,7 @@ function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, ad
  */
 function replaceIfExclusionChanged(
   element: Element,
+  elementId: number,
   mark: number,
   env: MutationEnv,
   removes: removedNodeMutation[],
@@ -152,8 +161,7 @@ function replaceIfExclusionChanged(
   // The element's own match is what its attribute change can flip; an excluded ancestor would
   // have left it without an id. Selectors such as ".private p" can also exclude descendants.
   const candidates: Element[] = [];
-  const elementId = mirror.getId(element);
-  if (elementId !== -1 && element.matches(privacy.excludeSelector) !== env.placeholders.has(elementId)) candidates.push(element);
+  if (element.matches(privacy.excludeSelector) !== env.placeholders.has(elementId)) candidates.push(element);
   if (privacy.excludeDependsOnContext && element.querySelectorAll) {
     element.querySelectorAll(privacy.excludeSelector).forEach((descendant) => {
       if (!env.placeholders.has(mirror.getId(descendant))) candidates.push(descendant);

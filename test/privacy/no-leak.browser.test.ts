@@ -28,6 +28,7 @@ const PAGE = `
   <section id="secret-zone" aria-label="${SENTINEL}-aria"><p>${SENTINEL}-selector-text</p><textarea id="excluded-ta">${SENTINEL}-textarea</textarea></section>
   <div class="private-area-parent"><p class="note">note text</p></div>
   <div id="becomes-excluded"><span>plain</span></div>
+  <div id="same-batch"><span>plain</span></div>
   <div id="shadow-host" class="fs-exclude"></div>
   <input id="pw" type="password" value="${SENTINEL}-pw-attr">
   <input id="card" autocomplete="cc-number" value="${SENTINEL}-card-attr">
@@ -60,6 +61,9 @@ test('no sentinel of excluded, password, card or hidden content reaches any even
   // Elements that become excluded after recording started, then change.
   await step(page, `
     document.getElementById('becomes-excluded').classList.add('fs-exclude');
+    document.querySelector('#same-batch span').setAttribute('title', '${SENTINEL}-same-batch-attr');
+    document.querySelector('#same-batch span').textContent = '${SENTINEL}-same-batch-text';
+    document.getElementById('same-batch').classList.add('fs-exclude');
     document.querySelector('.private-area-parent').classList.add('private-area');
   `);
   await step(page, `
