@@ -14,25 +14,22 @@ export interface RecorderMirror extends NodeMirror {
 
 /**
  * Node → id lives in a WeakMap (the page's nodes are never retained through it); id → node in a
- * Map whose entries `forget` drops when a node leaves the recorded document. An id is valid only
- * while both directions agree, so a stale WeakMap entry never resolves.
+ * Map. `forget` drops both directions when a node leaves the recorded document, and `reset`
+ * starts a fresh WeakMap, so a lookup is one WeakMap read.
  */
 export function createMirror(): RecorderMirror {
-  const ids = new WeakMap<Node, number>();
+  let ids = new WeakMap<Node, number>();
   const nodes = new Map<number, Node>();
   let last = 0;
 
-  const getId = (node: Node): number => {
-    const id = ids.get(node);
-    return id !== undefined && nodes.get(id) === node ? id : -1;
-  };
+  const getId = (node: Node): number => ids.get(node) ?? -1;
 
   return {
     getId,
     getNode: (id) => nodes.get(id) ?? null,
     assign(node) {
       const previous = ids.get(node);
-      if (previous !== undefined && nodes.get(previous) === node) nodes.delete(previous);
+      if (previous !== undefined) nodes.delete(previous);
       const id = ++last;
       ids.set(node, id);
       nodes.set(id, node);
@@ -45,6 +42,7 @@ export function createMirror(): RecorderMirror {
         const id = getId(node);
         if (id === -1) continue;
         nodes.delete(id);
+        ids.delete(node);
         for (let child = node.firstChild; child; child = child.nextSibling) pending.push(child);
         if (node.nodeType !== 1) continue;
         // Shadow content, template content and a same-origin frame's document hang off the element.
@@ -57,6 +55,7 @@ export function createMirror(): RecorderMirror {
     },
     lastId: () => last,
     reset() {
+      ids = new WeakMap();
       nodes.clear();
       last = 0;
     },
