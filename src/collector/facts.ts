@@ -1,6 +1,6 @@
 import type { eventWithTime } from '@rrweb/types';
 import { FACT, type FactTag } from '../facts';
-import type { FactRecord, StoredFact } from './storage/types';
+import type { FactRecord, PageTotals, StoredFact } from './storage/types';
 
 /** Fact tags that become Data Export rows (the seed's EventType vocabulary). */
 export const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash]);
@@ -30,17 +30,11 @@ export const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value.slice(0, MAX_FACT_TEXT) : undefined;
 
 /** The page's running state that facts update and rows snapshot. */
-export interface PageState {
+export interface PageState extends PageTotals {
   url: string;
   numInfos: number;
   numWarnings: number;
   numErrors: number;
-  duration: number | null;
-  activeDuration: number | null;
-  maxScrollDepthPercent: number | null;
-  loadDomContentTime: number | null;
-  loadEventTime: number | null;
-  loadFirstPaintTime: number | null;
 }
 
 export interface UserChanges {

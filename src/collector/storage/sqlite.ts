@@ -68,6 +68,17 @@ const pageFrom = (row: Row): PageSummary => ({
   loadFirstPaintTime: row.load_first_paint as number | null,
 });
 
+const pageStateFrom = (row: Row): PageState => {
+  const { duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime } = pageFrom(row);
+  return {
+    url: (row.current_url as string) || (row.url as string),
+    numInfos: row.num_infos as number,
+    numWarnings: row.num_warnings as number,
+    numErrors: row.num_errors as number,
+    duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime,
+  };
+};
+
 const factFrom = (row: Row): StoredFact => ({
   pageId: row.page_id as string,
   seq: row.seq as number,
@@ -209,19 +220,7 @@ export function openSqliteStorage(dataDir: string): Storage {
       });
     }
     pageRow = statements.selectPage.get(orgId, pageId) as Row;
-    const initial: PageState = {
-      url: (pageRow.current_url as string) || (pageRow.url as string),
-      numInfos: pageRow.num_infos as number,
-      numWarnings: pageRow.num_warnings as number,
-      numErrors: pageRow.num_errors as number,
-      duration: pageRow.duration as number | null,
-      activeDuration: pageRow.active_duration as number | null,
-      maxScrollDepthPercent: pageRow.max_scroll as number | null,
-      loadDomContentTime: pageRow.load_dom_content as number | null,
-      loadEventTime: pageRow.load_event as number | null,
-      loadFirstPaintTime: pageRow.load_first_paint as number | null,
-    };
-    const folded = foldFacts(initial, batch.facts, pageId, seq);
+    const folded = foldFacts(pageStateFrom(pageRow), batch.facts, pageId, seq);
     statements.setPageState.run({ orgId, pageId, ...folded.state });
     for (const fact of folded.stored) {
       statements.insertFact.run(

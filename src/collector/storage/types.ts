@@ -1,5 +1,6 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { AgentFields } from '../enrich';
+import type { PageMetadata } from '../../protocol';
 
 /**
  * The storage contract. Ingest writes IngestBatch values, export and the viewer read through the
@@ -34,20 +35,12 @@ export interface DeletionCounts {
   bundles: number;
 }
 
-export interface PageRecord {
+/** Page metadata as stored: the protocol's, with the start time renamed and enrichment added. */
+export interface PageRecord extends Omit<PageMetadata, 'startTime'> {
   start: number;
-  url: string;
-  referrer: string;
-  userAgent: string;
   /** Already anonymized (enrich.anonymizeIp). */
   ip: string;
   agent: AgentFields;
-  screenWidth: number;
-  screenHeight: number;
-  viewportWidth: number;
-  viewportHeight: number;
-  timeZone: string;
-  language: string;
 }
 
 /** A Custom event with a known fact tag, as it sits in its bundle. */
@@ -85,7 +78,17 @@ export interface StoredFact {
   numErrors: number;
 }
 
-export interface PageSummary {
+/** A page's totals, the same on every export row of the page (milliseconds, percent). */
+export interface PageTotals {
+  duration: number | null;
+  activeDuration: number | null;
+  maxScrollDepthPercent: number | null;
+  loadDomContentTime: number | null;
+  loadEventTime: number | null;
+  loadFirstPaintTime: number | null;
+}
+
+export interface PageSummary extends PageTotals {
   pageId: string;
   start: number | null;
   url: string;
@@ -97,12 +100,6 @@ export interface PageSummary {
   screenHeight: number | null;
   viewportWidth: number | null;
   viewportHeight: number | null;
-  duration: number | null;
-  activeDuration: number | null;
-  maxScrollDepthPercent: number | null;
-  loadDomContentTime: number | null;
-  loadEventTime: number | null;
-  loadFirstPaintTime: number | null;
 }
 
 export interface UserSummary {
