@@ -17,6 +17,7 @@
     if (name === 'none') return () => {};
     if (name === 'rrweb') return window.rrweb.record({ emit });
     if (name === 'openstory') return window.openstoryRecorder.record({ emit });
+    if (name === 'floor') return window.mutationFloor.record({ emit });
     throw new Error(`unknown recorder ${name}`);
   }
 

@@ -15,8 +15,19 @@ export type RecorderScripts = Partial<Record<RecorderName, string>>;
  * an IIFE that defines `window.openstoryRecorder` with the same `record({ emit })` shape; the
  * source, not dist/, so the benchmark measures whatever recorder the tree holds right now.
  */
-export async function loadRecorders(notes: string[], { minify }: { minify: boolean }): Promise<RecorderScripts> {
+/**
+ * The floor: a MutationObserver with the options our recorder uses (rrweb also asks for old
+ * values), that only counts records and emits one event per callback. What any recorder built on MutationObserver pays at least.
+ */
+const FLOOR_RECORDER = `window.mutationFloor = { record: ({ emit }) => {
+  const observer = new MutationObserver((records) => emit({ type: 3, data: { records: records.length }, timestamp: Date.now() }));
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  return () => observer.disconnect();
+} };`;
+
+export async function loadRecorders(notes: string[], { minify, floor }: { minify: boolean; floor: boolean }): Promise<RecorderScripts> {
   const scripts: RecorderScripts = { none: '', rrweb: await readFile(RRWEB_UMD_PATH, 'utf8') };
+  if (floor) scripts.floor = FLOOR_RECORDER;
   if (!existsSync(`${ROOT}/${OUR_RECORDER_ENTRY}`)) {
     notes.push(`Our recorder was not measured: ${OUR_RECORDER_ENTRY} does not exist yet.`);
     return scripts;

@@ -1,6 +1,16 @@
 /** Turns measured runs into BENCHMARKS.md (tables per workload, targets, environment). */
 
-export type RecorderName = 'none' | 'rrweb' | 'openstory';
+export type RecorderName = 'none' | 'rrweb' | 'openstory' | 'floor';
+
+/** Table order; `floor` (a bare MutationObserver) only runs with --floor. */
+export const RECORDERS: readonly RecorderName[] = ['none', 'floor', 'rrweb', 'openstory'];
+
+const LABELS: Record<RecorderName, string> = {
+  none: 'none',
+  floor: 'MutationObserver alone',
+  rrweb: 'rrweb',
+  openstory: 'openstory (ours)',
+};
 
 export interface RunResult {
   workMs: number;
@@ -123,7 +133,8 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     'of every event emitted, full snapshot included (snapshot part in brackets).',
     `Targets: our added time ≤ ${TARGET_ADDED_TIME_RATIO} × rrweb's, our bytes ≤ rrweb's. The verdict uses medians;`,
     'the ratio of the fastest runs (added time from each recorder\'s minimum) is shown as a check',
-    'against the load of a shared machine.',
+    'against the load of a shared machine. Where a "MutationObserver alone" row appears (`--floor`), it is',
+    'an observer that only counts records: the cost every MutationObserver-based recorder pays.',
     '',
     '## Summary',
     '',
@@ -140,19 +151,20 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
   for (const results of all) {
     const none = summarize(results.runs.none);
     lines.push('', `## ${results.workload}`, '', '| recorder | ms (median) | min–max ms | added ms | bytes | workload events |', '|---|---:|---:|---:|---:|---:|');
-    for (const name of ['none', 'rrweb', 'openstory'] as const) {
+    for (const name of RECORDERS) {
       const runs = results.runs[name];
       const s = summarize(runs);
+      if (!s && name === 'floor') continue;
       if (!s) {
         lines.push(`| ${name} | not measured | | | | |`);
         continue;
       }
       const snapshot = median((runs ?? []).map((run) => run.snapshotBytes));
       const added = name === 'none' || !none ? '' : fmt(s.ms - none.ms);
-      const bytes = name === 'none' ? '' : `${count(s.bytes)} (${count(snapshot)})`;
+      const bytes = name === 'none' || name === 'floor' ? '' : `${count(s.bytes)} (${count(snapshot)})`;
       const timedOut = (runs ?? []).some((run) => run.timedOut) ? ' (timed out)' : '';
       lines.push(
-        `| ${name === 'openstory' ? 'openstory (ours)' : name} | ${fmt(s.ms)}${timedOut} | ${fmt(s.minMs)}–${fmt(s.maxMs)} | ${added} | ${bytes} | ${name === 'none' ? '' : s.workloadEvents} |`,
+        `| ${LABELS[name]} | ${fmt(s.ms)}${timedOut} | ${fmt(s.minMs)}–${fmt(s.maxMs)} | ${added} | ${bytes} | ${name === 'none' ? '' : s.workloadEvents} |`,
       );
     }
     for (const failure of results.failures) lines.push('', `- failure: ${failure}`);

@@ -2,7 +2,7 @@
  * `npm run bench`: recorder overhead on rrweb's DOM-mutation workloads in headless Chromium,
  * written to BENCHMARKS.md. Flags: --only <text> (workloads whose name contains it),
  * --runs <n>, --profile <workload> (CPU profile of our recorder instead of the benchmark),
- * --no-write (print the report only).
+ * --floor (also a bare MutationObserver, the floor of any recorder), --no-write (print only).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { launchChromium } from '../test/helpers/chromium';
 import { startTestServer, type TestServer } from '../test/helpers/server';
 import { profileWorkload } from './profile';
 import { loadRecorders, ROOT, type RecorderScripts } from './recorders';
-import { renderReport, type Environment, type RecorderName, type RunResult, type WorkloadResults } from './report';
+import { RECORDERS, renderReport, type Environment, type RecorderName, type RunResult, type WorkloadResults } from './report';
 
 /** rrweb's benchmark suite repeats each case; 7 keeps the median stable on 2 shared cores. */
 const DEFAULT_RUNS = 7;
@@ -67,7 +67,7 @@ interface BrowserHolder {
 }
 
 async function benchmark(browsers: BrowserHolder, server: TestServer, workloads: string[], runs: number, scripts: RecorderScripts) {
-  const recorders = (['none', 'rrweb', 'openstory'] as const).filter((name) => scripts[name] !== undefined);
+  const recorders = RECORDERS.filter((name) => scripts[name] !== undefined);
   const all: WorkloadResults[] = [];
   for (const workload of workloads) {
     const results: WorkloadResults = { workload: workload.replace(/\.html$/, ''), runs: {}, failures: [] };
@@ -106,6 +106,7 @@ async function main() {
       runs: { type: 'string' },
       profile: { type: 'string' },
       'no-write': { type: 'boolean' },
+      floor: { type: 'boolean' },
     },
   });
   const runs = Math.max(1, Math.min(50, Number(values.runs ?? DEFAULT_RUNS) || DEFAULT_RUNS));
@@ -117,7 +118,7 @@ async function main() {
 
   const notes: string[] = [];
   // Profiles need readable function names; the benchmark measures the minified production shape.
-  const scripts = await loadRecorders(notes, { minify: !values.profile });
+  const scripts = await loadRecorders(notes, { minify: !values.profile, floor: !!values.floor });
   const server = await startTestServer({ root: WORKLOADS_DIR });
   let browser: Browser | undefined;
   const closeAll = async () => {
