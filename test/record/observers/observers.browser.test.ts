@@ -117,6 +117,10 @@ describe('interaction observers through record()', () => {
     await page.check('#large');
     await page.fill('#secret', 'excluded-SENTINEL');
     await page.evaluate(() => ((document.getElementById('name') as HTMLInputElement).value = 'set by script'));
+    // Mouse positions arrive in batches (every 500 ms by default).
+    await page.waitForFunction(() =>
+      (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.some((event) => event.data?.source === 1),
+    );
     const events = await page.events();
     await page.close();
 
