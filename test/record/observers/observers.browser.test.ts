@@ -149,11 +149,13 @@ describe('interaction observers through record()', () => {
     await page.evaluate(() => window.scrollTo(0, 400));
     await page.evaluate(() => ((document.getElementById('box') as HTMLElement).scrollTop = 250));
     await page.setViewportSize({ width: 640, height: 480 });
-    await page.waitForFunction(() =>
-      (window as unknown as { events: Array<{ data?: { source?: number; y?: number } }> }).events.some(
-        (event) => event.data?.source === 3 && event.data.y === 250,
-      ),
-    );
+    await page.waitForFunction(() => {
+      const { events } = window as unknown as { events: Array<{ data?: { source?: number; y?: number } }> };
+      return (
+        events.some((event) => event.data?.source === 3 && event.data.y === 250) &&
+        events.some((event) => event.data?.source === 4)
+      );
+    });
     const events = await page.events();
     await page.close();
     const documentId = (events.find((event) => event.type === EventType.FullSnapshot)?.data as { node: { id: number } }).node.id;
