@@ -5,7 +5,8 @@ import type { Thresholds } from './thresholds';
 
 /** Something the page did that may answer a click, or an error that may follow one. */
 export type Signal =
-  | { kind: 'dom'; at: number; nodes: Node[] }
+  /** `quietNodeChanged`: a node that had been still for a while changed (see RESPONSE_QUIET_MS). */
+  | { kind: 'dom'; at: number; nodes: Node[]; quietNodeChanged: boolean }
   | { kind: 'focus'; at: number; node: Node }
   | { kind: 'selection' | 'scroll' | 'navigation' | 'window' | 'error'; at: number };
 
@@ -88,6 +89,7 @@ export function createClickTracker(options: {
       }
       case 'dom': {
         const target = click.input.node;
+        if (signal.quietNodeChanged) return true;
         return signal.nodes.some(
           (node) =>
             (target !== null && isInclusiveAncestor(node, target)) || (click.scope !== null && click.scope.contains(node)),

@@ -5,6 +5,7 @@ import type { Privacy } from '../privacy/types';
 import type { NodeMirror } from '../record/types';
 import { observeCalls } from '../page/patch';
 import { createSafety } from '../page/safety';
+import { createQuietNodes } from './quiet-nodes';
 import { createClickTracker, type Signal } from './clicks';
 import { createFormTracker } from './forms';
 import { suspicion } from './suspicious';
@@ -35,14 +36,21 @@ export interface Heuristics {
   stop(): void;
 }
 
-function mutatedNodes(data: Extract<incrementalData, { source: IncrementalSource.Mutation }>, mirror: NodeMirror): Node[] {
+type MutationData = Extract<incrementalData, { source: IncrementalSource.Mutation }>;
+
+/** Ids of the nodes a mutation changed: parents that gained or lost children, texts, attributes. */
+function changedIds(data: MutationData): number[] {
   const ids: number[] = [];
-  for (const add of data.adds) ids.push(add.parentId, add.node.id);
+  for (const add of data.adds) ids.push(add.parentId);
   for (const remove of data.removes) ids.push(remove.parentId);
   for (const text of data.texts) ids.push(text.id);
   for (const attribute of data.attributes) ids.push(attribute.id);
+  return ids;
+}
+
+function mutatedNodes(data: MutationData, changed: number[], mirror: NodeMirror): Node[] {
   const nodes: Node[] = [];
-  for (const id of ids) {
+  for (const id of [...changed, ...data.adds.map((add) => add.node.id)]) {
     const node = mirror.getNode(id);
     if (node) nodes.push(node);
   }
@@ -66,6 +74,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
 
   // Facts are also emitted from timers (a window closing): guard them like every entry point.
   const emitFact = <T extends FactTag>(tag: T, payload: () => FactPayloads[T]) => safety.run(() => next(fact(tag, payload())));
+  const quietNodes = createQuietNodes(thresholds.responseQuietMs);
   const clicks = createClickTracker({ thresholds, privacy, emit: (payload) => emitFact('click', () => payload) });
   const forms = createFormTracker({
     thresholds,
@@ -94,15 +103,18 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
 
   function incremental(data: incrementalData, at: number): void {
     switch (data.source) {
-      case IncrementalSource.Mutation:
+      case IncrementalSource.Mutation: {
+        const changed = changedIds(data);
+        const quietNodeChanged = quietNodes.changed(changed, at);
         // Resolving a large batch costs; only do it while a click (or a press about to become one) waits.
         if (clicks.waiting() || (press && at - press.at <= thresholds.clickWindowMs)) {
-          clicks.signal({ kind: 'dom', at, nodes: mutatedNodes(data, mirror) });
+          clicks.signal({ kind: 'dom', at, nodes: mutatedNodes(data, changed, mirror), quietNodeChanged });
         }
         break;
+      }
       case IncrementalSource.Input: {
         const node = mirror.getNode(data.id);
-        if (node) clicks.signal({ kind: 'dom', at, nodes: [node] });
+        if (node) clicks.signal({ kind: 'dom', at, nodes: [node], quietNodeChanged: false });
         if (data.userTriggered !== false) forms.edit(node, at);
         break;
       }
@@ -192,6 +204,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
       safety.run(() => {
         for (const cleanup of cleanups.splice(0)) cleanup();
         clicks.stop();
+        quietNodes.clear();
         thrash.stop();
         forms.stop();
       });

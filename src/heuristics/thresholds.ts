@@ -23,6 +23,13 @@ export const RESPONSE_FOCUS_MS = 100;
  * page hide every dead click.
  */
 export const RESPONSE_ANCESTOR_LEVELS = 3;
+/**
+ * A mutation farther away still answers the click when the node it changed had been quiet this
+ * long: a cart counter in the header moves once, while a clock, a spinner or a carousel changes
+ * every few seconds and so never counts. Our choice, between PostHog's "any mutation" (which a
+ * ticking clock defeats) and "near only" (which misses far-away answers).
+ */
+export const RESPONSE_QUIET_MS = 10_000;
 
 /** Direction reversals that make a cursor thrash (our choice; FullStory documents no number: "erratically or in circles"). */
 export const THRASH_MIN_REVERSALS = 4;
@@ -44,6 +51,7 @@ export interface Thresholds {
   responseScrollMs: number;
   responseFocusMs: number;
   responseAncestorLevels: number;
+  responseQuietMs: number;
   thrashMinReversals: number;
   thrashWindowMs: number;
   thrashMinStrokePx: number;
@@ -59,6 +67,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   responseScrollMs: RESPONSE_SCROLL_MS,
   responseFocusMs: RESPONSE_FOCUS_MS,
   responseAncestorLevels: RESPONSE_ANCESTOR_LEVELS,
+  responseQuietMs: RESPONSE_QUIET_MS,
   thrashMinReversals: THRASH_MIN_REVERSALS,
   thrashWindowMs: THRASH_WINDOW_MS,
   thrashMinStrokePx: THRASH_MIN_STROKE_PX,

@@ -90,7 +90,7 @@ test('demo site with the real fs.js → session in the viewer → replay → exp
   const types = new Set(rows.map((row) => row.EventType));
   expect(types).toEqual(new Set(['navigate', 'click', 'change', 'custom']));
   const add = rows.find((row) => row.EventType === 'click' && row.EventTargetText === 'Add to cart');
-  expect(add).toMatchObject({ PageBrowser: 'Chrome', PageIp: '127.0.0.0', UserAppKey: 'customer-7', plan_str: 'gold' });
+  expect(add).toMatchObject({ PageBrowser: 'Chrome', PageIp: '127.0.0.0', UserAppKey: 'customer-7', plan_str: 'gold', EventModDead: 0 });
   const rage = rows.filter((row) => row.EventType === 'click' && row.EventModFrustrated > 0);
   expect(rage.length).toBeGreaterThan(0);
   expect(rage.every((row) => row.EventTargetText === 'Free shipping')).toBe(true);

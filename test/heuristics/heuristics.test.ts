@@ -105,17 +105,28 @@ describe('click facts', () => {
     expect(factsOf(out, 'click').map((c) => c.EventModFrustrated)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
-  test('dead unless the DOM near the target changes within the window', () => {
+  test('dead unless the DOM near the target, or a quiet node anywhere, changes within the window', () => {
     start('<div class="card"><button id="late">Late</button><span id="status"></span></div><div id="far"><i id="clock"></i></div><button id="none">None</button>');
+    const clock = () => mirror.id(document.querySelector('#clock')!);
     clickOn('#late', 0);
     at(300, (time) => attributeMutation(mirror.id(document.querySelector('#status')!), time));
+    // The far-away clock ticks every second: its change after the click is background, not an answer.
+    for (const tick of [1000, 2000, 3000, 4000]) at(tick, (time) => attributeMutation(clock(), time));
     clickOn('#none', 5000);
-    at(5300, (time) => attributeMutation(mirror.id(document.querySelector('#clock')!), time));
+    at(5300, (time) => attributeMutation(clock(), time));
     vi.advanceTimersByTime(10000);
     expect(factsOf(out, 'click').map((c) => [c.EventTargetText, c.EventModDead])).toEqual([
       ['Late', 0],
       ['None', 1],
     ]);
+  });
+
+  test('a far-away node that had been quiet answers the click (a cart counter in the header)', () => {
+    start('<header><span id="count">0</span></header><main><section><article><div><p><button id="add">Add</button></p></div></article></section></main>');
+    clickOn('#add', 20000);
+    at(20100, (time) => attributeMutation(mirror.id(document.querySelector('#count')!), time));
+    vi.advanceTimersByTime(10000);
+    expect(factsOf(out, 'click').map((c) => c.EventModDead)).toEqual([0]);
   });
 
   test('a response after the window closes does not save a click', () => {

@@ -85,7 +85,23 @@ export const SCENARIOS: Scenario[] = [
       <script>t.onclick = () => { count.textContent = String(Number(count.textContent) + 1); };</script>`,
     act: (page) => page.click('#t'),
     labels: { dead: false },
-    knownMiss: ['dead'],
+  },
+  {
+    name: 'button directly in the body that fills a status line beside it',
+    body: `<button id="t">Add to cart</button><p id="note"></p>
+      <script>t.onclick = () => { note.textContent = 'Added to cart'; };</script>`,
+    act: (page) => page.click('#t'),
+    labels: { dead: false },
+  },
+  {
+    name: 'button with no handler next to a ticking clock',
+    body: `<header><time id="clock">0</time></header><main><section><div><button id="t">Compare</button></div></section></main>
+      <script>setInterval(() => { clock.textContent = String(Date.now()); }, 400);</script>`,
+    act: async (page) => {
+      await page.waitForTimeout(1000);
+      await page.click('#t');
+    },
+    labels: { dead: true },
   },
   {
     name: 'handler that throws',
