@@ -195,7 +195,7 @@ async function main() {
     startFakeCollector(),
     startFakeCollector(),
     bundleForBrowser('src/transport/index.ts', 'openstoryTransport'),
-    loadRecorders(notes, { minify: false }),
+    loadRecorders(notes, { minify: false, floor: false }),
   ]);
   const { rrweb: rrwebScript, openstory: recorderScript } = recorders;
   if (!rrwebScript || !recorderScript) throw new Error(`both recorders are needed: ${notes.join(' ')}`);
