@@ -2,6 +2,7 @@
 // snippet pointed at it, both on 127.0.0.1. Ctrl-C stops both.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { startCollector, startDemoSite } from '../dist/collector/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +20,18 @@ async function withPortFallback(start, port) {
   }
 }
 
+// The SPA example imports 'openstory' as an app would; bundle it against this checkout, the way
+// the app's own bundler would resolve the npm package.
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['examples/spa/app.js'],
+  bundle: true,
+  format: 'esm',
+  alias: { openstory: './src/index.ts' },
+  outfile: 'examples/spa/app.bundle.js',
+  logLevel: 'warning',
+});
+
 const collector = await withPortFallback((port) => startCollector({ dataDir: `${ROOT}.data`, host: '127.0.0.1', port }), COLLECTOR_PORT);
 const site = await withPortFallback(
   (port) =>
@@ -35,6 +48,7 @@ const site = await withPortFallback(
 console.log(`
 openstory demo
   demo site        ${site.url}/script-tag/
+  SPA example      ${site.url}/spa/
   all examples     ${site.url}/
   sessions viewer  ${collector.url}/sessions
   data export      ${collector.url}/api/v1/export/list?start=0  (Authorization: Basic <apiKeys[0] in .data/config.json>)

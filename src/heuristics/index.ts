@@ -105,9 +105,10 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
     switch (data.source) {
       case IncrementalSource.Mutation: {
         const changed = changedIds(data);
-        const quietNodeChanged = quietNodes.changed(changed, at);
+        const clickWaiting = clicks.waiting() || (press !== undefined && at - press.at <= thresholds.clickWindowMs);
+        const quietNodeChanged = quietNodes.changed(changed, at, clickWaiting);
         // Resolving a large batch costs; only do it while a click (or a press about to become one) waits.
-        if (clicks.waiting() || (press && at - press.at <= thresholds.clickWindowMs)) {
+        if (clickWaiting) {
           clicks.signal({ kind: 'dom', at, nodes: mutatedNodes(data, changed, mirror), quietNodeChanged });
         }
         break;

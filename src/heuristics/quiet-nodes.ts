@@ -2,9 +2,11 @@
 const SWEEP_AT_SIZE = 2048;
 
 /**
- * Remembers when each node (by recorder id) last changed, to tell an answer to a click from
- * background activity: a node that changes again and again (a clock, a spinner, a carousel) was
- * not quiet before the click, while a cart counter that moves once was.
+ * Remembers when each node (by recorder id) last changed on its own, to tell an answer to a click
+ * from background activity: a node that changes again and again (a clock, a spinner, a carousel)
+ * was not quiet before the click, while a cart counter that moves once was. Changes made while a
+ * click waits for its answer are not background: a counter that answers every click of a series
+ * stays quiet.
  */
 export function createQuietNodes(quietMs: number) {
   const lastChanged = new Map<number, number>();
@@ -15,12 +17,12 @@ export function createQuietNodes(quietMs: number) {
 
   return {
     /** Records a change of these nodes at `at`; true when one of them had been quiet for `quietMs`. */
-    changed(ids: number[], at: number): boolean {
+    changed(ids: number[], at: number, clickWaiting: boolean): boolean {
       let anyQuiet = false;
       for (const id of ids) {
         const previous = lastChanged.get(id);
         if (previous === undefined || at - previous > quietMs) anyQuiet = true;
-        lastChanged.set(id, at);
+        if (!clickWaiting) lastChanged.set(id, at);
       }
       if (lastChanged.size > SWEEP_AT_SIZE) sweep(at);
       return anyQuiet;
