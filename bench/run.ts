@@ -15,6 +15,7 @@ import { launchChromium } from '../test/helpers/chromium';
 import { startTestServer, type TestServer } from '../test/helpers/server';
 import { profileWorkload } from './profile';
 import { loadRecorders, ROOT, type RecorderScripts } from './recorders';
+import { keptSections } from './kept-sections';
 import { RECORDERS, renderReport, type Environment, type RecorderName, type RunResult, type WorkloadResults } from './report';
 
 /** rrweb's benchmark suite repeats each case; 7 keeps the median stable on 2 shared cores. */
@@ -163,7 +164,7 @@ async function main() {
     const report = renderReport(results, env);
     if (values['no-write']) console.log(report);
     else {
-      await writeFile(join(ROOT, 'BENCHMARKS.md'), report);
+      await writeFile(join(ROOT, 'BENCHMARKS.md'), report + keptSections(join(ROOT, 'BENCHMARKS.md')));
       console.log(`\nwrote BENCHMARKS.md (${results.length} workloads)`);
     }
   } finally {
