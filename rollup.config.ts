@@ -6,7 +6,6 @@ import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
-import { stripReplayCss } from './build/strip-replay-css';
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
 const nodeExternals = [
@@ -17,7 +16,6 @@ const nodeExternals = [
 const isNodeExternal = (id: string) => nodeExternals.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 const browserPlugins = (): Plugin[] => [
-  stripReplayCss(),
   resolve({ browser: true }),
   commonjs(),
   esbuild({ target: 'es2019' }),
