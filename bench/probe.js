@@ -6,7 +6,10 @@
 //     the page has been quiet for QUIET_MS (no new events after two animation frames);
 //   - `bytes`: JSON length of every event emitted since the recorder started (snapshot included).
 (() => {
-  const SETTLE_MS = 100; // lets a recorder finish its start-up work before the workload starts
+  // Lets the recorder finish its start-up work, and the machine the previous run's teardown and
+  // this page's first paint, before the workload starts. On 2 shared cores, a fixed 3M-iteration
+  // JS loop started 100 ms after load took 7.7 to 27 ms; started 1 s after load, 7.8 to 9.4 ms.
+  const SETTLE_MS = 1000;
   const QUIET_MS = 300; // no event for this long after the workload: the recorder is done
   const MAX_WAIT_MS = 60_000;
 

@@ -7,6 +7,7 @@ import {
   dependsOnContext,
   isAlwaysMaskedField,
   maskText,
+  selectorInputs,
 } from './rules';
 
 export type { Privacy, PrivacyOptions } from './types';
@@ -36,6 +37,12 @@ export interface PrivacyRules extends Privacy {
    * can exclude another.
    */
   readonly excludeDependsOnContext: boolean;
+  /**
+   * Whether setting attribute `name` to `value` (null: removed) can change whether an element
+   * matches the exclude selector: make it match when it did not (`wasExcluded` false), or stop
+   * matching when it did. False means the element's exclusion is certainly unchanged.
+   */
+  exclusionMayChange(name: string, value: string | null, wasExcluded: boolean): boolean;
 }
 
 /**
@@ -53,6 +60,10 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
   const maskOrUnmask = `${mask},${unmask}`;
   const anyRule = `${exclude},${maskOrUnmask}`;
   const maskedByDefault = options.privateByDefault === true;
+  const excludeInputs = selectorInputs(exclude);
+  // Any of the class names as a substring, in any case (quirks-mode documents match classes so).
+  const wantedClasses =
+    excludeInputs?.classes && new RegExp(excludeInputs.classes.map((name) => name.replace(/[^\w]/g, '\\$&')).join('|'), 'i');
 
   const classify = (element: Element, parentMasked: boolean): Decision => {
     if (!element.matches(anyRule)) return parentMasked || isAlwaysMaskedField(element) ? MASKED : VISIBLE;
@@ -112,6 +123,14 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
     maskedByDefault,
     excludeSelector: exclude,
     excludeDependsOnContext: dependsOnContext(exclude),
+    exclusionMayChange(name, value, wasExcluded) {
+      if (!excludeInputs) return true;
+      const attributes = excludeInputs.attributes;
+      if (!attributes.has(name) && !attributes.has(name.toLowerCase())) return false;
+      if (wasExcluded || !wantedClasses || (name !== 'class' && name.toLowerCase() !== 'class')) return true;
+      // To start matching through this change, a class the selectors ask for must now be there.
+      return value !== null && wantedClasses.test(value);
+    },
   };
 }
 

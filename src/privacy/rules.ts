@@ -35,6 +35,34 @@ export function dependsOnContext(selectorList: string): boolean {
 }
 
 /**
+ * What a selector list reads of an element itself: the attribute names it tests (lower case) and
+ * the class names its class selectors ask for (`null` when an attribute selector reads `class`,
+ * so any class value may count). An element's match can only change when one of those attributes
+ * changes, which lets the recorder skip `matches` for most attribute changes. The whole answer is
+ * `null` when the list reads more than attributes (pseudo-classes) or is written in a way this
+ * scan cannot follow (escapes): then every attribute change must be checked.
+ */
+export interface SelectorInputs {
+  attributes: Set<string>;
+  classes: string[] | null;
+}
+
+const CLASS_SELECTOR = /\.([\w\u0080-\uffff-]+)/g;
+const ATTRIBUTE_SELECTOR = /\[\s*(?:[\w*-]*\|)?([\w\u0080-\uffff-]+)/g;
+
+export function selectorInputs(selectorList: string): SelectorInputs | null {
+  if (/[:\\]/.test(selectorList)) return null;
+  const attributes = new Set<string>();
+  for (const match of selectorList.matchAll(ATTRIBUTE_SELECTOR)) attributes.add(match[1].toLowerCase());
+  // A dot inside an attribute value reads as a class here too: more candidates, never fewer.
+  const classes = [...selectorList.matchAll(CLASS_SELECTOR)].map((match) => match[1].toLowerCase());
+  const classReadAsAttribute = attributes.has('class');
+  if (classes.length) attributes.add('class');
+  if (selectorList.includes('#')) attributes.add('id');
+  return { attributes, classes: classReadAsAttribute ? null : classes };
+}
+
+/**
  * Password and payment-card fields are masked whatever the configuration (DESIGN.md privacy
  * promises); `autocomplete` tokens for cards all start with "cc-" (HTML autofill field names).
  */

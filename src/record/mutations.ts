@@ -42,19 +42,23 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     else if (!names.includes(name)) names.push(name);
   };
 
-  for (const record of records) {
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
     const target = record.target;
-    const type = record.type;
-    if (type !== 'characterData') structural = true;
-    if (type === 'attributes') {
-      noteAttribute(target as Element, record.attributeName as string);
-    } else if (type === 'characterData') {
+    // Only attribute records carry a name: one read tells the commonest kind apart.
+    const attributeName = record.attributeName;
+    if (attributeName !== null) {
+      structural = true;
+      noteAttribute(target as Element, attributeName);
+    } else if (record.type === 'characterData') {
       if (isTextarea(target.parentNode)) noteAttribute(target.parentNode as Element, 'value');
       else texts.add(target);
     } else if (isTextarea(target)) {
+      structural = true;
       // A textarea's children are its default value; the value is what is recorded.
       noteAttribute(target as Element, 'value');
     } else {
+      structural = true;
       const removedNodes = record.removedNodes;
       for (let i = 0; i < removedNodes.length; i++) {
         const node = removedNodes[i];
@@ -72,15 +76,11 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
 
   // Attributes and tree positions decide what selectors match: cached decisions are stale.
   if (structural) privacy.invalidate();
+  const { attributeChanges, changedElements, exclusionCandidates } = readAttributeChanges(changed, env);
+
   const adds: addedNodeMutation[] = [];
   // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
-  const changedIds: number[] = [];
-  changed.forEach((_names, element) => {
-    let id = mirror.getId(element);
-    if (id !== -1 && !isLive(element, env)) id = -1;
-    changedIds.push(id);
-    if (id !== -1) replaceIfExclusionChanged(element, id, mark, env, removes, adds);
-  });
+  for (const element of exclusionCandidates) replaceIfExclusionChanged(element, mark, env, removes, adds);
   for (const node of added) addRun(node, added, mark, env, adds);
 
   const textChanges: textMutation[] = [];
@@ -93,29 +93,73 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     }
   }
 
+  // A replacement or a move gave nodes fresh ids: changes read under an id that no longer stands
+  // for the same element are covered by the element's add (or it left the recording).
+  const attributes =
+    mirror.lastId() === mark
+      ? attributeChanges
+      : attributeChanges.filter((change, index) => mirror.getNode(change.id) === changedElements[index]);
+
+  if (!adds.length && !removes.length && !textChanges.length && !attributes.length) return null;
+  return { texts: textChanges, attributes, removes, adds };
+}
+
+/**
+ * Reads the current value of every changed attribute of recorded elements (the DOM is final for
+ * this batch, so once is enough), and notes the elements whose change may exclude them, or what
+ * they contain, or lift their exclusion. An element that now matches the exclude selector gives
+ * no values: it is replaced by a placeholder. `changedElements[i]` is the element of
+ * `attributeChanges[i]`.
+ */
+function readAttributeChanges(changed: Map<Element, string | string[]>, env: MutationEnv) {
+  const { mirror, privacy, placeholders } = env;
   const attributeChanges: attributeMutation[] = [];
-  let index = 0;
+  const changedElements: Element[] = [];
+  const exclusionCandidates: Element[] = [];
+  let lastDocument: Document | null = null;
+  let lastScope: SerializeScope | undefined;
+
   changed.forEach((names, element) => {
-    const id = changedIds[index++];
-    // Skipped: unrecorded, serialized in this batch, or forgotten by a replacement above.
-    if (id === -1 || id > mark || mirror.getNode(id) !== element || isInExcludedSubtree(element, id, env)) return;
-    const scope = env.scopeOf(element);
+    const id = mirror.getId(element);
+    if (id === -1) return;
+    const count = typeof names === 'string' ? 1 : names.length;
+    if (placeholders.has(id)) {
+      for (let i = 0; i < count; i++) {
+        if (privacy.exclusionMayChange(typeof names === 'string' ? names : names[i], null, true)) {
+          exclusionCandidates.push(element);
+          return;
+        }
+      }
+      return;
+    }
+    if (privacy.excludeDependsOnContext && privacy.isExcluded(element)) return;
+    const document = element.ownerDocument;
+    if (document !== lastDocument) {
+      lastDocument = document;
+      lastScope = env.scopeOf(element);
+    }
+    const scope = lastScope;
     if (!scope) return;
     const attributes: attributeMutation['attributes'] = {};
     let any = false;
-    const count = typeof names === 'string' ? 1 : names.length;
+    let mayChangeExclusion = false;
     for (let i = 0; i < count; i++) {
       const name = typeof names === 'string' ? names : names[i];
       const value = attributeValue(element, name, scope);
       if (value === undefined) continue;
+      if (!mayChangeExclusion && privacy.exclusionMayChange(name, value, false)) mayChangeExclusion = true;
       attributes[name] = value;
       any = true;
     }
-    if (any) attributeChanges.push({ id, attributes });
+    if (mayChangeExclusion) {
+      exclusionCandidates.push(element);
+      if (element.matches(privacy.excludeSelector)) return;
+    }
+    if (!any) return;
+    attributeChanges.push({ id, attributes });
+    changedElements.push(element);
   });
-
-  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
-  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+  return { attributeChanges, changedElements, exclusionCandidates };
 }
 
 /**
@@ -151,7 +195,6 @@ function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, ad
  */
 function replaceIfExclusionChanged(
   element: Element,
-  elementId: number,
   mark: number,
   env: MutationEnv,
   removes: removedNodeMutation[],
@@ -161,6 +204,8 @@ function replaceIfExclusionChanged(
   // The element's own match is what its attribute change can flip; an excluded ancestor would
   // have left it without an id. Selectors such as ".private p" can also exclude descendants.
   const candidates: Element[] = [];
+  const elementId = mirror.getId(element);
+  if (elementId === -1 || elementId > mark) return;
   if (element.matches(privacy.excludeSelector) !== env.placeholders.has(elementId)) candidates.push(element);
   if (privacy.excludeDependsOnContext && element.querySelectorAll) {
     element.querySelectorAll(privacy.excludeSelector).forEach((descendant) => {
@@ -184,8 +229,15 @@ function replaceIfExclusionChanged(
   }
 }
 
+/** Attributes whose recorded value depends on the element they are on. */
+const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 'data']);
+
 /** The value an attribute change records, or undefined when it must not be recorded. */
 function attributeValue(element: Element, name: string, scope: SerializeScope): string | null | undefined {
+  if (!TAG_DEPENDENT_ATTRIBUTES.has(name)) {
+    const value = element.getAttribute(name);
+    return value === null ? null : resolveAttribute('', name, value, scope.doc);
+  }
   const tagName = element.localName;
   if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
   if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;

@@ -86,6 +86,50 @@ describe('exclusion', () => {
   });
 });
 
+describe('which attribute changes can change exclusion', () => {
+  test('only attributes the exclude selectors read, and for class only the classes they name', () => {
+    const privacy = createPrivacy({ exclude: ['[data-private]', '#card', 'iframe'] });
+    expect(privacy.exclusionMayChange('title', 'x', false)).toBe(false);
+    expect(privacy.exclusionMayChange('data-private', '', false)).toBe(true);
+    expect(privacy.exclusionMayChange('id', 'card', false)).toBe(true);
+    expect(privacy.exclusionMayChange('class', 'foo bar', false)).toBe(false);
+    expect(privacy.exclusionMayChange('class', null, false)).toBe(false);
+    // A substring is enough to look closer; case is ignored as quirks-mode documents ignore it.
+    expect(privacy.exclusionMayChange('class', 'a FS-EXCLUDE-ish', false)).toBe(true);
+    // Leaving an exclusion: any change of an attribute the selectors read.
+    expect(privacy.exclusionMayChange('class', 'foo', true)).toBe(true);
+    expect(privacy.exclusionMayChange('title', 'foo', true)).toBe(false);
+  });
+
+  test('selectors this scan cannot follow make every change a candidate', () => {
+    expect(createPrivacy({ exclude: ['div:not(.public)'] }).exclusionMayChange('title', 'x', false)).toBe(true);
+    expect(createPrivacy({ exclude: ['.a\\:b'] }).exclusionMayChange('title', 'x', false)).toBe(true);
+    // class read by an attribute selector: any class value may match it.
+    expect(createPrivacy({ exclude: ['[class~=secret]'] }).exclusionMayChange('class', 'secret', false)).toBe(true);
+    expect(createPrivacy({ exclude: ['[CLASS^=sec]'] }).exclusionMayChange('class', 'x', false)).toBe(true);
+  });
+
+  test('the predicate never says false where matches() would flip', () => {
+    dom('<div id="t"></div>');
+    const element = $('#t');
+    const lists = [[], ['.secret'], ['div.a.b'], ['[data-x]'], ['[data-x="1.5"]'], ['#pii'], ['.a', '[role=dialog]'], ['[class~=q]']];
+    const changes: [string, string | null][] = [
+      ['class', 'secret'], ['class', 'a b'], ['class', 'q'], ['class', 'fs-exclude'], ['class', null],
+      ['data-x', '1.5'], ['data-x', null], ['id', 'pii'], ['role', 'dialog'], ['title', 'x'],
+    ];
+    for (const exclude of lists) {
+      const privacy = createPrivacy({ exclude });
+      for (const [name, value] of changes) {
+        element.removeAttribute(name);
+        const before = element.matches(privacy.excludeSelector);
+        if (value !== null) element.setAttribute(name, value);
+        const after = element.matches(privacy.excludeSelector);
+        if (before !== after) expect([exclude, name, value, privacy.exclusionMayChange(name, value, before)]).toEqual([exclude, name, value, true]);
+      }
+    }
+  });
+});
+
 describe('masking', () => {
   test('fs-mask and mask selectors mask text and values; the nearest of mask and unmask wins', () => {
     dom(`<div class="fs-mask"><p id="m">a</p><div class="fs-unmask"><p id="u">b</p><p id="m2" class="fs-mask">c</p></div></div>

@@ -123,3 +123,54 @@ test('an element that becomes excluded is replaced by a placeholder', async () =
   expect(batch.adds[0].node).toMatchObject({ tagName: 'div', attributes: { rr_width: '0px', rr_height: '0px' } });
   expect(batch.attributes).toEqual([]);
 });
+
+test('a class change that only looks like an excluding class is recorded; a real one still excludes', async () => {
+  document.body.innerHTML = '<div id="d"><span>visible</span></div><div id="e">x</div>';
+  const { events, mirror } = start({ exclude: ['[data-private]'] });
+  const d = document.getElementById('d') as Element;
+  const e = document.getElementById('e') as Element;
+  const [dId, eId] = [mirror.getId(d), mirror.getId(e)];
+  d.className = 'not-fs-exclude-really';
+  e.className = 'other';
+  await flush();
+  e.setAttribute('data-private', '');
+  e.setAttribute('title', 'secret title');
+  await flush();
+  const [first, second] = mutations(events);
+  expect(first.removes).toEqual([]);
+  expect(first.attributes).toEqual([
+    { id: dId, attributes: { class: 'not-fs-exclude-really' } },
+    { id: eId, attributes: { class: 'other' } },
+  ]);
+  expect(second.removes).toEqual([{ parentId: mirror.getId(document.body), id: eId }]);
+  expect(second.attributes).toEqual([]);
+  expect(second.adds[0].node).toMatchObject({ tagName: 'div', attributes: { rr_width: '0px', rr_height: '0px' } });
+  expect(JSON.stringify(events)).not.toContain('secret');
+});
+
+test('a placeholder whose excluding class goes is recorded again, with its content', async () => {
+  document.body.innerHTML = '<div id="d" class="fs-exclude"><span>now visible</span></div>';
+  const { events, mirror } = start();
+  const d = document.getElementById('d') as Element;
+  const placeholderId = mirror.getId(d);
+  d.className = '';
+  await flush();
+  const [batch] = mutations(events);
+  expect(batch.removes).toEqual([{ parentId: mirror.getId(document.body), id: placeholderId }]);
+  expect(batch.adds.map(tagOrText)).toEqual(['div', 'span', '#now visible']);
+  expect(batch.attributes).toEqual([]);
+});
+
+test('attribute changes of an element moved in the same batch are covered by its add', async () => {
+  document.body.innerHTML = '<div id="a"><p id="p">x</p></div><div id="b"></div>';
+  const { events, mirror } = start();
+  const p = document.getElementById('p') as Element;
+  const a = document.getElementById('a') as Element;
+  p.setAttribute('title', 'before move');
+  a.setAttribute('title', 'stays');
+  (document.getElementById('b') as Element).appendChild(p);
+  await flush();
+  const [batch] = mutations(events);
+  expect(batch.attributes).toEqual([{ id: mirror.getId(a), attributes: { title: 'stays' } }]);
+  expect(batch.adds[0].node).toMatchObject({ tagName: 'p', attributes: { id: 'p', title: 'before move' } });
+});
