@@ -1,3 +1,5 @@
+import { createReporter } from '../report';
+
 export interface Safety {
   /** Runs `fn`; an exception is reported once and swallowed, never thrown into the page. */
   run<R>(fn: () => R): R | undefined;
@@ -6,16 +8,13 @@ export interface Safety {
 }
 
 /** The SDK's internal errors go to the console once per part, with the part's name. */
-export function createSafety(part: string, warn: (message: string) => void = defaultWarn): Safety {
-  let reported = false;
+export function createSafety(part: string): Safety {
+  const reportError = createReporter(part);
   const run = <R>(fn: () => R): R | undefined => {
     try {
       return fn();
     } catch (error) {
-      if (!reported) {
-        reported = true;
-        warn(`[openstory] internal error in ${part} (reported once): ${String(error)}`);
-      }
+      reportError(error);
       return undefined;
     }
   };
@@ -27,12 +26,4 @@ export function createSafety(part: string, warn: (message: string) => void = def
         run(() => fn(...args));
       },
   };
-}
-
-function defaultWarn(message: string): void {
-  try {
-    console.warn(message);
-  } catch {
-    // A page whose console is missing or throws still must not see our error.
-  }
 }

@@ -52,7 +52,7 @@ export interface PrivacyRules extends Privacy {
  */
 export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
   const reportInvalid = (selector: string) => {
-    if (typeof console !== 'undefined') console.warn(`openstory: ignoring invalid privacy selector ${JSON.stringify(selector)}`);
+    if (typeof console !== 'undefined') console.warn(`[openstory] ignoring invalid privacy selector ${JSON.stringify(selector)}`);
   };
   const exclude = compileSelectors(EXCLUDE_CLASS, options.exclude, reportInvalid);
   const mask = compileSelectors(MASK_CLASS, options.mask, reportInvalid);

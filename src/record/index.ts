@@ -1,9 +1,9 @@
 import type { eventWithTime } from '@rrweb/types';
 import { createPrivacy } from '../privacy';
+import { createReporter } from '../report';
 import { createMirror, type RecorderMirror } from './mirror';
 import { startObservers } from './observers';
 import { startRecording } from './recording';
-import { createReporter } from './report';
 import type { NodeMirror, RecordOptions, SamplingOptions } from './types';
 
 export { createMirror } from './mirror';
@@ -19,7 +19,7 @@ const DEFAULT_SAMPLING: Required<SamplingOptions> = { mousemove: 50, mousemoveBa
  * Never throws: an internal error (also one thrown by `emit`) is reported once to the console.
  */
 export function record(options: RecordOptions): () => void {
-  const reportError = createReporter();
+  const reportError = createReporter('record');
   let stop: () => void = () => undefined;
   try {
     const win = options.window ?? window;

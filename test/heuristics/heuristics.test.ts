@@ -51,6 +51,7 @@ describe('the stage', () => {
     });
     expect(() => broken.observe(interaction(MouseInteractions.Click, 1, 0, 0, T0))).not.toThrow();
     expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[openstory\] internal error in heuristics/), expect.objectContaining({ message: 'boom' }));
     broken.stop();
     warn.mockRestore();
     stage = broken;

@@ -74,7 +74,7 @@ describe('exclusion', () => {
     expect(privacy.isExcluded($('#p'))).toBe(true);
     expect(privacy.isExcluded($('#q'))).toBe(true);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toMatch(/^openstory:/);
+    expect(String(warn.mock.calls[0][0])).toMatch(/^\[openstory\] /);
     warn.mockRestore();
   });
 

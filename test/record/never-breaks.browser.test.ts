@@ -4,7 +4,7 @@ import { openScenario, rawEvents, startHarness, startRecording, step, type Harne
 
 /*
  * The recorder never breaks the page: an internal error (a throwing emit, a hostile DOM) is
- * caught and reported once to the console with the 'openstory:' prefix, and the page's own
+ * caught and reported once to the console with the '[openstory]' prefix, and the page's own
  * errors still reach window.onerror exactly as they would without the recorder.
  */
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 function watchConsole(page: Page): { reports: string[]; uncaught: string[] } {
   const seen = { reports: [] as string[], uncaught: [] as string[] };
   page.on('console', (message) => {
-    if (message.text().startsWith('openstory:')) seen.reports.push(`${message.type()}: ${message.text()}`);
+    if (message.text().startsWith('[openstory]')) seen.reports.push(`${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => seen.uncaught.push(error.message));
   return seen;
@@ -45,7 +45,7 @@ test('a throwing emit is reported once; the page keeps working and its own error
   expect(await page.evaluate('window.__pageErrors')).toEqual(['Uncaught Error: page error of its own']);
   expect(seen.uncaught).toEqual(['page error of its own']);
   expect(seen.reports).toHaveLength(1);
-  expect(seen.reports[0]).toMatch(/^warning: openstory:/);
+  expect(seen.reports[0]).toMatch(/^warning: \[openstory\] internal error in record/);
   await page.close();
 });
 
