@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { escapeHtml } from './viewer/html';
 
-const CONTENT_TYPES: Record<string, string> = {
+/** Static files by extension; the test servers (test/helpers/server.ts) serve with the same table. */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
