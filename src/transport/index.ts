@@ -11,6 +11,7 @@ import {
   DEFAULT_THRESHOLDS,
   type TransportOptions,
 } from './options';
+import { openHandoff } from './handoff';
 import { pendingFrom, pendingFromSaved, swanSongRuns, type Pending } from './pending';
 import { bundleKey, openPersistence, type StoredBundle } from './persist';
 import { backoffDelay } from './retry';
@@ -61,6 +62,7 @@ export function startTransport(options: TransportOptions): Transport {
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const persistence = options.persist === false ? null : openPersistence(options.host, options.orgId, win);
+  const handoff = options.persist === false ? null : openHandoff(options.host, options.orgId, win);
   const buffer = createBuffer();
   const drops = createDropTally();
   const abort = new AbortController();
@@ -76,6 +78,8 @@ export function startTransport(options: TransportOptions): Transport {
   /** The part of retryAt the collector imposed; going back online does not shorten it. */
   let collectorRetryAt = 0;
   let stopped = false;
+  /** Leftovers are adopted at start and once more after the first acknowledgement (see adoptLeftovers). */
+  let adoptedAgain = false;
   let running: Promise<void> | null = null;
   let cutTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -111,6 +115,7 @@ export function startTransport(options: TransportOptions): Transport {
       if (!keepSaved) persistence?.remove(entry.key).catch(reportError);
       storageBytes -= entry.bytes;
     }
+    if (entry.handedOff && !keepSaved) handoff?.remove(entry.key);
   }
 
   function drop(entry: Pending, reason: DroppedFact['reason']) {
@@ -140,6 +145,35 @@ export function startTransport(options: TransportOptions): Transport {
     }
   }
 
+  function stored(entry: Pending, savedAt: number): [string, StoredBundle] {
+    return [
+      entry.key,
+      {
+        host: options.host,
+        orgId: options.orgId,
+        pageId: entry.pageId,
+        seq: entry.range.seq,
+        span: entry.range.span,
+        enc: entry.enc!,
+        body: entry.body!,
+        events: entry.events,
+        savedAt,
+      },
+    ];
+  }
+
+  /**
+   * Hands bundles to the next page load through localStorage (handoff.ts); returns those that
+   * did not fit, which then go to IndexedDB as usual.
+   */
+  function handOff(entries: Pending[]): Pending[] {
+    if (!handoff || entries.length === 0) return entries;
+    const savedAt = Date.now();
+    const left = new Set(handoff.write(entries.map((entry) => stored(entry, savedAt))).map(([key]) => key));
+    for (const entry of entries) if (!left.has(entry.key)) entry.handedOff = true;
+    return entries.filter((entry) => left.has(entry.key));
+  }
+
   /** Saves encoded bundles in one IndexedDB transaction; a bundle past the storage cap is dropped instead. */
   function save(entries: Pending[]) {
     if (!persistence) return;
@@ -154,28 +188,18 @@ export function startTransport(options: TransportOptions): Transport {
     });
     if (admitted.length === 0) return;
     const savedAt = Date.now();
-    const records = admitted.map((entry): [string, StoredBundle] => [
-      entry.key,
-      {
-        host: options.host,
-        orgId: options.orgId,
-        pageId: entry.pageId,
-        seq: entry.range.seq,
-        span: entry.range.span,
-        enc: entry.enc!,
-        body: entry.body!,
-        events: entry.events,
-        savedAt,
-      },
-    ]);
     persistence
-      .save(records)
+      .save(admitted.map((entry) => stored(entry, savedAt)))
       .then(
         () => {
           for (const entry of admitted) {
             entry.saving = false;
             if (entry.gone) persistence.remove(entry.key).catch(reportError);
             else entry.saved = true;
+            if (entry.handedOff && !entry.gone) {
+              handoff?.remove(entry.key);
+              entry.handedOff = false;
+            }
           }
           enforceMemoryCap();
         },
@@ -287,6 +311,10 @@ export function startTransport(options: TransportOptions): Transport {
       case 'delivered':
         failures = 0;
         forget(entry);
+        if (!adoptedAgain) {
+          adoptedAgain = true;
+          await adoptLeftovers();
+        }
         return true;
       case 'beaconed':
         forget(entry, true);
@@ -390,8 +418,17 @@ export function startTransport(options: TransportOptions): Transport {
       }
       if (runs[0].range.seq !== entry.range.seq) forget(entry);
     }
-    // One transaction: the fewer the page has to commit while it unloads, the likelier they land.
-    save(pieces);
+    // Whatever IndexedDB does not hold yet (these pieces, bundles whose write is still pending or
+    // failed) goes to localStorage, which a closing tab writes reliably; what does not fit there
+    // is saved in one IndexedDB transaction, the likelier to land the fewer there are.
+    const unsaved = queue.filter((entry) => entry.body && !entry.saved && !entry.handedOff);
+    save(handOff(unsaved).filter((entry) => !entry.saving));
+    // A page that lives on (only hidden) moves what it handed off into IndexedDB, freeing the
+    // site's localStorage; a page being unloaded never runs this.
+    win.setTimeout(
+      guard(() => save(queue.filter((entry) => entry.handedOff && !entry.saved && !entry.saving)), undefined),
+      0,
+    );
     if (now < collectorRetryAt) return;
     const candidates = [...queue.filter((entry) => !entry.saved), ...queue.filter((entry) => entry.saved)];
     for (const entry of candidates) {
@@ -419,18 +456,49 @@ export function startTransport(options: TransportOptions): Transport {
   win.addEventListener('online', onOnline);
   win.document.addEventListener('visibilitychange', onVisibilityChange);
 
-  /** Adopts what earlier pages of this site left unacknowledged, and a Retry-After still running. */
+  /**
+   * Adopts what earlier pages of this site left unacknowledged: bundles saved in IndexedDB and
+   * bundles a closing page handed off through localStorage (those are saved in IndexedDB now).
+   * Runs at start and once more after the first acknowledgement, because a page loaded right
+   * after another tab closed can read IndexedDB before that tab's last writes have landed.
+   */
+  async function adoptLeftovers() {
+    const saved = persistence ? await persistence.loadAll() : [];
+    const known = new Set(queue.map((entry) => entry.key));
+    const adopted: Array<[Pending, number]> = [];
+    for (const [key, bundle] of saved) {
+      if (known.has(key)) continue;
+      known.add(key);
+      const entry = pendingFromSaved(key, bundle);
+      storageBytes += entry.bytes;
+      adopted.push([entry, bundle.savedAt]);
+    }
+    const handedOver: Pending[] = [];
+    for (const [key, bundle] of handoff?.readAll() ?? []) {
+      if (known.has(key)) {
+        // IndexedDB has it too (the closing tab's write landed after all).
+        handoff?.remove(key);
+        continue;
+      }
+      known.add(key);
+      const entry = pendingFromSaved(key, bundle);
+      entry.body = bundle.body;
+      entry.saved = false;
+      entry.handedOff = true;
+      handedOver.push(entry);
+      adopted.push([entry, bundle.savedAt]);
+    }
+    adopted.sort(([a, aSavedAt], [b, bSavedAt]) => aSavedAt - bSavedAt || a.range.seq - b.range.seq);
+    queue = [...adopted.map(([entry]) => entry), ...queue];
+    save(handedOver);
+  }
+
+  /** Adopts leftovers, and a Retry-After an earlier page was told, before the first send. */
   const ready: Promise<void> = (async () => {
-    if (!persistence) return;
-    const [saved, savedRetryAt] = await Promise.all([persistence.loadAll(), persistence.loadRetryAt()]);
+    const savedRetryAt = persistence ? await persistence.loadRetryAt() : 0;
     collectorRetryAt = Math.max(collectorRetryAt, savedRetryAt);
     retryAt = Math.max(retryAt, collectorRetryAt);
-    const known = new Set(queue.map((entry) => entry.key));
-    const adopted = saved
-      .filter(([key]) => !known.has(key))
-      .map(([key, bundle]) => pendingFromSaved(key, bundle));
-    for (const entry of adopted) storageBytes += entry.bytes;
-    queue = [...adopted, ...queue];
+    await adoptLeftovers();
   })().catch(reportError);
   void kick();
 
@@ -487,6 +555,7 @@ export function startTransport(options: TransportOptions): Transport {
         for (const entry of queue) entry.gone = true;
         queue = [];
         storageBytes = 0;
+        handoff?.clear();
         await persistence?.clear();
       } catch (error) {
         reportError(error);

@@ -22,6 +22,8 @@ export interface Pending {
   bytes: number;
   saving: boolean;
   saved: boolean;
+  /** Written to localStorage by a swan song (handoff.ts), until IndexedDB holds it or it is gone. */
+  handedOff: boolean;
   inFlight: boolean;
   /** Acknowledged, dropped, split or discarded: late async work ignores it. */
   gone: boolean;
@@ -41,6 +43,7 @@ export function pendingFrom(key: string, envelope: BundleEnvelope, events: strin
     bytes: 0,
     saving: false,
     saved: false,
+    handedOff: false,
     inFlight: false,
     gone: false,
   };
@@ -61,6 +64,7 @@ export function pendingFromSaved(key: string, saved: StoredBundle): Pending {
     bytes: saved.body.byteLength,
     saving: false,
     saved: true,
+    handedOff: false,
     inFlight: false,
     gone: false,
   };

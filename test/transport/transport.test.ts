@@ -173,6 +173,26 @@ test('the swan song sends identity pieces with keepalive within the 64 KiB budge
   expect(new Set(sentNumbers()).size).toBe(100);
 });
 
+test('the swan song hands what IndexedDB does not hold yet to localStorage; the next page sends it', async () => {
+  // The collector is down while the page closes: nothing of the tail is acknowledged.
+  answer = () => new Response('', { status: 503 });
+  const closing = start({ thresholds: { sizeBytes: 1 << 20, timeMs: 60_000 } });
+  for (let n = 0; n < 100; n++) closing.push(event(n, 1000));
+  window.dispatchEvent(new Event('pagehide'));
+  closing.stop();
+  expect(Object.keys(localStorage).filter((key) => key.startsWith('openstory:handoff:')).length).toBeGreaterThan(0);
+
+  answer = () => new Response('{"ok":true}', { status: 200 });
+  const next = start({ identity: () => ({ userId: 'u-1', sessionId: 's-1', pageId: 'p-2' }) });
+  await next.flush();
+  await settle();
+  await next.flush();
+  const delivered = sent.filter((request) => request.status === 200).flatMap((request) => request.bundle.events);
+  const numbers = new Set(delivered.map((e) => (e.data as { payload?: { n: number } }).payload?.n).filter((n) => n !== undefined));
+  expect(numbers.size).toBe(100);
+  expect(Object.keys(localStorage).filter((key) => key.startsWith('openstory:handoff:'))).toEqual([]);
+});
+
 test('without CompressionStream, bundles are sent as plain JSON and say so (enc=identity)', async () => {
   vi.stubGlobal('CompressionStream', undefined);
   try {
