@@ -14,10 +14,10 @@ import type { StoredBundle } from './persist';
 export interface Handoff {
   /** Writes what fits under the cap; returns the bundles that did not fit, in order. */
   write(bundles: Array<[string, StoredBundle]>): Array<[string, StoredBundle]>;
-  /** Every handed-off bundle of this collector and org. */
+  /** Every handed-off bundle of this collector and org; deletes damaged and expired entries of any. */
   readAll(): Array<[string, StoredBundle]>;
   remove(key: string): void;
-  /** Deletes every hand-off entry (what `discard()` promises for IndexedDB too). */
+  /** Deletes every hand-off entry (what `discard()` promises for IndexedDB too); may throw. */
   clear(): void;
 }
 
@@ -27,6 +27,13 @@ export interface Handoff {
  * ~5 MiB to the site.
  */
 export const HANDOFF_MAX_CHARS = 1024 * 1024;
+
+/**
+ * Entries older than this are deleted unsent, whatever collector they were for: a hand-off is
+ * meant for the next page load, and recorded content must not sit in the site's storage for
+ * good when the site stops recording (consent refused, Do Not Track, a different collector).
+ */
+export const HANDOFF_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 const HANDOFF_PREFIX = 'openstory:handoff:';
 
@@ -57,30 +64,38 @@ export function openHandoff(host: string, orgId: string, win: Window): Handoff |
   const mine = (bundle: StoredBundle) => bundle.host === host && bundle.orgId === orgId;
   return {
     write(bundles) {
-      let used = handoffChars(storage);
-      for (let index = 0; index < bundles.length; index++) {
-        const [key, bundle] = bundles[index];
-        const value = entryValue(bundle);
-        if (used + value.length > HANDOFF_MAX_CHARS) return bundles.slice(index);
-        try {
+      let index = 0;
+      try {
+        let used = handoffChars(storage);
+        for (; index < bundles.length; index++) {
+          const [key, bundle] = bundles[index];
+          const value = entryValue(bundle);
+          if (used + value.length > HANDOFF_MAX_CHARS) break;
+          // Throws when the site's quota is full.
           storage.setItem(HANDOFF_PREFIX + key, value);
-        } catch {
-          // The site's quota is full.
-          return bundles.slice(index);
+          used += value.length;
         }
-        used += value.length;
+      } catch {
+        // Storage refused (quota, or it went away): the rest goes to IndexedDB.
       }
-      return [];
+      return bundles.slice(index);
     },
     readAll() {
       const found: Array<[string, StoredBundle]> = [];
-      for (const [storageKey, value] of handoffEntries(storage)) {
-        try {
-          const bundle = parseEntry(value);
-          if (mine(bundle)) found.push([storageKey.slice(HANDOFF_PREFIX.length), bundle]);
-        } catch {
-          // Not ours to read (damaged or written by something else): leave it.
+      const now = Date.now();
+      try {
+        for (const [storageKey, value] of handoffEntries(storage)) {
+          let bundle: StoredBundle | null = null;
+          try {
+            bundle = parseEntry(value);
+          } catch {
+            // Damaged: nothing can send it.
+          }
+          if (!bundle || !(now - bundle.savedAt < HANDOFF_MAX_AGE_MS)) storage.removeItem(storageKey);
+          else if (mine(bundle)) found.push([storageKey.slice(HANDOFF_PREFIX.length), bundle]);
         }
+      } catch {
+        // Storage went away: what was read so far is all there is.
       }
       return found;
     },

@@ -12,7 +12,7 @@ import {
   type TransportOptions,
 } from './options';
 import { openHandoff } from './handoff';
-import { pendingFrom, pendingFromSaved, swanSongRuns, type Pending } from './pending';
+import { pendingFrom, pendingFromHandoff, pendingFromSaved, swanSongRuns, type Pending } from './pending';
 import { bundleKey, openPersistence, type StoredBundle } from './persist';
 import { backoffDelay } from './retry';
 import { endpoint, upload, type Outcome } from './upload';
@@ -311,10 +311,7 @@ export function startTransport(options: TransportOptions): Transport {
       case 'delivered':
         failures = 0;
         forget(entry);
-        if (!adoptedAgain) {
-          adoptedAgain = true;
-          await adoptLeftovers();
-        }
+        await adoptAgain();
         return true;
       case 'beaconed':
         forget(entry, true);
@@ -463,28 +460,28 @@ export function startTransport(options: TransportOptions): Transport {
    * after another tab closed can read IndexedDB before that tab's last writes have landed.
    */
   async function adoptLeftovers() {
-    const saved = persistence ? await persistence.loadAll() : [];
-    const known = new Set(queue.map((entry) => entry.key));
+    const saved = persistence
+      ? await persistence.loadAll().catch((error) => {
+          reportOnce('storage-read', 'could not read saved bundles from IndexedDB', error);
+          return [];
+        })
+      : [];
+    const inQueue = new Map(queue.map((entry) => [entry.key, entry]));
+    const inIndexedDb = new Set(saved.map(([key]) => key));
     const adopted: Array<[Pending, number]> = [];
     for (const [key, bundle] of saved) {
-      if (known.has(key)) continue;
-      known.add(key);
+      if (inQueue.has(key)) continue;
       const entry = pendingFromSaved(key, bundle);
       storageBytes += entry.bytes;
       adopted.push([entry, bundle.savedAt]);
     }
     const handedOver: Pending[] = [];
     for (const [key, bundle] of handoff?.readAll() ?? []) {
-      if (known.has(key)) {
-        // IndexedDB has it too (the closing tab's write landed after all).
-        handoff?.remove(key);
-        continue;
-      }
-      known.add(key);
-      const entry = pendingFromSaved(key, bundle);
-      entry.body = bundle.body;
-      entry.saved = false;
-      entry.handedOff = true;
+      const queued = inQueue.get(key);
+      // IndexedDB holds it too (the closing tab's write landed after all): one copy is enough.
+      if (inIndexedDb.has(key) || queued?.saved) handoff?.remove(key);
+      if (inIndexedDb.has(key) || queued) continue;
+      const entry = pendingFromHandoff(key, bundle);
       handedOver.push(entry);
       adopted.push([entry, bundle.savedAt]);
     }
@@ -495,11 +492,18 @@ export function startTransport(options: TransportOptions): Transport {
 
   /** Adopts leftovers, and a Retry-After an earlier page was told, before the first send. */
   const ready: Promise<void> = (async () => {
-    const savedRetryAt = persistence ? await persistence.loadRetryAt() : 0;
+    const savedRetryAt = persistence ? await persistence.loadRetryAt().catch(() => 0) : 0;
     collectorRetryAt = Math.max(collectorRetryAt, savedRetryAt);
     retryAt = Math.max(retryAt, collectorRetryAt);
     await adoptLeftovers();
   })().catch(reportError);
+
+  /** The second adoption, after the first one (a swan song's answer can come before `ready`). */
+  function adoptAgain(): Promise<void> {
+    if (adoptedAgain) return Promise.resolve();
+    adoptedAgain = true;
+    return ready.then(adoptLeftovers).catch(reportError);
+  }
   void kick();
 
   return {
@@ -555,7 +559,8 @@ export function startTransport(options: TransportOptions): Transport {
         for (const entry of queue) entry.gone = true;
         queue = [];
         storageBytes = 0;
-        handoff?.clear();
+        // Each store on its own: a failing localStorage must not keep IndexedDB from being emptied.
+        guard(() => handoff?.clear(), undefined)();
         await persistence?.clear();
       } catch (error) {
         reportError(error);

@@ -70,6 +70,11 @@ export function pendingFromSaved(key: string, saved: StoredBundle): Pending {
   };
 }
 
+/** A bundle a closing page handed off through localStorage: its body is in memory, IndexedDB does not hold it yet. */
+export function pendingFromHandoff(key: string, handedOff: StoredBundle): Pending {
+  return { ...pendingFromSaved(key, handedOff), body: handedOff.body, saved: false, handedOff: true };
+}
+
 /** Characters a piece's envelope and JSON punctuation may take besides its events. */
 const PIECE_ENVELOPE_ALLOWANCE = 512;
 

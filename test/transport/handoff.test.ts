@@ -1,21 +1,22 @@
 import 'fake-indexeddb/auto';
 import { afterEach, expect, test } from 'vitest';
-import { HANDOFF_MAX_CHARS, openHandoff } from '../../src/transport/handoff';
+import { HANDOFF_MAX_AGE_MS, HANDOFF_MAX_CHARS, openHandoff } from '../../src/transport/handoff';
 import type { StoredBundle } from '../../src/transport/persist';
 
 afterEach(() => localStorage.clear());
 
-const bundle = (seq: number, body: Uint8Array, host = 'collector.test'): StoredBundle => ({
-  host, orgId: 'o-1', pageId: 'p-1', seq, span: 1, enc: 'gzip', body, events: 3, savedAt: 1000 + seq,
+const bundle = (seq: number, body: Uint8Array, host = 'collector.test', savedAt = Date.now()): StoredBundle => ({
+  host, orgId: 'o-1', pageId: 'p-1', seq, span: 1, enc: 'gzip', body, events: 3, savedAt,
 });
 
 test('bundles round-trip byte for byte, every byte value included', () => {
   const handoff = openHandoff('collector.test', 'o-1', window)!;
   const everyByte = Uint8Array.from({ length: 512 }, (_, index) => index % 256);
-  expect(handoff.write([['bundle:p-1:0', bundle(0, everyByte)]])).toEqual([]);
+  const written = bundle(0, everyByte);
+  expect(handoff.write([['bundle:p-1:0', written]])).toEqual([]);
   const [[key, read]] = handoff.readAll();
   expect(key).toBe('bundle:p-1:0');
-  expect(read).toEqual(bundle(0, everyByte));
+  expect(read).toEqual(written);
 });
 
 test('only this collector and org is read; remove and clear delete entries', () => {
@@ -32,11 +33,16 @@ test('only this collector and org is read; remove and clear delete entries', () 
   expect(Object.keys(localStorage)).toEqual([]);
 });
 
-test('a damaged entry is left alone and does not hide the others', () => {
+test('damaged entries and entries past their age are deleted, whatever collector they were for', () => {
   localStorage.setItem('openstory:handoff:bundle:p-1:0', 'not an entry');
+  openHandoff('other.test', 'o-1', window)!.write([
+    ['bundle:p-8:0', bundle(0, new Uint8Array([1]), 'other.test', Date.now() - HANDOFF_MAX_AGE_MS - 1)],
+    ['bundle:p-9:0', bundle(0, new Uint8Array([1]), 'other.test')],
+  ]);
   const handoff = openHandoff('collector.test', 'o-1', window)!;
   handoff.write([['bundle:p-1:16', bundle(16, new Uint8Array([2]))]]);
   expect(handoff.readAll().map(([key]) => key)).toEqual(['bundle:p-1:16']);
+  expect(Object.keys(localStorage).sort()).toEqual(['openstory:handoff:bundle:p-1:16', 'openstory:handoff:bundle:p-9:0']);
 });
 
 test('past the cap, or when the quota is full, the rest is returned in order for IndexedDB', () => {
