@@ -29,18 +29,16 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
   const { mirror, privacy } = env;
   const mark = mirror.lastId();
   let structural = false;
+  const structuralChange = () => {
+    // Attributes and tree positions decide what selectors match: cached decisions are stale.
+    if (!structural) privacy.invalidate();
+    structural = true;
+  };
 
   const removes: removedNodeMutation[] = [];
   const added = new Set<Node>();
   const texts = new Set<Node>();
-  // Most elements change one attribute per batch: a string until a second name shows up.
-  const changed = new Map<Element, string | string[]>();
-  const noteAttribute = (element: Element, name: string) => {
-    const names = changed.get(element);
-    if (names === undefined) changed.set(element, name);
-    else if (typeof names === 'string') names !== name && changed.set(element, [names, name]);
-    else if (!names.includes(name)) names.push(name);
-  };
+  const attributes = createAttributeChanges(env);
 
   for (let r = 0; r < records.length; r++) {
     const record = records[r];
@@ -48,17 +46,17 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     // Only attribute records carry a name: one read tells the commonest kind apart.
     const attributeName = record.attributeName;
     if (attributeName !== null) {
-      structural = true;
-      noteAttribute(target as Element, attributeName);
+      structuralChange();
+      attributes.note(target as Element, attributeName);
     } else if (record.type === 'characterData') {
-      if (isTextarea(target.parentNode)) noteAttribute(target.parentNode as Element, 'value');
+      if (isTextarea(target.parentNode)) attributes.note(target.parentNode as Element, 'value');
       else texts.add(target);
     } else if (isTextarea(target)) {
-      structural = true;
+      structuralChange();
       // A textarea's children are its default value; the value is what is recorded.
-      noteAttribute(target as Element, 'value');
+      attributes.note(target as Element, 'value');
     } else {
-      structural = true;
+      structuralChange();
       const removedNodes = record.removedNodes;
       for (let i = 0; i < removedNodes.length; i++) {
         const node = removedNodes[i];
@@ -74,13 +72,9 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     }
   }
 
-  // Attributes and tree positions decide what selectors match: cached decisions are stale.
-  if (structural) privacy.invalidate();
-  const { attributeChanges, changedElements, exclusionCandidates } = readAttributeChanges(changed, env);
-
   const adds: addedNodeMutation[] = [];
   // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
-  for (const element of exclusionCandidates) replaceIfExclusionChanged(element, mark, env, removes, adds);
+  for (const element of attributes.exclusionCandidates) replaceIfExclusionChanged(element, mark, env, removes, adds);
   for (const node of added) addRun(node, added, mark, env, adds);
 
   const textChanges: textMutation[] = [];
@@ -93,74 +87,87 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
     }
   }
 
-  // A replacement or a move gave nodes fresh ids: changes read under an id that no longer stands
-  // for the same element are covered by the element's add (or it left the recording).
-  const attributes =
-    mirror.lastId() === mark
-      ? attributeChanges
-      : attributeChanges.filter((change, index) => mirror.getNode(change.id) === changedElements[index]);
-
-  if (!adds.length && !removes.length && !textChanges.length && !attributes.length) return null;
-  return { texts: textChanges, attributes, removes, adds };
+  const attributeChanges = attributes.result(removes.length > 0 || mirror.lastId() !== mark);
+  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
+  return { texts: textChanges, attributes: attributeChanges, removes, adds };
 }
 
 /**
- * Reads the current value of every changed attribute of recorded elements (the DOM is final for
- * this batch, so once is enough), and notes the elements whose change may exclude them, or what
- * they contain, or lift their exclusion. An element that now matches the exclude selector gives
- * no values: it is replaced by a placeholder. `changedElements[i]` is the element of
- * `attributeChanges[i]`.
+ * The attribute changes of one batch, read as the records come (the DOM is final for the whole
+ * batch, so each value is read once, at its first record). An element that now matches the
+ * exclude selector gives no values: it is replaced by a placeholder; so is a placeholder whose
+ * exclusion ends. `result(idsMoved)` drops changes read under an id that no longer stands for the
+ * same element (removed, moved or replaced later in the batch): its add covers it.
  */
-function readAttributeChanges(changed: Map<Element, string | string[]>, env: MutationEnv) {
+function createAttributeChanges(env: MutationEnv) {
   const { mirror, privacy, placeholders } = env;
-  const attributeChanges: attributeMutation[] = [];
+  const changes: attributeMutation[] = [];
   const changedElements: Element[] = [];
-  const exclusionCandidates: Element[] = [];
+  // What each element's records come to: its change, or null when nothing of it is recorded.
+  const byElement = new Map<Element, attributeMutation | null>();
+  const exclusionCandidates = new Set<Element>();
+  const nowExcluded = new Set<Element>();
+  let someEmpty = false;
   let lastDocument: Document | null = null;
   let lastScope: SerializeScope | undefined;
 
-  changed.forEach((names, element) => {
-    const id = mirror.getId(element);
-    if (id === -1) return;
-    const count = typeof names === 'string' ? 1 : names.length;
-    if (placeholders.has(id)) {
-      for (let i = 0; i < count; i++) {
-        if (privacy.exclusionMayChange(typeof names === 'string' ? names : names[i], null, true)) {
-          exclusionCandidates.push(element);
-          return;
-        }
-      }
-      return;
-    }
-    if (privacy.excludeDependsOnContext && privacy.isExcluded(element)) return;
+  const scopeFor = (element: Element) => {
     const document = element.ownerDocument;
     if (document !== lastDocument) {
       lastDocument = document;
       lastScope = env.scopeOf(element);
     }
-    const scope = lastScope;
-    if (!scope) return;
-    const attributes: attributeMutation['attributes'] = {};
-    let any = false;
-    let mayChangeExclusion = false;
-    for (let i = 0; i < count; i++) {
-      const name = typeof names === 'string' ? names : names[i];
-      const value = attributeValue(element, name, scope);
-      if (value === undefined) continue;
-      if (!mayChangeExclusion && privacy.exclusionMayChange(name, value, false)) mayChangeExclusion = true;
-      attributes[name] = value;
-      any = true;
+    return lastScope;
+  };
+
+  const startChange = (element: Element): attributeMutation | null => {
+    const id = mirror.getId(element);
+    if (id === -1 || placeholders.has(id) || (privacy.excludeDependsOnContext && privacy.isExcluded(element)) || !scopeFor(element)) {
+      return null;
     }
-    if (mayChangeExclusion) {
-      exclusionCandidates.push(element);
-      if (element.matches(privacy.excludeSelector)) return;
-    }
-    if (!any) return;
-    attributeChanges.push({ id, attributes });
+    const change = { id, attributes: {} };
+    changes.push(change);
     changedElements.push(element);
-  });
-  return { attributeChanges, changedElements, exclusionCandidates };
+    return change;
+  };
+
+  return {
+    exclusionCandidates,
+    note(element: Element, name: string) {
+      let change = byElement.get(element);
+      if (change === undefined) {
+        change = startChange(element);
+        byElement.set(element, change);
+      } else if (change !== null && hasOwn(change.attributes, name)) return;
+      if (change === null) {
+        const id = mirror.getId(element);
+        if (id !== -1 && placeholders.has(id) && privacy.exclusionMayChange(name, null, true)) exclusionCandidates.add(element);
+        return;
+      }
+      const value = attributeValue(element, name, scopeFor(element) as SerializeScope);
+      if (value === undefined) {
+        someEmpty = true;
+        return;
+      }
+      change.attributes[name] = value;
+      if (privacy.exclusionMayChange(name, value, false)) {
+        exclusionCandidates.add(element);
+        if (element.matches(privacy.excludeSelector)) nowExcluded.add(element);
+      }
+    },
+    result(idsMoved: boolean): attributeMutation[] {
+      if (!idsMoved && !nowExcluded.size && !someEmpty) return changes;
+      return changes.filter(
+        (change, index) =>
+          !nowExcluded.has(changedElements[index]) &&
+          mirror.getNode(change.id) === changedElements[index] &&
+          Object.keys(change.attributes).length > 0,
+      );
+    },
+  };
 }
+
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Serializes `node` (an inserted node) if its recorded parent is in the recording and it is not
