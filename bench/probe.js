@@ -21,6 +21,7 @@
     if (name === 'rrweb') return window.rrweb.record({ emit });
     if (name === 'openstory') return window.openstoryRecorder.record({ emit });
     if (name === 'floor') return window.mutationFloor.record({ emit });
+    if (name === 'minimal') return window.minimalRecorder.record({ emit });
     throw new Error(`unknown recorder ${name}`);
   }
 

@@ -25,9 +25,45 @@ const FLOOR_RECORDER = `window.mutationFloor = { record: ({ emit }) => {
   return () => observer.disconnect();
 } };`;
 
+/**
+ * The reference for the attributes workload: what every recorder emitting rrweb's Mutation
+ * schema must do for attribute records, and nothing else (ids come from a WeakMap filled once
+ * at start; no privacy rules; other record kinds ignored). Our recorder cannot beat it.
+ */
+const MINIMAL_ATTRIBUTE_RECORDER = `window.minimalRecorder = { record: ({ emit }) => {
+  const ids = new WeakMap();
+  let next = 0;
+  const walk = (node) => { ids.set(node, ++next); for (let child = node.firstChild; child; child = child.nextSibling) walk(child); };
+  walk(document);
+  const observer = new MutationObserver((records) => {
+    const byElement = new Map();
+    const attributes = [];
+    for (let i = 0; i < records.length; i++) {
+      const name = records[i].attributeName;
+      if (name === null) continue;
+      const target = records[i].target;
+      let changed = byElement.get(target);
+      if (changed === undefined) {
+        const id = ids.get(target);
+        if (id === undefined) continue;
+        changed = {};
+        byElement.set(target, changed);
+        attributes.push({ id, attributes: changed });
+      }
+      changed[name] = target.getAttribute(name);
+    }
+    emit({ type: 3, data: { source: 0, texts: [], attributes, removes: [], adds: [] }, timestamp: Date.now() });
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  return () => observer.disconnect();
+} };`;
+
 export async function loadRecorders(notes: string[], { minify, floor }: { minify: boolean; floor: boolean }): Promise<RecorderScripts> {
   const scripts: RecorderScripts = { none: '', rrweb: await readFile(RRWEB_UMD_PATH, 'utf8') };
-  if (floor) scripts.floor = FLOOR_RECORDER;
+  if (floor) {
+    scripts.floor = FLOOR_RECORDER;
+    scripts.minimal = MINIMAL_ATTRIBUTE_RECORDER;
+  }
   if (!existsSync(`${ROOT}/${OUR_RECORDER_ENTRY}`)) {
     notes.push(`Our recorder was not measured: ${OUR_RECORDER_ENTRY} does not exist yet.`);
     return scripts;

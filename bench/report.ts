@@ -1,13 +1,17 @@
 /** Turns measured runs into BENCHMARKS.md (tables per workload, targets, environment). */
 
-export type RecorderName = 'none' | 'rrweb' | 'openstory' | 'floor';
+export type RecorderName = 'none' | 'rrweb' | 'openstory' | 'floor' | 'minimal';
 
-/** Table order; `floor` (a bare MutationObserver) only runs with --floor. */
-export const RECORDERS: readonly RecorderName[] = ['none', 'floor', 'rrweb', 'openstory'];
+/**
+ * Table order. With --floor: `floor` (a bare MutationObserver) on every workload, and `minimal`
+ * (bench/recorders.ts) on the attributes workload, the only one it records.
+ */
+export const RECORDERS: readonly RecorderName[] = ['none', 'floor', 'minimal', 'rrweb', 'openstory'];
 
 const LABELS: Record<RecorderName, string> = {
   none: 'none',
   floor: 'MutationObserver alone',
+  minimal: 'minimal attribute recorder (reference)',
   rrweb: 'rrweb',
   openstory: 'openstory (ours)',
 };
@@ -134,7 +138,10 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     `Targets: our added time ≤ ${TARGET_ADDED_TIME_RATIO} × rrweb's, our bytes ≤ rrweb's. The verdict uses medians;`,
     'the ratio of the fastest runs (added time from each recorder\'s minimum) is shown as a check',
     'against the load of a shared machine. Where a "MutationObserver alone" row appears (`--floor`), it is',
-    'an observer that only counts records: the cost every MutationObserver-based recorder pays.',
+    'an observer that only counts records: the cost every MutationObserver-based recorder pays. The',
+    '"minimal attribute recorder" row (also `--floor`, attributes workload only) does the least any recorder',
+    'emitting rrweb\'s schema must do for attribute records: look up each target\'s id, read the value once per',
+    'element and attribute, build `{ id, attributes }`; no privacy rules, no other record kinds.',
     '',
     '## Summary',
     '',
@@ -154,14 +161,14 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     for (const name of RECORDERS) {
       const runs = results.runs[name];
       const s = summarize(runs);
-      if (!s && name === 'floor') continue;
+      if (!s && (name === 'floor' || name === 'minimal')) continue;
       if (!s) {
         lines.push(`| ${name} | not measured | | | | |`);
         continue;
       }
       const snapshot = median((runs ?? []).map((run) => run.snapshotBytes));
       const added = name === 'none' || !none ? '' : fmt(s.ms - none.ms);
-      const bytes = name === 'none' || name === 'floor' ? '' : `${count(s.bytes)} (${count(snapshot)})`;
+      const bytes = name === 'none' || name === 'floor' || name === 'minimal' ? '' : `${count(s.bytes)} (${count(snapshot)})`;
       const timedOut = (runs ?? []).some((run) => run.timedOut) ? ' (timed out)' : '';
       lines.push(
         `| ${LABELS[name]} | ${fmt(s.ms)}${timedOut} | ${fmt(s.minMs)}–${fmt(s.maxMs)} | ${added} | ${bytes} | ${name === 'none' ? '' : s.workloadEvents} |`,

@@ -68,9 +68,9 @@ interface BrowserHolder {
 }
 
 async function benchmark(browsers: BrowserHolder, server: TestServer, workloads: string[], runs: number, scripts: RecorderScripts) {
-  const recorders = RECORDERS.filter((name) => scripts[name] !== undefined);
   const all: WorkloadResults[] = [];
   for (const workload of workloads) {
+    const recorders = RECORDERS.filter((name) => scripts[name] !== undefined && (name !== 'minimal' || workload.includes('attributes')));
     const results: WorkloadResults = { workload: workload.replace(/\.html$/, ''), runs: {}, failures: [] };
     for (let run = 0; run < runs; run++) {
       // Rotate the order so no recorder always runs first (or last) on a warming machine.
