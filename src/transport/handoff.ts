@@ -107,16 +107,23 @@ export function openHandoff(host: string, orgId: string, win: Window): Handoff |
       }
     },
     clear() {
-      for (const [storageKey] of handoffEntries(storage)) storage.removeItem(storageKey);
+      for (const storageKey of handoffKeys(storage)) storage.removeItem(storageKey);
     },
   };
 }
 
-function handoffEntries(storage: Storage): Array<[string, string]> {
-  const entries: Array<[string, string]> = [];
+function handoffKeys(storage: Storage): string[] {
+  const keys: string[] = [];
   for (let index = 0; index < storage.length; index++) {
     const key = storage.key(index);
-    if (key === null || !key.startsWith(HANDOFF_PREFIX)) continue;
+    if (key !== null && key.startsWith(HANDOFF_PREFIX)) keys.push(key);
+  }
+  return keys;
+}
+
+function handoffEntries(storage: Storage): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  for (const key of handoffKeys(storage)) {
     const value = storage.getItem(key);
     if (value !== null) entries.push([key, value]);
   }
