@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // Debian Chromium through playwright-core. Browser tests share two cores, so they run one file
 // per worker with generous timeouts; nothing in them is a timing assertion. Groups run in order:
 // unit, then node, then browser (projects with different worker counts need their own group).
+// The collector package's tests (collector/test) run in the node and browser projects too, so
+// one `npm test` at the root covers both packages.
 export default defineConfig({
   test: {
     projects: [
@@ -21,7 +23,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           sequence: { groupOrder: 1 },
-          include: ['test/**/*.node.test.ts'],
+          include: ['test/**/*.node.test.ts', 'collector/test/**/*.node.test.ts'],
           testTimeout: 30_000,
         },
       },
@@ -30,7 +32,7 @@ export default defineConfig({
           name: 'browser',
           environment: 'node',
           sequence: { groupOrder: 2 },
-          include: ['test/**/*.browser.test.ts'],
+          include: ['test/**/*.browser.test.ts', 'collector/test/**/*.browser.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * BENCHMARKS.md holds the recorder results this script generates, then the transport and collector
- * results their own scripts print (bench/transport.ts, bench/collector.ts). Everything from this
+ * results their own scripts print (bench/transport.ts, collector/bench/collector.ts). Everything from this
  * marker on is kept when the recorder section is rewritten.
  */
 export const KEPT_SECTIONS_MARKER = '<!-- sections below are kept by npm run bench -->';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { startCollector, startDemoSite } from '../dist/collector/index.js';
+import { startCollector, startDemoSite } from '@openstory/collector';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COLLECTOR_PORT = Number(process.env.OPENSTORY_COLLECTOR_PORT ?? 8090);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { startCollector, type Collector } from '../../src/collector/index';
+import { startCollector, type Collector } from '@openstory/collector';
 import { numbers, openPage, range, servePage, until } from './harness';
 
 let browser: Browser;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { pointSnippetAt } from '../../src/collector/demo-site';
+import { pointSnippetAt } from '../src/demo-site';
 
 const target = { collectorUrl: 'http://127.0.0.1:8090', scriptUrl: 'http://127.0.0.1:8091/fs.js', orgId: 'o-demo' };
 

@@ -18,7 +18,7 @@ export type { Storage, IngestBatch, ExportRecord, SessionSummary, DeletionCounts
 export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
 export { openSqliteStorage } from './storage/sqlite';
 export { parseAgent, anonymizeIp, individualId, numericId } from './enrich';
-export { startDemoSite, pointSnippetAt, type DemoSite, type DemoSiteOptions } from './demo-site';
+export { startDemoSite, pointSnippetAt, CONTENT_TYPES, type DemoSite, type DemoSiteOptions } from './demo-site';
 
 /** How often expired sessions are looked for. Retention is counted in days, so hourly is plenty. */
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;

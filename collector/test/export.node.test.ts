@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
-import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
-import { numericId } from '../../src/collector/enrich';
+import { EXPORT_COLUMNS } from '../src/export/rows';
+import { numericId } from '../src/enrich';
 import { startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
@@ -113,7 +113,7 @@ test('IndvId merges users that share a UserAppKey; anonymous users are their own
   const rows = await exportRows(collector);
   const byUser = (userId: string) => rows.find((row) => row.UserId === numericId('o-demo', 'user', userId));
   expect(byUser('u-laptop').IndvId).toBe(byUser('u-phone').IndvId);
-  const anonymous = (await import('../../src/collector/enrich')).individualId('o-demo', 'u-x', null);
+  const anonymous = (await import('../src/enrich')).individualId('o-demo', 'u-x', null);
   expect(anonymous).not.toBe(byUser('u-laptop').IndvId);
 });
 

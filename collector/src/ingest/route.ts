@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INGEST_PATH, type Bundle } from '../../protocol';
+import { INGEST_PATH, type Bundle } from 'openstory/vocabulary';
 import { findOrg, originAllowed } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { anonymizeIp, parseAgent } from '../enrich';

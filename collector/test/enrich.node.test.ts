@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { anonymizeIp, individualId, parseAgent } from '../../src/collector/enrich';
+import { anonymizeIp, individualId, parseAgent } from '../src/enrich';
 
 test.each([
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', 'Chrome', '120.0.0.0', 'Desktop', 'Windows'],

@@ -98,7 +98,7 @@ describe('ingest', () => {
   });
 
   test('a storage failure answers 500 (the client retries) and the collector keeps serving', async () => {
-    const { openSqliteStorage } = await import('../../src/collector/storage/sqlite');
+    const { openSqliteStorage } = await import('../src/storage/sqlite');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');

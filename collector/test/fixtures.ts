@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fact, type FactPayloads, type FactTag } from '../../src/facts';
-import type { Bundle, PageMetadata } from '../../src/protocol';
-import { startCollector, type Collector, type CollectorConfig, type CollectorOptions } from '../../src/collector/index';
-import { loadConfig, saveConfig } from '../../src/collector/config';
+import { fact, type FactPayloads, type FactTag } from 'openstory/vocabulary';
+import type { Bundle, PageMetadata } from 'openstory/vocabulary';
+import { startCollector, type Collector, type CollectorConfig, type CollectorOptions } from '../src/index';
+import { loadConfig, saveConfig } from '../src/config';
 
 export const ORG = 'o-demo';
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

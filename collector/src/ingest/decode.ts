@@ -1,6 +1,6 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { MAX_BUNDLE_BYTES, MAX_INFLATED_BYTES } from '../../protocol';
+import { MAX_BUNDLE_BYTES, MAX_INFLATED_BYTES } from 'openstory/vocabulary';
 import { refuse, type Refusal } from '../refusal';
 
 export interface DecodeLimits {

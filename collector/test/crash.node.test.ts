@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { factAt, gzipJson, makeBundle, pageMetadata } from './fixtures';
 
-const CLI = fileURLToPath(new URL('../../src/collector/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'openstory-crash-'));
 const children: ChildProcess[] = [];
 afterAll(() => {

@@ -11,7 +11,7 @@ export const DATABASE_FILE = 'openstory.sqlite';
 /**
  * How long the first bundle of a group waits for others before the commit. An fsync costs several
  * milliseconds on ordinary disks; waiting 2 ms lets requests whose bodies are still inflating join
- * the same commit (measured in bench/collector.ts).
+ * the same commit (measured in collector/bench/collector.ts).
  */
 const GROUP_COMMIT_WINDOW_MS = 2;
 

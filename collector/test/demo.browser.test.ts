@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
-import { bundleForBrowser } from '../helpers/bundle';
-import { startCollector, startDemoSite, type Collector, type DemoSite } from '../../src/collector/index';
-import { EXPORT_COLUMNS } from '../../src/collector/export/rows';
+import { launchChromium } from '../../test/helpers/chromium';
+import { bundleForBrowser } from '../../test/helpers/bundle';
+import { startCollector, startDemoSite, type Collector, type DemoSite } from '../src/index';
+import { EXPORT_COLUMNS } from '../src/export/rows';
 import { pngByteVariety } from './png';
 
 const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
+import { launchChromium } from '../../test/helpers/chromium';
 import { startTestCollector, T0, type TestCollector } from './fixtures';
 import { pngByteVariety } from './png';
 import { aliceSession } from './session';

@@ -1,5 +1,5 @@
 /**
- * Collector load benchmark: `npx tsx bench/collector.ts [--clients 32] [--bundles 4000] [--events 1000000]`.
+ * Collector load benchmark: `npx tsx collector/bench/collector.ts [--clients 32] [--bundles 4000] [--events 1000000]`.
  * 1. Sustained ingest: the real CLI in a child process on 127.0.0.1, many concurrent clients
  *    posting realistic gzip bundles (pre-built, so client CPU stays out of the timing); bundles/s,
  *    p50/p99 latency, errors, and loss (acknowledged bundles missing from the database afterwards).
@@ -16,12 +16,11 @@ import { parseArgs } from 'node:util';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { request, type IncomingMessage } from 'node:http';
 import Database from 'better-sqlite3';
-import { loadConfig, saveConfig } from '../src/collector/config';
-import { startCollector } from '../src/collector/index';
-import { openSqliteStorage } from '../src/collector/storage/sqlite';
-import { extractFacts } from '../src/collector/facts';
-import { fact } from '../src/facts';
-import type { Bundle } from '../src/protocol';
+import { loadConfig, saveConfig } from '../src/config';
+import { startCollector } from '../src/index';
+import { openSqliteStorage } from '../src/storage/sqlite';
+import { extractFacts } from '../src/facts';
+import { fact, type Bundle } from 'openstory/vocabulary';
 import type { eventWithTime } from '@rrweb/types';
 
 const { values } = parseArgs({
@@ -34,7 +33,7 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const BUNDLES = Number(values.bundles);
 const EXPORT_EVENTS = Number(values.events);
-const CLI = fileURLToPath(new URL('../src/collector/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 /** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
 const BUNDLES_PER_PAGE = 20;

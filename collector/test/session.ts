@@ -1,5 +1,5 @@
 import { factAt, makeBundle, recordingStart, T0 } from './fixtures';
-import type { Bundle } from '../../src/protocol';
+import type { Bundle } from 'openstory/vocabulary';
 
 /**
  * One realistic page view of u-alice in two bundles: load, identify, console output, a rage series

@@ -1,0 +1,30 @@
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { RollupOptions } from 'rollup';
+import resolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import dts from 'rollup-plugin-dts';
+
+// The collector builds to Node ESM. Its npm dependencies stay in node_modules; the SDK's shared
+// vocabulary (`openstory/vocabulary`: wire protocol and fact tags) is inlined, so an installed
+// collector depends on no particular SDK version at run time and the two never hold copies.
+const pkg = JSON.parse(readFileSync('./package.json', 'utf8'));
+const externals = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)];
+const isExternal = (id: string) => externals.some((dep) => id === dep || id.startsWith(`${dep}/`));
+
+const config: RollupOptions[] = [
+  {
+    input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    plugins: [resolve({ preferBuiltins: true }), esbuild({ target: 'node20' })],
+    external: isExternal,
+    output: { dir: 'dist', format: 'es', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+  },
+  {
+    input: 'src/index.ts',
+    plugins: [dts({ tsconfig: 'tsconfig.json', includeExternal: ['openstory'] })],
+    external: isExternal,
+    output: { file: 'dist/index.d.ts', format: 'es' },
+  },
+];
+
+export default config;
