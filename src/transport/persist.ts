@@ -29,7 +29,11 @@ export interface Persistence {
   /** The body, read when the bundle is about to be sent (undefined once another tab delivered it). */
   loadBody(key: string): Promise<Uint8Array | undefined>;
   remove(key: string): Promise<void>;
-  /** Every saved bundle for this collector and org, oldest first, without reading bodies. */
+  /**
+   * Every saved bundle for this collector and org, oldest first, without reading bodies. A `meta:`
+   * record whose body an older SDK deleted is listed too: loadBody() then finds nothing, which
+   * reads as delivered, and remove() deletes it.
+   */
   loadAll(): Promise<Array<[string, SavedMeta]>>;
   saveRetryAt(at: number): Promise<void>;
   loadRetryAt(): Promise<number>;
@@ -74,11 +78,6 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
       objectStore.transaction.commit?.();
       return promisifyRequest(objectStore.transaction);
     });
-  const remove = (key: string) =>
-    transact((objectStore) => {
-      objectStore.delete(key);
-      objectStore.delete(metaKey(key));
-    });
   return {
     save: (records) =>
       transact((objectStore) => {
@@ -89,7 +88,11 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
         }
       }),
     loadBody: async (key) => (await get<StoredBundle>(key, store))?.body,
-    remove,
+    remove: (key) =>
+      transact((objectStore) => {
+        objectStore.delete(key);
+        objectStore.delete(metaKey(key));
+      }),
     async loadAll() {
       const [keys, metas] = await store('readonly', (objectStore) =>
         Promise.all([
@@ -97,16 +100,9 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
           promisifyRequest(objectStore.getAll(IDBKeyRange.bound(META_PREFIX, `${META_PREFIX}\uffff`)) as IDBRequest<SavedMeta[]>),
         ]),
       );
-      const bodies = new Set(keys.filter((key): key is string => typeof key === 'string' && key.startsWith(BUNDLE_PREFIX)));
-      const found = new Map<string, SavedMeta>();
-      for (const meta of metas) {
-        const key = bundleKey(meta.pageId, meta.seq);
-        // An older SDK in another tab delivered the bundle and deleted only its `bundle:` record.
-        // Left in place if this delete fails: the next start-up tries again.
-        if (!bodies.has(key)) remove(key).catch(() => undefined);
-        else found.set(key, meta);
-      }
-      const legacy = [...bodies].filter((key) => !found.has(key));
+      const found = new Map(metas.map((meta) => [bundleKey(meta.pageId, meta.seq), meta]));
+      // Saved before meta: records existed: the body is read, once, for its size.
+      const legacy = keys.filter((key): key is string => typeof key === 'string' && key.startsWith(BUNDLE_PREFIX) && !found.has(key));
       (await getMany<StoredBundle | undefined>(legacy, store)).forEach((bundle, index) => {
         if (!bundle) return;
         const { body, ...description } = bundle;
