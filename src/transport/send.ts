@@ -54,7 +54,7 @@ export function createSender(
 
   /** The 413 answer: the bundle is cut in two, each half with a fresh number inside its range. */
   async function split(entry: Pending) {
-    const body = bodyOf(entry) ?? (await storage.loadBody(entry.key));
+    const body = bodyOf(entry) ?? (await persistence?.loadBody(entry.key));
     if (!body || !entry.enc) return storage.forget(entry);
     const { envelope, events } = await decodeBody(body, entry.enc, win);
     const parts = halves(events);
@@ -125,7 +125,7 @@ export function createSender(
 
   /** Reads the body back from IndexedDB when the memory cap released it. */
   async function sendSaved(entry: Pending): Promise<boolean> {
-    const body = await storage.loadBody(entry.key);
+    const body = await persistence?.loadBody(entry.key);
     if (entry.residency.kind === 'gone') return true;
     // Another tab of this site delivered it and removed it from IndexedDB.
     if (!body) return settle(entry, { kind: 'delivered' });

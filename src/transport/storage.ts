@@ -32,7 +32,6 @@ export interface BundleStorage {
   handOff(entries: readonly Pending[]): Pending[];
   /** Releases bodies IndexedDB holds, newest first, then drops unsaved ones, until memory (plus `incoming`) fits. */
   enforceMemoryCap(incoming?: number): void;
-  loadBody(key: string): Promise<Uint8Array | undefined>;
   /** Removes the bundle from the queue and its copies from storage (`keepSaved`: a beacon may not arrive, the next page load re-sends it). */
   forget(entry: Pending, keepSaved?: boolean): void;
   /** Forgets the bundle and counts its events in the next `dropped` fact. */
@@ -149,7 +148,6 @@ export function createBundleStorage(parts: TransportParts, onDrop: () => void): 
     save,
     handOff,
     enforceMemoryCap,
-    loadBody: async (key) => persistence?.loadBody(key),
     forget,
     drop,
     async discard() {
