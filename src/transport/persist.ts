@@ -1,4 +1,4 @@
-import { clear, createStore, get, getMany, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Encoding } from './encode';
 
 /** A saved bundle without its body. */
@@ -103,7 +103,7 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
       const found = new Map(metas.map((meta) => [bundleKey(meta.pageId, meta.seq), meta]));
       // Saved before meta: records existed: the body is read, once, for its size.
       const legacy = keys.filter((key): key is string => typeof key === 'string' && key.startsWith(BUNDLE_PREFIX) && !found.has(key));
-      (await getMany<StoredBundle | undefined>(legacy, store)).forEach((bundle, index) => {
+      (await Promise.all(legacy.map((key) => get<StoredBundle>(key, store)))).forEach((bundle, index) => {
         if (!bundle) return;
         const { body, ...description } = bundle;
         found.set(legacy[index], { ...description, bytes: body.byteLength });

@@ -23,7 +23,7 @@ const PIECE_ENVELOPE_ALLOWANCE = 512;
  * each. A source that fits keeps its own range (its gzip body never left the page); otherwise
  * the runs take fresh numbers inside that range. Null when the range has too few numbers left.
  */
-export function swanSongRuns(
+function swanSongRuns(
   source: BundleSource,
   range: SeqRange,
   maxBytes: number,
