@@ -68,6 +68,7 @@ export function startTransport(options: TransportOptions): Transport {
     handoff: persist ? openHandoff(options.host, options.orgId, win) : null,
   };
   const { caps, thresholds, signal, report, buffer, drops, queue } = parts;
+  // These callbacks name parts created below; none runs before start-up is over (a drop, an encoded body).
   const storage = createBundleStorage(parts, () => cutter.armTimer());
   const cutter = createCutter(parts, storage, () => void sender.kick());
   const leftovers = adoptLeftovers(parts, storage);

@@ -57,19 +57,19 @@ export function createSender(
     const body = bodyOf(entry) ?? (await persistence?.loadBody(entry.key));
     if (!body || !entry.enc) return storage.forget(entry);
     const { envelope, events } = await decodeBody(body, entry.enc, win);
-    const parts = halves(events);
-    const ranges = parts && splitRange(entry.range, 2);
-    if (!parts || !ranges) {
+    const pieces = halves(events);
+    const ranges = pieces && splitRange(entry.range, 2);
+    if (!pieces || !ranges) {
       report.once('too-large', 'the collector refused an event as too large; it is dropped');
       return storage.drop(entry, 'rejected');
     }
     const now = Date.now();
-    parts.forEach((half, index) => {
+    pieces.forEach((half, index) => {
       const piece: BundleEnvelope = { ...envelope, seq: ranges[index].seq, sentAt: now };
       delete piece.page;
       const part = queue.enqueue(piece, half, ranges[index], entry);
       // Dropped facts are appended at the end of a bundle, so they travel in the last piece.
-      if (index === parts.length - 1) part.carriedDrops = entry.carriedDrops;
+      if (index === pieces.length - 1) part.carriedDrops = entry.carriedDrops;
       encode(part);
     });
     storage.forget(entry);
