@@ -1,8 +1,33 @@
 import type { DroppedFact } from '../facts';
 import type { BundleEnvelope } from '../protocol';
-import { bundleText, packEvents, splitRange, type SeqRange } from './bundle';
+import type { SeqRange } from './bundle';
 import type { Encoding } from './encode';
-import type { StoredBundle } from './persist';
+import type { SavedMeta, StoredBundle } from './persist';
+
+/** A bundle's envelope and serialized events, before its body is encoded. */
+export interface BundleSource {
+  envelope: BundleEnvelope;
+  events: string[];
+}
+
+/**
+ * Where a bundle's body lives. It decides what the memory and storage caps count, what a swan
+ * song must still hand off, what the memory cap may release or drop, and what forgetting the
+ * bundle must delete.
+ */
+export type Residency =
+  /** Being gzipped: memory holds the source (counted in JSON characters). */
+  | { kind: 'encoding'; source: BundleSource }
+  /** Only this page's memory holds it (no IndexedDB, or its write failed). */
+  | { kind: 'memory'; body: Uint8Array }
+  /** Memory and a localStorage hand-off entry (handoff.ts) hold it; IndexedDB does not. */
+  | { kind: 'handedOff'; body: Uint8Array }
+  /** IndexedDB is writing it; `handedOff` while a hand-off entry exists too (what remains if the write fails). */
+  | { kind: 'saving'; body: Uint8Array; handedOff: boolean }
+  /** IndexedDB holds it; the body is null once the memory cap released it (read back when its turn comes). */
+  | { kind: 'saved'; body: Uint8Array | null }
+  /** Acknowledged, dropped, split or discarded: late async work ignores it. */
+  | { kind: 'gone' };
 
 /** A bundle from the moment it is cut until the collector acknowledges it or it is dropped. */
 export interface Pending {
@@ -14,19 +39,13 @@ export interface Pending {
   carriedDrops: DroppedFact[];
   /** JSON characters of the source events (what they weigh in memory before encoding). */
   sourceChars: number;
-  /** Envelope and serialized events, held only until the body is encoded. */
-  source: { envelope: BundleEnvelope; events: string[] } | null;
+  /** Null while encoding. */
   enc: Encoding | null;
-  /** Null while encoding, and once only IndexedDB holds it (memory cap). */
-  body: Uint8Array | null;
+  /** Encoded bytes; 0 while encoding. */
   bytes: number;
-  saving: boolean;
-  saved: boolean;
-  /** Written to localStorage by a swan song (handoff.ts), until IndexedDB holds it or it is gone. */
-  handedOff: boolean;
+  residency: Residency;
+  /** A request carrying it has not been answered yet. */
   inFlight: boolean;
-  /** Acknowledged, dropped, split or discarded: late async work ignores it. */
-  gone: boolean;
 }
 
 export function pendingFrom(key: string, envelope: BundleEnvelope, events: string[], range: SeqRange): Pending {
@@ -37,20 +56,15 @@ export function pendingFrom(key: string, envelope: BundleEnvelope, events: strin
     events: events.length,
     sourceChars: events.reduce((sum, event) => sum + event.length, 0),
     carriedDrops: [],
-    source: { envelope, events },
     enc: null,
-    body: null,
     bytes: 0,
-    saving: false,
-    saved: false,
-    handedOff: false,
+    residency: { kind: 'encoding', source: { envelope, events } },
     inFlight: false,
-    gone: false,
   };
 }
 
 /** A bundle an earlier page saved: its body stays in IndexedDB until its turn comes. */
-export function pendingFromSaved(key: string, saved: StoredBundle): Pending {
+export function pendingFromSaved(key: string, saved: SavedMeta): Pending {
   return {
     key,
     pageId: saved.pageId,
@@ -58,47 +72,61 @@ export function pendingFromSaved(key: string, saved: StoredBundle): Pending {
     events: saved.events,
     carriedDrops: [],
     sourceChars: 0,
-    source: null,
     enc: saved.enc,
-    body: null,
-    bytes: saved.body.byteLength,
-    saving: false,
-    saved: true,
-    handedOff: false,
+    bytes: saved.bytes,
+    residency: { kind: 'saved', body: null },
     inFlight: false,
-    gone: false,
   };
 }
 
 /** A bundle a closing page handed off through localStorage: its body is in memory, IndexedDB does not hold it yet. */
-export function pendingFromHandoff(key: string, handedOff: StoredBundle): Pending {
-  return { ...pendingFromSaved(key, handedOff), body: handedOff.body, saved: false, handedOff: true };
+export function pendingFromHandoff(key: string, { body, ...description }: StoredBundle): Pending {
+  return { ...pendingFromSaved(key, { ...description, bytes: body.byteLength }), residency: { kind: 'handedOff', body } };
 }
 
-/** Characters a piece's envelope and JSON punctuation may take besides its events. */
-const PIECE_ENVELOPE_ALLOWANCE = 512;
-
-/**
- * Re-cuts serialized events into identity-encoded runs small enough for one keepalive request
- * each. A source that fits keeps its own range (its gzip body never left the page); otherwise
- * the runs take fresh numbers inside that range. Null when the range has too few numbers left.
- */
-export function swanSongRuns(
-  source: { envelope: BundleEnvelope; events: string[] },
-  range: SeqRange,
-  maxBytes: number,
-  now: number,
-): Array<{ envelope: BundleEnvelope; events: string[]; range: SeqRange; text: string }> | null {
-  const fresh = { ...source.envelope, sentAt: now };
-  const whole = bundleText(fresh, source.events);
-  if (whole.length <= maxBytes) return [{ envelope: fresh, events: source.events, range, text: whole }];
-  const envelopeChars = JSON.stringify(source.envelope).length;
-  const runs = packEvents(source.events, Math.max(1, maxBytes - envelopeChars - PIECE_ENVELOPE_ALLOWANCE));
-  const ranges = splitRange(range, runs.length);
-  if (!ranges) return null;
-  return runs.map((events, index) => {
-    const envelope: BundleEnvelope = { ...source.envelope, seq: ranges[index].seq, sentAt: now };
-    delete envelope.page;
-    return { envelope, events, range: ranges[index], text: bundleText(envelope, events) };
-  });
+/** The encoded body replaces the source; nothing but memory holds it yet. */
+export function setBody(entry: Pending, body: Uint8Array, enc: Encoding): void {
+  entry.residency = { kind: 'memory', body };
+  entry.enc = enc;
+  entry.bytes = body.byteLength;
 }
+
+export const bodyOf = ({ residency }: Pending): Uint8Array | null => ('body' in residency ? residency.body : null);
+
+/** What the bundle weighs against caps.memoryBytes. */
+export const memoryBytesOf = (entry: Pending): number =>
+  entry.residency.kind === 'encoding' ? entry.sourceChars : (bodyOf(entry)?.byteLength ?? 0);
+
+/** IndexedDB holds it or is writing it: what caps.storageBytes counts, and what forgetting it deletes there. */
+export const inIndexedDb = ({ residency }: Pending): boolean => residency.kind === 'saving' || residency.kind === 'saved';
+
+/** A localStorage hand-off entry holds it. */
+export const handedOff = ({ residency }: Pending): boolean =>
+  residency.kind === 'handedOff' || (residency.kind === 'saving' && residency.handedOff);
+
+// Transitions. Each leaves any other state as it is: late async work may find the bundle gone.
+
+/** IndexedDB starts writing a body that only memory, or memory and a hand-off entry, hold. */
+export const startSave = (residency: Residency): Residency =>
+  residency.kind === 'memory' || residency.kind === 'handedOff'
+    ? { kind: 'saving', body: residency.body, handedOff: residency.kind === 'handedOff' }
+    : residency;
+
+/** The IndexedDB write landed (the caller deletes a hand-off entry, now one copy too many). */
+export const saveLanded = (residency: Residency): Residency =>
+  residency.kind === 'saving' ? { kind: 'saved', body: residency.body } : residency;
+
+export const saveFailed = (residency: Residency): Residency =>
+  residency.kind === 'saving' ? { kind: residency.handedOff ? 'handedOff' : 'memory', body: residency.body } : residency;
+
+/** A hand-off entry was written for a body IndexedDB does not hold yet. */
+export const handOffWritten = (residency: Residency): Residency =>
+  residency.kind === 'memory'
+    ? { kind: 'handedOff', body: residency.body }
+    : residency.kind === 'saving'
+      ? { ...residency, handedOff: true }
+      : residency;
+
+/** The memory cap lets go of a body IndexedDB holds. */
+export const release = (residency: Residency): Residency =>
+  residency.kind === 'saved' ? { kind: 'saved', body: null } : residency;

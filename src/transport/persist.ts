@@ -1,26 +1,40 @@
-import { clear, createStore, del, entries, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Encoding } from './encode';
 
-/** One unacknowledged bundle as saved in IndexedDB. */
-export interface StoredBundle {
+/** A saved bundle without its body. */
+export interface BundleDescription {
   host: string;
   orgId: string;
   pageId: string;
   seq: number;
   span: number;
   enc: Encoding;
-  body: Uint8Array;
   events: number;
   savedAt: number;
+}
+
+/** One unacknowledged bundle as saved in IndexedDB (and handed off through localStorage). */
+export interface StoredBundle extends BundleDescription {
+  body: Uint8Array;
+}
+
+/** What start-up learns of a saved bundle: its description and the body's size, not the body. */
+export interface SavedMeta extends BundleDescription {
+  bytes: number;
 }
 
 export interface Persistence {
   /** Saves bundles in one transaction, committed at once. */
   save(records: Array<[string, StoredBundle]>): Promise<void>;
-  load(key: string): Promise<StoredBundle | undefined>;
+  /** The body, read when the bundle is about to be sent (undefined once another tab delivered it). */
+  loadBody(key: string): Promise<Uint8Array | undefined>;
   remove(key: string): Promise<void>;
-  /** Every saved bundle for this collector and org, oldest first. */
-  loadAll(): Promise<Array<[string, StoredBundle]>>;
+  /**
+   * Every saved bundle for this collector and org, oldest first, without reading bodies. A `meta:`
+   * record whose body an older SDK deleted is listed too: loadBody() then finds nothing, which
+   * reads as delivered, and remove() deletes it.
+   */
+  loadAll(): Promise<Array<[string, SavedMeta]>>;
   saveRetryAt(at: number): Promise<void>;
   loadRetryAt(): Promise<number>;
   /** Deletes everything saved, after the writes already issued. */
@@ -30,8 +44,16 @@ export interface Persistence {
 const DB_NAME = 'openstory';
 const STORE_NAME = 'transport';
 const BUNDLE_PREFIX = 'bundle:';
+/**
+ * `meta:<pageId>:<seq>` beside each `bundle:<pageId>:<seq>`, written in the same transaction: the
+ * description and byte size, so start-up learns the queue without reading every body (up to the
+ * 16 MiB storage cap). The `bundle:` record stays whole, so records saved before `meta:` existed
+ * are still read (their body once, for its size).
+ */
+const META_PREFIX = 'meta:';
 
 export const bundleKey = (pageId: string, seq: number): string => `${BUNDLE_PREFIX}${pageId}:${seq}`;
+const metaKey = (key: string) => META_PREFIX + key.slice(BUNDLE_PREFIX.length);
 
 /**
  * IndexedDB through idb-keyval, or null where IndexedDB is missing. IndexedDB runs read-write
@@ -48,21 +70,46 @@ export function openPersistence(host: string, orgId: string, win: Window): Persi
     return null;
   }
   const retryKey = `retryAt:${host}`;
-  const mine = (bundle: StoredBundle) => bundle.host === host && bundle.orgId === orgId;
+  const mine = (bundle: BundleDescription) => bundle.host === host && bundle.orgId === orgId;
+  /** Runs `write` in one read-write transaction, committed now rather than when the task ends: a page being closed may never get there. */
+  const transact = (write: (objectStore: IDBObjectStore) => void) =>
+    store('readwrite', (objectStore) => {
+      write(objectStore);
+      objectStore.transaction.commit?.();
+      return promisifyRequest(objectStore.transaction);
+    });
   return {
     save: (records) =>
-      store('readwrite', (objectStore) => {
-        for (const [key, bundle] of records) objectStore.put(bundle, key);
-        // Commit now rather than when the task ends: a page being closed may never get there.
-        objectStore.transaction.commit?.();
-        return promisifyRequest(objectStore.transaction);
+      transact((objectStore) => {
+        for (const [key, bundle] of records) {
+          const { body, ...description } = bundle;
+          objectStore.put(bundle, key);
+          objectStore.put({ ...description, bytes: body.byteLength } satisfies SavedMeta, metaKey(key));
+        }
       }),
-    load: (key) => get<StoredBundle>(key, store),
-    remove: (key) => del(key, store),
+    loadBody: async (key) => (await get<StoredBundle>(key, store))?.body,
+    remove: (key) =>
+      transact((objectStore) => {
+        objectStore.delete(key);
+        objectStore.delete(metaKey(key));
+      }),
     async loadAll() {
-      const all = await entries<string, StoredBundle>(store);
-      return all
-        .filter(([key, bundle]) => key.startsWith(BUNDLE_PREFIX) && mine(bundle))
+      const [keys, metas] = await store('readonly', (objectStore) =>
+        Promise.all([
+          promisifyRequest(objectStore.getAllKeys()),
+          promisifyRequest(objectStore.getAll(IDBKeyRange.bound(META_PREFIX, `${META_PREFIX}\uffff`)) as IDBRequest<SavedMeta[]>),
+        ]),
+      );
+      const found = new Map(metas.map((meta) => [bundleKey(meta.pageId, meta.seq), meta]));
+      // Saved before meta: records existed: the body is read, once, for its size.
+      const legacy = keys.filter((key): key is string => typeof key === 'string' && key.startsWith(BUNDLE_PREFIX) && !found.has(key));
+      (await Promise.all(legacy.map((key) => get<StoredBundle>(key, store)))).forEach((bundle, index) => {
+        if (!bundle) return;
+        const { body, ...description } = bundle;
+        found.set(legacy[index], { ...description, bytes: body.byteLength });
+      });
+      return [...found]
+        .filter(([, meta]) => mine(meta))
         .sort(([, a], [, b]) => a.savedAt - b.savedAt || a.seq - b.seq);
     },
     saveRetryAt: (at) => set(retryKey, at, store),

@@ -1,0 +1,169 @@
+import { MAX_BUNDLE_BYTES, type BundleEnvelope } from '../protocol';
+import { halves, splitRange } from './bundle';
+import { decodeBody } from './encode';
+import type { Leftovers } from './leftovers';
+import { bodyOf, type Pending } from './pending';
+import type { TransportParts } from './parts';
+import { backoffDelay } from './retry';
+import type { BundleStorage } from './storage';
+import { endpoint, upload, type Outcome } from './upload';
+
+/** Delivery in queue order, one request at a time, and what each answer means for the bundle. */
+export interface Sender {
+  /** Starts the delivery loop unless it runs; resolves when it pauses or the queue is empty. */
+  kick(): Promise<void>;
+  /** Sends one bundle and applies the answer; false when sending must pause (a retry is scheduled). */
+  transmit(entry: Pending, body: Uint8Array, keepalive: boolean): Promise<boolean>;
+  /** No request before this, not even the swan song: the collector's Retry-After. */
+  collectorRetryAt(): number;
+  /** Bytes of keepalive requests not answered yet (they share the page's SWAN_SONG_MAX_BYTES). */
+  keepaliveBytes(): number;
+}
+
+/** `encode` starts encoding the halves of a split. */
+export function createSender(
+  parts: TransportParts,
+  storage: BundleStorage,
+  leftovers: Leftovers,
+  encode: (entry: Pending) => void,
+): Sender {
+  const { options, win, backoff, signal, persistence, queue, report } = parts;
+  let failures = 0;
+  /** No request before this (backoff or the collector's Retry-After). */
+  let retryAt = 0;
+  /** The part of retryAt the collector imposed; going back online does not shorten it. */
+  let collectorRetryAt = 0;
+  let keepaliveBytes = 0;
+  let running: Promise<void> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A Retry-After an earlier page was told, and the leftovers, before the first send. */
+  const ready = Promise.all([
+    persistence ? persistence.loadRetryAt().catch(() => 0) : 0,
+    leftovers.ready,
+  ]).then(([savedRetryAt]) => {
+    collectorRetryAt = Math.max(collectorRetryAt, savedRetryAt);
+    retryAt = Math.max(retryAt, collectorRetryAt);
+  });
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    if (signal.aborted) return;
+    retryTimer = setTimeout(() => void kick(), Math.max(0, retryAt - Date.now()));
+  }
+
+  /** The 413 answer: the bundle is cut in two, each half with a fresh number inside its range. */
+  async function split(entry: Pending) {
+    const body = bodyOf(entry) ?? (await persistence?.loadBody(entry.key));
+    if (!body || !entry.enc) return storage.forget(entry);
+    const { envelope, events } = await decodeBody(body, entry.enc, win);
+    const pieces = halves(events);
+    const ranges = pieces && splitRange(entry.range, 2);
+    if (!pieces || !ranges) {
+      report.once('too-large', 'the collector refused an event as too large; it is dropped');
+      return storage.drop(entry, 'rejected');
+    }
+    const now = Date.now();
+    pieces.forEach((half, index) => {
+      const piece: BundleEnvelope = { ...envelope, seq: ranges[index].seq, sentAt: now };
+      delete piece.page;
+      const part = queue.enqueue(piece, half, ranges[index], entry);
+      // Dropped facts are appended at the end of a bundle, so they travel in the last piece.
+      if (index === pieces.length - 1) part.carriedDrops = entry.carriedDrops;
+      encode(part);
+    });
+    storage.forget(entry);
+  }
+
+  async function settle(entry: Pending, outcome: Outcome): Promise<boolean> {
+    if (entry.residency.kind === 'gone') return true;
+    switch (outcome.kind) {
+      case 'delivered':
+        failures = 0;
+        storage.forget(entry);
+        await leftovers.again();
+        return true;
+      case 'beaconed':
+        storage.forget(entry, true);
+        return true;
+      case 'rejected':
+        report.once('rejected', `the collector refused a bundle (${outcome.status} ${outcome.code}); it is dropped`);
+        storage.drop(entry, 'rejected');
+        return true;
+      case 'too-large':
+        await split(entry);
+        return true;
+      case 'retry': {
+        failures++;
+        const now = Date.now();
+        if (outcome.afterMs !== null) {
+          collectorRetryAt = now + outcome.afterMs;
+          persistence?.saveRetryAt(collectorRetryAt).catch(report.error);
+        }
+        retryAt = Math.max(now + (outcome.afterMs ?? backoffDelay(failures, backoff)), collectorRetryAt);
+        scheduleRetry();
+        return false;
+      }
+    }
+  }
+
+  async function transmit(entry: Pending, body: Uint8Array, keepalive: boolean): Promise<boolean> {
+    if (body.byteLength > MAX_BUNDLE_BYTES) {
+      await split(entry);
+      return true;
+    }
+    entry.inFlight = true;
+    if (keepalive) keepaliveBytes += body.byteLength;
+    // A keepalive request must outlive the page, so stop() does not cancel it.
+    const request = { url: endpoint(options.host, entry.enc!), body, keepalive, signal: keepalive ? undefined : signal };
+    const outcome = await upload(request, win);
+    entry.inFlight = false;
+    if (keepalive) keepaliveBytes -= body.byteLength;
+    if (signal.aborted && outcome.kind === 'retry') return false;
+    return settle(entry, outcome);
+  }
+
+  /** Reads the body back from IndexedDB when the memory cap released it. */
+  async function sendSaved(entry: Pending): Promise<boolean> {
+    const body = await persistence?.loadBody(entry.key);
+    if (entry.residency.kind === 'gone') return true;
+    // Another tab of this site delivered it and removed it from IndexedDB.
+    if (!body) return settle(entry, { kind: 'delivered' });
+    return transmit(entry, body, false);
+  }
+
+  async function deliverInOrder() {
+    await ready;
+    while (!signal.aborted && Date.now() >= retryAt) {
+      const head = queue.all().find((entry) => !entry.inFlight);
+      // The head is still being encoded: its encoder kicks the loop again when done.
+      if (!head || head.residency.kind === 'encoding') return;
+      const body = bodyOf(head);
+      if (!(await (body ? transmit(head, body, false) : sendSaved(head)))) return;
+    }
+    if (!signal.aborted && queue.all().length > 0) scheduleRetry();
+  }
+
+  function kick(): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    running ??= deliverInOrder()
+      .catch(report.error)
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  const onOnline = report.guard(() => {
+    failures = 0;
+    retryAt = collectorRetryAt;
+    void kick();
+  }, undefined);
+  win.addEventListener('online', onOnline);
+  signal.addEventListener('abort', () => {
+    clearTimeout(retryTimer);
+    win.removeEventListener('online', onOnline);
+  });
+
+  return { kick, transmit, collectorRetryAt: () => collectorRetryAt, keepaliveBytes: () => keepaliveBytes };
+}
