@@ -2,6 +2,7 @@ import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { RollupOptions } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
 
@@ -24,6 +25,14 @@ const config: RollupOptions[] = [
     plugins: [dts({ tsconfig: 'tsconfig.json', includeExternal: ['openstory'] })],
     external: isExternal,
     output: { file: 'dist/index.d.ts', format: 'es' },
+  },
+  // The replay page's browser script (type-checked by src/viewer/client/tsconfig.json). It imports
+  // types only and runs against the page's rrweb global, so it bundles to one self-contained IIFE
+  // that viewer/route.ts reads from here and serves as /viewer/replay.js.
+  {
+    input: 'src/viewer/client/replay.ts',
+    plugins: [esbuild({ target: 'es2019', tsconfig: 'src/viewer/client/tsconfig.json' })],
+    output: { file: 'dist/viewer/replay.js', format: 'iife', plugins: [terser({ format: { comments: false } })] },
   },
 ];
 

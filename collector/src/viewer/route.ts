@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sameSecret } from '../auth';
 import type { CollectorContext } from '../context';
-import { REPLAY_SCRIPT } from './client';
 import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
 
 const ACCESS_COOKIE = 'openstory_viewer';
@@ -26,12 +25,23 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-/** rrweb's player bundle and stylesheet, read once from the installed package. */
-function rrwebAssets(): { script: string; css: string } {
-  const distDir = dirname(createRequire(import.meta.url).resolve('rrweb'));
+/**
+ * The browser assets, read once at start-up: rrweb's player bundle and stylesheet from the
+ * installed package, and the replay page's own script as the build left it in this package's
+ * dist/viewer/replay.js (source: viewer/client/replay.ts). That file is found through the
+ * package's own name (Node's self-reference to "@openstory/collector/package.json"), which leads
+ * to the same package root from dist/index.js and from src/viewer/route.ts run under tsx or
+ * vitest; from source it therefore needs a prior `npm run build`.
+ */
+function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript: string } {
+  const require = createRequire(import.meta.url);
+  const rrwebDir = dirname(require.resolve('rrweb'));
+  const replayPath = join(dirname(require.resolve('@openstory/collector/package.json')), 'dist/viewer/replay.js');
+  if (!existsSync(replayPath)) throw new Error(`the viewer's replay script is missing at ${replayPath}; build the collector (npm run build)`);
   return {
-    script: readFileSync(join(distDir, 'rrweb.umd.min.cjs'), 'utf8'),
-    css: readFileSync(join(distDir, 'style.css'), 'utf8'),
+    rrwebScript: readFileSync(join(rrwebDir, 'rrweb.umd.min.cjs'), 'utf8'),
+    rrwebCss: readFileSync(join(rrwebDir, 'style.css'), 'utf8'),
+    replayScript: readFileSync(replayPath, 'utf8'),
   };
 }
 
@@ -45,7 +55,7 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 
 /** Replay page, session list and their assets. Behind the access key when not on loopback. */
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
-  const assets = rrwebAssets();
+  const assets = browserAssets();
 
   const allowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
     if (!context.viewerNeedsKey) return true;
@@ -101,8 +111,8 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
 
   const asset = (path: string, type: string, body: string) =>
     app.get(path, async (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=3600').send(body));
-  asset('/viewer/rrweb.js', 'text/javascript; charset=utf-8', assets.script);
-  asset('/viewer/rrweb.css', 'text/css; charset=utf-8', assets.css);
-  asset('/viewer/replay.js', 'text/javascript; charset=utf-8', REPLAY_SCRIPT);
+  asset('/viewer/rrweb.js', 'text/javascript; charset=utf-8', assets.rrwebScript);
+  asset('/viewer/rrweb.css', 'text/css; charset=utf-8', assets.rrwebCss);
+  asset('/viewer/replay.js', 'text/javascript; charset=utf-8', assets.replayScript);
   asset('/viewer/viewer.css', 'text/css; charset=utf-8', VIEWER_CSS);
 }
