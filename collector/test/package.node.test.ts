@@ -27,8 +27,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(server, { recursive: true, force: true }));
 
-test('the tarball holds the built server, its types and the CLI, and no sources or tests', () => {
-  expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'package.json']));
+test('the tarball holds the built server, its types, the CLI and the viewer browser script, and no sources or tests', () => {
+  expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli.js', 'dist/index.d.ts', 'dist/viewer/replay.js', 'package.json']));
   expect(files.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
   expect(readFileSync(join(COLLECTOR, 'dist/cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
 });
