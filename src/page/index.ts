@@ -6,7 +6,6 @@ import { watchLoad } from './load';
 import { createSafety } from './safety';
 import { watchVitals } from './vitals';
 
-export { observeCalls } from './patch';
 export { createSafety, type Safety } from './safety';
 
 export interface PageOptions {
@@ -14,6 +13,11 @@ export interface PageOptions {
   emit: (event: FactEvent) => void;
   /** Defaults to the global window; without one the part does nothing. */
   window?: Window;
+  /**
+   * Told of every console.error call, uncaught error and unhandled rejection, as they happen.
+   * Page telemetry is the SDK's one observer of those; the heuristics learn of errors through it.
+   */
+  onError?: () => void;
 }
 
 export interface PageTelemetry {
@@ -43,7 +47,8 @@ export function startPage(options: PageOptions): PageTelemetry {
     emit(fact('duration', totals));
   };
 
-  const consoleWatch = safety.run(() => watchConsole(win, emit, safety));
+  const onError = options.onError ?? (() => undefined);
+  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
   const activity = safety.run(() => watchActivity(win, safety));

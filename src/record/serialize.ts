@@ -1,15 +1,9 @@
 import type { addedNodeMutation, attributes as SerializedAttributes, serializedNodeWithId } from '@rrweb/types';
 import { EXCLUDED, MASKED, type PrivacyRules } from '../privacy';
+import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
 import { resolveAttribute, resolveCssUrls } from './urls';
 
-// rrweb's serialized node types (rrweb-snapshot NodeType); numbers so no enum object is bundled.
-const DOCUMENT = 0;
-const DOCUMENT_TYPE = 1;
-const ELEMENT = 2;
-const TEXT = 3;
-const CDATA = 4;
-const COMMENT = 5;
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 const CHECKABLE_TYPES = new Set(['checkbox', 'radio']);
@@ -45,7 +39,7 @@ export function serializeTree(node: Node, masked: boolean, scope: SerializeScope
   const described = describe(node, masked, scope);
   if (!described) return null;
   const { node: serialized, children, shadow } = described;
-  if (serialized.type === ELEMENT || serialized.type === DOCUMENT) {
+  if (serialized.type === NodeType.Element || serialized.type === NodeType.Document) {
     const list = serialized.childNodes;
     if (children) {
       for (let child = children.firstChild; child; child = child.nextSibling) {
@@ -126,7 +120,7 @@ function describe(node: Node, masked: boolean, scope: SerializeScope): Described
     if (!described) return null;
     described.node.id = scope.mirror.assign(node);
     if (described.placeholder) scope.placeholders.add(described.node.id);
-    if (scope.rootId !== undefined && described.node.type !== DOCUMENT) described.node.rootId = scope.rootId;
+    if (scope.rootId !== undefined && described.node.type !== NodeType.Document) described.node.rootId = scope.rootId;
     return described;
   } catch (error) {
     scope.reportError(error);
@@ -139,21 +133,21 @@ function describeNode(node: Node, masked: boolean, scope: SerializeScope): Descr
     case 1:
       return describeElement(node as Element, masked, scope);
     case 3:
-      return leaf({ type: TEXT, textContent: textValue(node as Text, masked, scope), id: 0 }, masked);
+      return leaf({ type: NodeType.Text, textContent: textValue(node as Text, masked, scope), id: 0 }, masked);
     case 8:
       // Comments are never shown; their text is left out (it may be anything).
-      return leaf({ type: COMMENT, textContent: '', id: 0 }, masked);
+      return leaf({ type: NodeType.Comment, textContent: '', id: 0 }, masked);
     case 4:
-      return leaf({ type: CDATA, textContent: '', id: 0 }, masked);
+      return leaf({ type: NodeType.CDATA, textContent: '', id: 0 }, masked);
     case 9: {
       const doc = node as Document;
-      const serialized: serializedNodeWithId = { type: DOCUMENT, childNodes: [], id: 0 };
+      const serialized: serializedNodeWithId = { type: NodeType.Document, childNodes: [], id: 0 };
       if (doc.compatMode !== 'CSS1Compat') serialized.compatMode = doc.compatMode;
       return { node: serialized, children: doc, shadow: null, masked };
     }
     case 10: {
       const doctype = node as DocumentType;
-      return leaf({ type: DOCUMENT_TYPE, name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId, id: 0 }, masked);
+      return leaf({ type: NodeType.DocumentType, name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId, id: 0 }, masked);
     }
     default:
       return null;
@@ -224,7 +218,7 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
       delete attributes.autoplay;
       break;
   }
-  const serialized: serializedNodeWithId = { type: ELEMENT, tagName, attributes, childNodes: [], id: 0 };
+  const serialized: serializedNodeWithId = { type: NodeType.Element, tagName, attributes, childNodes: [], id: 0 };
   if (isSVG) serialized.isSVG = true;
   if (tagName.includes('-') && scope.doc.defaultView?.customElements?.get(tagName)) serialized.isCustom = true;
   const shadow = element.shadowRoot;
@@ -257,7 +251,7 @@ function maskedValue(value: string, masked: boolean, scope: SerializeScope): str
 function placeholder(element: Element, tagName: string, isSVG: boolean): serializedNodeWithId {
   const box = element.getBoundingClientRect();
   const node: serializedNodeWithId = {
-    type: ELEMENT,
+    type: NodeType.Element,
     tagName,
     attributes: { rr_width: `${box.width}px`, rr_height: `${box.height}px` },
     childNodes: [],
