@@ -2,7 +2,8 @@ import type { addedNodeMutation, attributes as SerializedAttributes, serializedN
 import { EXCLUDED, MASKED, type PrivacyRules } from '../privacy';
 import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
-import { resolveAttribute, resolveCssUrls } from './urls';
+import { recordedAttribute } from './attributes';
+import { resolveCssUrls } from './urls';
 
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
@@ -177,7 +178,8 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   const list = element.attributes;
   for (let i = 0; i < list.length; i++) {
     const attribute = list[i];
-    attributes[attribute.name] = resolveAttribute(tagName, attribute.name, attribute.value, scope.doc);
+    const value = recordedAttribute(element, attribute.name, attribute.value, scope.doc, scope.privacy, masked);
+    if (value !== undefined) attributes[attribute.name] = value;
   }
   let children: ParentNode | null = element;
   switch (tagName) {
@@ -194,9 +196,7 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
       else delete attributes.selected;
       break;
     case 'iframe':
-      // The replay must not load the page's frame itself; its document is attached separately.
-      delete attributes.src;
-      delete attributes.srcdoc;
+      // Its document is attached separately (recording.ts); src and srcdoc are never recorded.
       scope.foundFrame(element as HTMLIFrameElement);
       break;
     case 'template': {
@@ -212,11 +212,6 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
     case 'link':
       inlineSheet(element as HTMLStyleElement | HTMLLinkElement, attributes, scope);
       break;
-    case 'video':
-    case 'audio':
-      // Autoplay would start media in the replay on its own; rrweb drops it too.
-      delete attributes.autoplay;
-      break;
   }
   const serialized: serializedNodeWithId = { type: NodeType.Element, tagName, attributes, childNodes: [], id: 0 };
   if (isSVG) serialized.isSVG = true;
@@ -229,14 +224,13 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   return { node: serialized, children, shadow, masked };
 }
 
+/** An input records its live state; its value attribute was recorded (or left out) by recordedAttribute. */
 function describeInput(input: HTMLInputElement, attributes: SerializedAttributes, masked: boolean, scope: SerializeScope): void {
   const type = String(attributes.type ?? '').toLowerCase();
-  if (type === 'hidden') {
-    delete attributes.value;
-  } else if (CHECKABLE_TYPES.has(type)) {
+  if (type === 'hidden') return;
+  if (CHECKABLE_TYPES.has(type)) {
     if (input.checked) attributes.checked = true;
     else delete attributes.checked;
-    if (masked && typeof attributes.value === 'string') attributes.value = scope.privacy.maskText(attributes.value);
   } else {
     const value = input.value;
     if (value || 'value' in attributes) attributes.value = maskedValue(value, masked, scope);
