@@ -5,6 +5,8 @@ import { initWith } from '../../src/api';
 import { defaultParts } from '../../src/api/defaults';
 import type { Parts } from '../../src/api/parts';
 import { EventType } from '../../src/lib/rrweb';
+import { startPage } from '../../src/page';
+import { record } from '../../src/record';
 
 // jsdom ships without type declarations; this is the one constructor used here.
 const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
@@ -24,8 +26,8 @@ function startSession() {
   let pageErrors = 0;
   const parts: Parts = {
     ...defaultParts,
-    record: (options) => defaultParts.record({ ...options, emit: (event) => (recorded.push(event), options.emit(event)) }),
-    startPage: (options) => defaultParts.startPage({ ...options, onError: () => (pageErrors++, options.onError?.()) }),
+    record: (options) => record({ ...options, emit: (event) => (recorded.push(event), options.emit(event)) }),
+    startPage: (options) => startPage({ ...options, onError: () => (pageErrors++, options.onError?.()) }),
     startTransport: (() => ({ push: () => undefined, flush: async () => undefined, stop: () => undefined, discard: async () => undefined })) as unknown as Parts['startTransport'],
   };
   const fs = initWith({ orgId: 'o-wrap', host: 'collector.example' }, parts, window);
