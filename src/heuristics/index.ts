@@ -5,7 +5,7 @@ import { EventType, IncrementalSource, MouseInteractions } from '../lib/rrweb';
 import type { Subscribe } from '../lib/signal';
 import type { Privacy } from '../privacy/types';
 import type { NodeMirror } from '../record/types';
-import { createSafety } from '../page/safety';
+import { createSafety } from '../lib/safety';
 import { createQuietNodes } from './quiet-nodes';
 import { createClickTracker, type Signal } from './clicks';
 import { createFormTracker } from './forms';

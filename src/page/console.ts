@@ -1,7 +1,7 @@
 import { fact, type ConsoleFact, type ErrorFact, type FactEvent } from '../facts';
 import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT } from './constants';
 import { patchMethod } from '../lib/patch';
-import type { Safety } from './safety';
+import type { Safety } from '../lib/safety';
 
 type Level = keyof ConsoleFact;
 const LEVEL_OF: Record<string, Level> = {

@@ -3,10 +3,9 @@ import { watchActivity, type PageTotals } from './activity';
 import { watchConsole } from './console';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
 import { watchLoad } from './load';
-import { createSafety } from './safety';
+import { createSafety } from '../lib/safety';
 import { watchVitals } from './vitals';
 
-export { createSafety, type Safety } from './safety';
 
 export interface PageOptions {
   /** Receives the page's facts (console, error, load, vital, duration). */

@@ -1,4 +1,4 @@
-import { guard } from '../lib/guard';
+import { guard } from './guard';
 import { createReporter } from '../report';
 
 export interface Safety {
