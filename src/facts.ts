@@ -1,11 +1,14 @@
 /**
  * The analytics vocabulary. Everything the SDK learns beyond the DOM recording travels in the
- * one event stream as an rrweb Custom event (`type: 5`) whose `data.tag` is one of FACT and
+ * one event stream as an rrweb Custom event (`EventType.Custom`) whose `data.tag` is one of FACT and
  * whose `data.payload` uses the Data Export's field names, so the collector's export is a plain
  * mapping (docs/data-export.md). Producers: heuristics/ (click, change, navigate, thrash,
  * abandon), page/ (console, error, load, vital, duration), api/ (identity, userVars, custom,
  * log), transport/ (dropped).
  */
+
+import { EventType } from './lib/rrweb';
+
 export const FACT = {
   click: 'click',
   change: 'change',
@@ -164,12 +167,12 @@ export interface FactPayloads {
 }
 
 export interface FactEvent<T extends FactTag = FactTag> {
-  type: 5;
+  type: typeof EventType.Custom;
   timestamp: number;
   data: { tag: T; payload: FactPayloads[T] };
 }
 
 /** Builds the Custom event for a fact. */
 export function fact<T extends FactTag>(tag: T, payload: FactPayloads[T], timestamp = Date.now()): FactEvent<T> {
-  return { type: 5, timestamp, data: { tag, payload } };
+  return { type: EventType.Custom, timestamp, data: { tag, payload } };
 }

@@ -6,6 +6,9 @@ import type { eventWithTime } from '@rrweb/types';
  */
 export const PROTOCOL_VERSION = 1;
 
+/** Every id on the wire (orgId, userId, sessionId, pageId): 1 to 64 characters of [A-Za-z0-9_-]. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Path of the ingest endpoint, relative to the collector's base URL. */
 export const INGEST_PATH = '/rec/bundle';
 

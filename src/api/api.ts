@@ -1,3 +1,4 @@
+import { guard } from '../lib/guard';
 import type { Core } from './core';
 import type { FSApi, SessionFormat } from './types';
 import type { Warn } from './warn';
@@ -68,41 +69,36 @@ const ASYNC_SUFFIX = /Async$/;
  * function serves as the snippet stub's `_api`, which passes resolve/reject for `…Async` calls.
  */
 export function createApi(core: Core, warn: Warn): FSApi & { _api: ApiEntry } {
-  const entry: ApiEntry = (operation, options, _source, resolve, reject) => {
-    try {
-      const result = run(core, warn, String(operation).replace(ASYNC_SUFFIX, ''), options);
-      resolve?.(result);
-      return result;
-    } catch (error) {
-      warn('api-error', `internal error in FS('${String(operation)}'): ${String(error)}`);
-      reject?.(error);
-      return undefined;
-    }
-  };
+  const entry: ApiEntry = (operation, options, _source, resolve, reject) =>
+    guard(
+      (error) => {
+        warn('api-error', `internal error in FS('${String(operation)}'): ${String(error)}`);
+        reject?.(error);
+      },
+      () => {
+        const result = run(core, warn, String(operation).replace(ASYNC_SUFFIX, ''), options);
+        resolve?.(result);
+        return result;
+      },
+    )();
   const fs = ((operation: string, options?: unknown, source?: string) => {
     if (!ASYNC_SUFFIX.test(String(operation))) return entry(operation, options, source);
     return new Promise((resolve, reject) => entry(operation, options, source, resolve, reject));
   }) as FSApi & { _api: ApiEntry };
-  const guard = <A extends unknown[], R>(name: string, method: (...args: A) => R) => (...args: A): R | undefined => {
-    try {
-      return method(...args);
-    } catch (error) {
-      warn('api-error', `internal error in FS.${name}: ${String(error)}`);
-      return undefined;
-    }
-  };
+  const method = <A extends unknown[], R>(name: string, call: (...args: A) => R) =>
+    guard((error) => warn('api-error', `internal error in FS.${name}: ${String(error)}`), call);
   fs._api = entry;
-  fs.identify = guard('identify', (uid, userVars) => core.identify(uid, userVars));
-  fs.anonymize = guard('anonymize', () => core.anonymize());
-  fs.setUserVars = guard('setUserVars', (userVars) => core.setUserVars(userVars));
-  fs.event = guard('event', (name, properties) => core.event(name, properties));
-  fs.log = guard('log', (levelOrMessage: string, message?: string) =>
+  fs.identify = method('identify', (uid, userVars) => core.identify(uid, userVars));
+  fs.anonymize = method('anonymize', () => core.anonymize());
+  fs.setUserVars = method('setUserVars', (userVars) => core.setUserVars(userVars));
+  fs.event = method('event', (name, properties) => core.event(name, properties));
+  fs.log = method('log', (levelOrMessage: string, message?: string) =>
     message === undefined ? core.log(undefined, levelOrMessage) : core.log(levelOrMessage, message),
   );
-  fs.shutdown = guard('shutdown', () => core.shutdown());
-  fs.restart = guard('restart', () => core.restart());
-  fs.consent = guard('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
-  fs.getCurrentSessionURL = guard('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
+  fs.shutdown = method('shutdown', () => core.shutdown());
+  fs.restart = method('restart', () => core.restart());
+  fs.consent = method('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
+  fs.getCurrentSessionURL = method('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
   return fs;
 }
 

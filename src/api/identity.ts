@@ -1,3 +1,4 @@
+import { ID_PATTERN } from '../protocol';
 import type { CookieJar } from './cookies';
 
 /** FullStory keeps its user cookie about a year; so do we. */
@@ -30,7 +31,7 @@ interface SessionRecord {
   last: number;
 }
 
-/** A random opaque id (protocol: at most 64 characters of [A-Za-z0-9_-]). */
+/** A random opaque id that matches the protocol's ID_PATTERN. */
 export function newId(prefix: string, crypto: Crypto | undefined = globalThis.crypto): string {
   const bytes = new Uint8Array(16);
   if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
@@ -39,8 +40,6 @@ export function newId(prefix: string, crypto: Crypto | undefined = globalThis.cr
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
   return `${prefix}-${hex}`;
 }
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface IdentityStoreOptions {
   cookies: CookieJar;
@@ -79,7 +78,7 @@ export function createIdentityStore({ cookies, now, inactivityMs, maxSessionMs }
     if (!raw) return null;
     const separator = raw.indexOf(':');
     const userId = separator < 0 ? raw : raw.slice(0, separator);
-    if (!ID.test(userId)) return null;
+    if (!ID_PATTERN.test(userId)) return null;
     return { userId, appKey: separator < 0 ? null : raw.slice(separator + 1) };
   };
   const writeUser = (user: User) =>
@@ -88,7 +87,7 @@ export function createIdentityStore({ cookies, now, inactivityMs, maxSessionMs }
   const readSession = (): SessionRecord | null => {
     const [sessionId, start, last] = (cookies.read(SESSION_COOKIE) ?? '').split('.');
     const record = { sessionId, start: Number(start), last: Number(last) };
-    return ID.test(sessionId ?? '') && Number.isFinite(record.start) && Number.isFinite(record.last) ? record : null;
+    return ID_PATTERN.test(sessionId ?? '') && Number.isFinite(record.start) && Number.isFinite(record.last) ? record : null;
   };
   const writeSession = (record: SessionRecord) => {
     cookies.write(SESSION_COOKIE, `${record.sessionId}.${record.start}.${record.last}`, maxSessionMs / 1000);

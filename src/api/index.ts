@@ -1,3 +1,4 @@
+import { guard } from '../lib/guard';
 import { createApi } from './api';
 import { createCore } from './core';
 import { defaultParts } from './defaults';
@@ -36,18 +37,19 @@ export function initWith(options: InitOptions, parts: Parts, win: Window | undef
   const existing = target[CAPTURE_KEY];
   if (existing) return existing;
   const warn = createWarner((win as Window & typeof globalThis).console);
-  try {
-    if (!options?.orgId || !options.host) {
-      warn('options', 'init needs { orgId, host }; nothing is captured.');
-      return inertApi();
-    }
-    const api = createApi(createCore(options, { win, parts, warn, now: () => Date.now() }), warn);
-    target[CAPTURE_KEY] = api;
-    return api;
-  } catch (error) {
-    warn('internal', `could not start capture: ${String(error)}`);
-    return inertApi();
-  }
+  const start = guard(
+    (error) => warn('internal', `could not start capture: ${String(error)}`),
+    () => {
+      if (!options?.orgId || !options.host) {
+        warn('options', 'init needs { orgId, host }; nothing is captured.');
+        return inertApi();
+      }
+      const api = createApi(createCore(options, { win, parts, warn, now: () => Date.now() }), warn);
+      target[CAPTURE_KEY] = api;
+      return api;
+    },
+  );
+  return start() ?? inertApi();
 }
 
 /**

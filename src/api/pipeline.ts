@@ -1,16 +1,26 @@
 import type { eventWithTime } from '@rrweb/types';
+import { guard } from '../lib/guard';
+import { EventType, IncrementalSource } from '../lib/rrweb';
+import { createSignal } from '../lib/signal';
 import type { PageMetadata } from '../protocol';
 import type { PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
 import type { InitOptions } from './types';
 
-/** rrweb IncrementalSnapshot sources that are the user acting (mouse, scroll, input, touch, drag, selection). */
-const USER_ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12, 14]);
-const INCREMENTAL_SNAPSHOT = 3;
+/** rrweb IncrementalSnapshot sources that are the user acting. */
+const USER_ACTIVITY_SOURCES = new Set<number>([
+  IncrementalSource.MouseMove,
+  IncrementalSource.MouseInteraction,
+  IncrementalSource.Scroll,
+  IncrementalSource.Input,
+  IncrementalSource.TouchMove,
+  IncrementalSource.Drag,
+  IncrementalSource.Selection,
+]);
 
 export function isUserActivity(event: eventWithTime): boolean {
-  return event.type === INCREMENTAL_SNAPSHOT && USER_ACTIVITY_SOURCES.has((event.data as { source: number }).source);
+  return event.type === EventType.IncrementalSnapshot && USER_ACTIVITY_SOURCES.has((event.data as { source: number }).source);
 }
 
 export function pageMetadata(win: Window): PageMetadata {
@@ -61,17 +71,12 @@ export interface Pipeline {
  * One page's capture under fixed ids: recorder ─► heuristics ─► transport, with page facts and
  * API facts entering at the heuristics like recorded events. A new user, session or page means
  * a new pipeline, so every bundle a transport cuts carries the ids its events were recorded under.
+ * The privacy rules are compiled once here and are the ones every part reads the page with; the
+ * page's errors are observed once, by page telemetry, and reach the heuristics through a signal.
  */
 export function startPipeline(options: PipelineOptions): Pipeline | null {
   const { parts, ids, win, reportError } = options;
-  const attempt = <T>(start: () => T): T | undefined => {
-    try {
-      return start();
-    } catch (error) {
-      reportError(error);
-      return undefined;
-    }
-  };
+  const attempt = guard(reportError, (start: () => unknown) => start()) as <T>(start: () => T) => T | undefined;
   let heuristics: HeuristicsHandle | undefined;
   let page: PageHandle | undefined;
   let stopped = false;
@@ -94,15 +99,19 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
   const send = (event: eventWithTime) => attempt(() => transport.push(event));
   const privacy = attempt(() => parts.createPrivacy?.(options.privacy));
   const mirror = attempt(() => parts.createMirror?.());
-  if (privacy && mirror) heuristics = attempt(() => parts.startHeuristics?.({ next: send, mirror, privacy, window: win }));
+  const pageErrors = createSignal();
+  if (privacy && mirror) {
+    heuristics = attempt(() => parts.startHeuristics?.({ next: send, mirror, privacy, pageErrors: pageErrors.subscribe, window: win }));
+  }
   const emit = (event: eventWithTime) => {
     if (stopped) return;
     if (heuristics) attempt(() => heuristics?.observe(event));
     else send(event);
   };
-  const stopRecord = attempt(() =>
+  // Without the session's rules nothing is recorded: the recorder never falls back to rules of its own.
+  const stopRecord = privacy && attempt(() =>
     parts.record?.({
-      ...options.privacy,
+      privacy,
       sampling: options.sampling,
       mirror,
       window: win,
@@ -113,7 +122,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       },
     }),
   );
-  page = attempt(() => parts.startPage?.({ emit, window: win }));
+  page = attempt(() => parts.startPage?.({ emit, window: win, onError: pageErrors.notify }));
 
   const halt = () => {
     attempt(() => stopRecord?.());
@@ -121,11 +130,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     attempt(() => heuristics?.stop());
   };
   const finish = async (last: () => Promise<void>) => {
-    try {
-      await last();
-    } catch (error) {
-      reportError(error);
-    }
+    await attempt(last)?.catch(reportError);
     attempt(() => transport.stop());
   };
   return {

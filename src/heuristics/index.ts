@@ -1,10 +1,11 @@
-import { EventType, IncrementalSource, MouseInteractions } from '@rrweb/types';
-import type { eventWithTime, incrementalData } from '@rrweb/types';
+import type { eventWithTime, incrementalData, IncrementalSource as Source } from '@rrweb/types';
 import { fact, type FactPayloads, type FactTag } from '../facts';
+import { patchMethod } from '../lib/patch';
+import { EventType, IncrementalSource, MouseInteractions } from '../lib/rrweb';
+import type { Subscribe } from '../lib/signal';
 import type { Privacy } from '../privacy/types';
 import type { NodeMirror } from '../record/types';
-import { observeCalls } from '../page/patch';
-import { createSafety } from '../page/safety';
+import { createSafety } from '../lib/safety';
 import { createQuietNodes } from './quiet-nodes';
 import { createClickTracker, type Signal } from './clicks';
 import { createFormTracker } from './forms';
@@ -23,6 +24,11 @@ export interface HeuristicsOptions {
   /** The recorder's mirror, to resolve node ids in the stream to live nodes. */
   mirror: NodeMirror;
   privacy: Privacy;
+  /**
+   * Errors on the page (console.error, uncaught errors, unhandled rejections) as page telemetry,
+   * their one observer, reports them; without it no click is marked as followed by an error.
+   */
+  pageErrors?: Subscribe;
   /** Defaults to the global window; without one the stage only reads the stream. */
   window?: Window;
   thresholds?: Partial<Thresholds>;
@@ -36,7 +42,7 @@ export interface Heuristics {
   stop(): void;
 }
 
-type MutationData = Extract<incrementalData, { source: IncrementalSource.Mutation }>;
+type MutationData = Extract<incrementalData, { source: Source.Mutation }>;
 
 /** Ids of the nodes a mutation changed: parents that gained or lost children, texts, attributes. */
 function changedIds(data: MutationData): number[] {
@@ -161,12 +167,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
   function watchPage(page: Window): void {
     const doc = page.document;
     const signal = (event: Signal) => clicks.signal(event);
-    listen(page, 'error', (event) => {
-      if ('message' in event) signal({ kind: 'error', at: Date.now() });
-    });
-    listen(page, 'unhandledrejection', () => signal({ kind: 'error', at: Date.now() }));
-    cleanups.push(observeCalls((page as Window & typeof globalThis).console, 'error', () => signal({ kind: 'error', at: Date.now() })));
-    cleanups.push(observeCalls(page, 'open', () => signal({ kind: 'window', at: Date.now() })));
+    cleanups.push(patchMethod(page, 'open', safety.report, { before: () => signal({ kind: 'window', at: Date.now() }) }));
     listen(doc, 'focusin', (event) => signal({ kind: 'focus', at: Date.now(), node: event.composedPath()[0] as Node }), true);
     listen(doc, 'selectionchange', () => {
       const selection = page.getSelection();
@@ -185,6 +186,7 @@ export function startHeuristics(options: HeuristicsOptions): Heuristics {
   }
 
   if (win) safety.run(() => watchPage(win));
+  if (options.pageErrors) cleanups.push(options.pageErrors(safety.wrap(() => clicks.signal({ kind: 'error', at: Date.now() }))));
 
   return {
     observe(event) {

@@ -1,5 +1,5 @@
 import { ACTIVE_SPAN_MS } from './constants';
-import type { Safety } from './safety';
+import type { Safety } from '../lib/safety';
 
 const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'click', 'keydown', 'input', 'scroll', 'wheel', 'touchstart', 'touchmove'];
 

@@ -1,7 +1,7 @@
 import { fact, type ConsoleFact, type ErrorFact, type FactEvent } from '../facts';
 import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT } from './constants';
-import { observeCalls } from './patch';
-import type { Safety } from './safety';
+import { patchMethod } from '../lib/patch';
+import type { Safety } from '../lib/safety';
 
 type Level = keyof ConsoleFact;
 const LEVEL_OF: Record<string, Level> = {
@@ -31,8 +31,10 @@ function errorFact(kind: ErrorFact['kind'], message: string, stack?: string, url
  * Running totals of console calls per page (log+info, warn, error; uncaught errors and unhandled
  * rejections count as errors), sent as throttled `console` facts, and an `error` fact for each
  * uncaught error or rejection. Console arguments themselves are host data and are not captured.
+ * `onPageError` learns of every error counted: this is the SDK's one console.error and window error
+ * observer, which the heuristics' error signal subscribes to.
  */
-export function watchConsole(win: Window & typeof globalThis, emit: (event: FactEvent) => void, safety: Safety) {
+export function watchConsole(win: Window & typeof globalThis, emit: (event: FactEvent) => void, safety: Safety, onPageError: () => void) {
   const totals: ConsoleFact = { PageNumInfos: 0, PageNumWarnings: 0, PageNumErrors: 0 };
   const restores: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,6 +50,7 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
   }
 
   function count(level: Level): void {
+    if (level === 'PageNumErrors') onPageError();
     totals[level]++;
     dirty = true;
     if (timer === undefined) timer = setTimeout(safety.wrap(send), CONSOLE_FACT_INTERVAL_MS);
@@ -61,7 +64,7 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
   }
 
   for (const method of Object.keys(LEVEL_OF)) {
-    restores.push(observeCalls(win.console, method as keyof Console, () => count(LEVEL_OF[method])));
+    restores.push(patchMethod(win.console, method as keyof Console, safety.report, { before: () => count(LEVEL_OF[method]) }));
   }
   const onError = safety.wrap((event: ErrorEvent) => {
     // Resource load failures reach window listeners only in the capture phase and carry no message.

@@ -3,17 +3,20 @@ import { watchActivity, type PageTotals } from './activity';
 import { watchConsole } from './console';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
 import { watchLoad } from './load';
-import { createSafety } from './safety';
+import { createSafety } from '../lib/safety';
 import { watchVitals } from './vitals';
 
-export { observeCalls } from './patch';
-export { createSafety, type Safety } from './safety';
 
 export interface PageOptions {
   /** Receives the page's facts (console, error, load, vital, duration). */
   emit: (event: FactEvent) => void;
   /** Defaults to the global window; without one the part does nothing. */
   window?: Window;
+  /**
+   * Told of every console.error call, uncaught error and unhandled rejection, as they happen.
+   * Page telemetry is the SDK's one observer of those; the heuristics learn of errors through it.
+   */
+  onError?: () => void;
 }
 
 export interface PageTelemetry {
@@ -43,7 +46,8 @@ export function startPage(options: PageOptions): PageTelemetry {
     emit(fact('duration', totals));
   };
 
-  const consoleWatch = safety.run(() => watchConsole(win, emit, safety));
+  const onError = options.onError ?? (() => undefined);
+  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
   const activity = safety.run(() => watchActivity(win, safety));

@@ -1,5 +1,5 @@
 import type { LoadFact } from '../facts';
-import type { Safety } from './safety';
+import type { Safety } from '../lib/safety';
 
 function firstPaint(performance: Performance): number | undefined {
   const paints = performance.getEntriesByType('paint');

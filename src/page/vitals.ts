@@ -1,6 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import type { VitalFact } from '../facts';
-import type { Safety } from './safety';
+import type { Safety } from '../lib/safety';
 
 /**
  * Core Web Vitals through the web-vitals package, which reports each metric when it is final (LCP

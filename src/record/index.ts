@@ -1,5 +1,6 @@
 import type { eventWithTime } from '@rrweb/types';
 import { createPrivacy } from '../privacy';
+import { guard } from '../lib/guard';
 import { createReporter } from '../report';
 import { createMirror, type RecorderMirror } from './mirror';
 import { startObservers } from './observers';
@@ -20,36 +21,20 @@ const DEFAULT_SAMPLING: Required<SamplingOptions> = { mousemove: 50, mousemoveBa
  */
 export function record(options: RecordOptions): () => void {
   const reportError = createReporter('record');
-  let stop: () => void = () => undefined;
-  try {
-    const win = options.window ?? window;
+  const stop = guard(reportError, () => {
     const mirror = recorderMirror(options.mirror, reportError) ?? createMirror();
     mirror.reset();
-    stop = startRecording({
-      win,
+    return startRecording({
+      win: options.window ?? window,
       mirror,
-      privacy: createPrivacy(options),
+      privacy: options.privacy ?? createPrivacy(options),
       sampling: { ...DEFAULT_SAMPLING, ...options.sampling },
-      emit: (event: eventWithTime) => {
-        try {
-          options.emit(event);
-        } catch (error) {
-          reportError(error);
-        }
-      },
+      emit: guard(reportError, (event: eventWithTime) => options.emit(event)),
       reportError,
       startObservers,
     });
-  } catch (error) {
-    reportError(error);
-  }
-  return () => {
-    try {
-      stop();
-    } catch (error) {
-      reportError(error);
-    }
-  };
+  })();
+  return guard(reportError, () => stop?.());
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { addedNodeMutation, attributeMutation, mutationCallbackParam, removedNodeMutation, textMutation } from '@rrweb/types';
 import type { PrivacyRules } from '../privacy';
+import { recordedAttribute } from './attributes';
 import type { RecorderMirror } from './mirror';
 import { serializeAdds, textValue, type SerializeScope } from './serialize';
-import { resolveAttribute } from './urls';
 
 /** What turning one MutationObserver batch into one rrweb Mutation needs. */
 export interface MutationEnv {
@@ -144,7 +144,7 @@ function createAttributeChanges(env: MutationEnv) {
         if (id !== -1 && placeholders.has(id) && privacy.exclusionMayChange(name, null, true)) exclusionCandidates.add(element);
         return;
       }
-      const value = attributeValue(element, name, scopeFor(element) as SerializeScope);
+      const value = recordedAttribute(element, name, element.getAttribute(name), (scopeFor(element) as SerializeScope).doc, privacy, null);
       if (value === undefined) {
         someEmpty = true;
         return;
@@ -234,27 +234,6 @@ function replaceIfExclusionChanged(
     const nextId = nextRecordedId(candidate.nextSibling, mirror);
     serializeAdds(candidate, candidate, parentId, nextId, isShadow, privacy.isMasked(parent), scope, adds);
   }
-}
-
-/** Attributes whose recorded value depends on the element they are on. */
-const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 'data']);
-
-/** The value an attribute change records, or undefined when it must not be recorded. */
-function attributeValue(element: Element, name: string, scope: SerializeScope): string | null | undefined {
-  if (!TAG_DEPENDENT_ATTRIBUTES.has(name)) {
-    const value = element.getAttribute(name);
-    return value === null ? null : resolveAttribute('', name, value, scope.doc);
-  }
-  const tagName = element.localName;
-  if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
-  if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;
-  if (name === 'value' && (tagName === 'input' || tagName === 'textarea')) {
-    if (tagName === 'input' && (element.getAttribute('type') ?? '').toLowerCase() === 'hidden') return undefined;
-    const value = tagName === 'textarea' ? (element as HTMLTextAreaElement).value : element.getAttribute(name);
-    return value !== null && scope.privacy.isMasked(element) ? scope.privacy.maskText(value) : value;
-  }
-  const value = element.getAttribute(name);
-  return value === null ? null : resolveAttribute(tagName, name, value, scope.doc);
 }
 
 /**

@@ -3,14 +3,11 @@ import type { PrivacyRules } from '../privacy';
 import type { RecorderMirror } from './mirror';
 import { collectMutations, type MutationEnv } from './mutations';
 import { serializeTree, type SerializeScope } from './serialize';
-import { watchAttachShadow } from './shadow';
+import { guard } from '../lib/guard';
+import { patchMethod } from '../lib/patch';
+import { EventType, IncrementalSource } from '../lib/rrweb';
+import { createSignal } from '../lib/signal';
 import type { RecordContext, SamplingOptions } from './types';
-
-// rrweb's event and source numbers (EventType, IncrementalSource); plain numbers bundle smaller.
-const FULL_SNAPSHOT = 2;
-const INCREMENTAL_SNAPSHOT = 3;
-const META = 4;
-const MUTATION = 0;
 
 const OBSERVE_OPTIONS: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
 
@@ -47,21 +44,13 @@ export function startRecording(options: RecordingOptions): () => void {
   const foundFrames: HTMLIFrameElement[] = [];
   let stopped = false;
 
-  const guarded =
-    <A extends unknown[]>(run: (...args: A) => void) =>
-    (...args: A) => {
-      try {
-        run(...args);
-      } catch (error) {
-        reportError(error);
-      }
-    };
+  const guarded = <A extends unknown[]>(run: (...args: A) => void) => guard(reportError, run);
 
   const emit = (event: eventWithTime) => {
     if (!stopped) options.emit(event);
   };
   const emitIncremental = (data: incrementalData, timestamp = Date.now()) =>
-    emit({ type: INCREMENTAL_SNAPSHOT, data, timestamp } as eventWithTime);
+    emit({ type: EventType.IncrementalSnapshot, data, timestamp } as eventWithTime);
 
   const env: MutationEnv = {
     mirror,
@@ -77,7 +66,7 @@ export function startRecording(options: RecordingOptions): () => void {
   const onRecords = guarded((records: MutationRecord[]) => {
     if (stopped) return;
     const payload = collectMutations(records, env);
-    if (payload) emitIncremental({ source: MUTATION, ...payload });
+    if (payload) emitIncremental({ source: IncrementalSource.Mutation, ...payload });
     attachFoundFrames();
   });
   const observer = new (win as Window & typeof globalThis).MutationObserver(onRecords);
@@ -107,14 +96,24 @@ export function startRecording(options: RecordingOptions): () => void {
     return scope;
   };
 
-  /** Shadow roots attached later, observers: what every recorded document needs once it is in. */
+  /**
+   * Shadow roots attached later, observers: what every recorded document needs once it is in.
+   * A MutationObserver sees into a shadow root only once it observes that root; roots that exist
+   * when an element is serialized are found by the serializer, later ones through the window's
+   * attachShadow, wrapped here once and shared with the observers (ctx.onShadowRoot).
+   */
   const startDocument = (doc: Document, docWindow: Window, emitEvent = emit): (() => void) => {
-    const stopWatching = watchAttachShadow(
-      docWindow,
-      guarded((host: Element, root: ShadowRoot) => {
-        if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observer.observe(root, OBSERVE_OPTIONS);
-      }),
-    );
+    const shadowRoots = createSignal<ShadowRoot>();
+    const elementProto = (docWindow as Window & typeof globalThis).Element?.prototype;
+    const stopWatching = elementProto
+      ? patchMethod(elementProto, 'attachShadow', reportError, {
+          after(host, _args, result) {
+            const root = result as ShadowRoot;
+            if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observer.observe(root, OBSERVE_OPTIONS);
+            shadowRoots.notify(root);
+          },
+        })
+      : () => undefined;
     let stopObservers = () => undefined as void;
     if (options.startObservers) {
       const ctx: RecordContext = {
@@ -126,6 +125,7 @@ export function startRecording(options: RecordingOptions): () => void {
         emitIncremental,
         emit: emitEvent,
         reportError,
+        onShadowRoot: shadowRoots.subscribe,
         takeMutations,
       };
       guarded(() => {
@@ -133,7 +133,6 @@ export function startRecording(options: RecordingOptions): () => void {
       })();
     }
     return () => {
-      // Observers first: they may have wrapped attachShadow on top of our wrapper.
       guarded(stopObservers)();
       stopWatching();
     };
@@ -155,7 +154,7 @@ export function startRecording(options: RecordingOptions): () => void {
     if (!node) return;
     state.doc = doc;
     emitIncremental({
-      source: MUTATION,
+      source: IncrementalSource.Mutation,
       adds: [{ parentId: frameId, nextId: null, node }],
       removes: [],
       texts: [],
@@ -194,7 +193,7 @@ export function startRecording(options: RecordingOptions): () => void {
     const node = serializeTree(doc, privacy.isMasked(doc), scope);
     if (node) {
       emit({
-        type: FULL_SNAPSHOT,
+        type: EventType.FullSnapshot,
         data: { node, initialOffset: { left: win.scrollX, top: win.scrollY } },
         timestamp: Date.now(),
       } as eventWithTime);
@@ -202,11 +201,11 @@ export function startRecording(options: RecordingOptions): () => void {
     attachFoundFrames();
   };
 
-  emit({ type: META, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
+  emit({ type: EventType.Meta, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
   takeFullSnapshot();
   const stopMain = startDocument(doc, win, (event) => {
     emit(event);
-    if (event.type === META && !stopped) guarded(takeFullSnapshot)();
+    if (event.type === EventType.Meta && !stopped) guarded(takeFullSnapshot)();
   });
 
   return () => {

@@ -1,15 +1,10 @@
 import type { addedNodeMutation, attributes as SerializedAttributes, serializedNodeWithId } from '@rrweb/types';
 import { EXCLUDED, MASKED, type PrivacyRules } from '../privacy';
+import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
-import { resolveAttribute, resolveCssUrls } from './urls';
+import { recordedAttribute } from './attributes';
+import { resolveCssUrls } from './urls';
 
-// rrweb's serialized node types (rrweb-snapshot NodeType); numbers so no enum object is bundled.
-const DOCUMENT = 0;
-const DOCUMENT_TYPE = 1;
-const ELEMENT = 2;
-const TEXT = 3;
-const CDATA = 4;
-const COMMENT = 5;
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 const CHECKABLE_TYPES = new Set(['checkbox', 'radio']);
@@ -45,7 +40,7 @@ export function serializeTree(node: Node, masked: boolean, scope: SerializeScope
   const described = describe(node, masked, scope);
   if (!described) return null;
   const { node: serialized, children, shadow } = described;
-  if (serialized.type === ELEMENT || serialized.type === DOCUMENT) {
+  if (serialized.type === NodeType.Element || serialized.type === NodeType.Document) {
     const list = serialized.childNodes;
     if (children) {
       for (let child = children.firstChild; child; child = child.nextSibling) {
@@ -126,7 +121,7 @@ function describe(node: Node, masked: boolean, scope: SerializeScope): Described
     if (!described) return null;
     described.node.id = scope.mirror.assign(node);
     if (described.placeholder) scope.placeholders.add(described.node.id);
-    if (scope.rootId !== undefined && described.node.type !== DOCUMENT) described.node.rootId = scope.rootId;
+    if (scope.rootId !== undefined && described.node.type !== NodeType.Document) described.node.rootId = scope.rootId;
     return described;
   } catch (error) {
     scope.reportError(error);
@@ -139,21 +134,21 @@ function describeNode(node: Node, masked: boolean, scope: SerializeScope): Descr
     case 1:
       return describeElement(node as Element, masked, scope);
     case 3:
-      return leaf({ type: TEXT, textContent: textValue(node as Text, masked, scope), id: 0 }, masked);
+      return leaf({ type: NodeType.Text, textContent: textValue(node as Text, masked, scope), id: 0 }, masked);
     case 8:
       // Comments are never shown; their text is left out (it may be anything).
-      return leaf({ type: COMMENT, textContent: '', id: 0 }, masked);
+      return leaf({ type: NodeType.Comment, textContent: '', id: 0 }, masked);
     case 4:
-      return leaf({ type: CDATA, textContent: '', id: 0 }, masked);
+      return leaf({ type: NodeType.CDATA, textContent: '', id: 0 }, masked);
     case 9: {
       const doc = node as Document;
-      const serialized: serializedNodeWithId = { type: DOCUMENT, childNodes: [], id: 0 };
+      const serialized: serializedNodeWithId = { type: NodeType.Document, childNodes: [], id: 0 };
       if (doc.compatMode !== 'CSS1Compat') serialized.compatMode = doc.compatMode;
       return { node: serialized, children: doc, shadow: null, masked };
     }
     case 10: {
       const doctype = node as DocumentType;
-      return leaf({ type: DOCUMENT_TYPE, name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId, id: 0 }, masked);
+      return leaf({ type: NodeType.DocumentType, name: doctype.name, publicId: doctype.publicId, systemId: doctype.systemId, id: 0 }, masked);
     }
     default:
       return null;
@@ -183,7 +178,8 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   const list = element.attributes;
   for (let i = 0; i < list.length; i++) {
     const attribute = list[i];
-    attributes[attribute.name] = resolveAttribute(tagName, attribute.name, attribute.value, scope.doc);
+    const value = recordedAttribute(element, attribute.name, attribute.value, scope.doc, scope.privacy, masked);
+    if (value !== undefined) attributes[attribute.name] = value;
   }
   let children: ParentNode | null = element;
   switch (tagName) {
@@ -200,9 +196,7 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
       else delete attributes.selected;
       break;
     case 'iframe':
-      // The replay must not load the page's frame itself; its document is attached separately.
-      delete attributes.src;
-      delete attributes.srcdoc;
+      // Its document is attached separately (recording.ts); src and srcdoc are never recorded.
       scope.foundFrame(element as HTMLIFrameElement);
       break;
     case 'template': {
@@ -218,13 +212,8 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
     case 'link':
       inlineSheet(element as HTMLStyleElement | HTMLLinkElement, attributes, scope);
       break;
-    case 'video':
-    case 'audio':
-      // Autoplay would start media in the replay on its own; rrweb drops it too.
-      delete attributes.autoplay;
-      break;
   }
-  const serialized: serializedNodeWithId = { type: ELEMENT, tagName, attributes, childNodes: [], id: 0 };
+  const serialized: serializedNodeWithId = { type: NodeType.Element, tagName, attributes, childNodes: [], id: 0 };
   if (isSVG) serialized.isSVG = true;
   if (tagName.includes('-') && scope.doc.defaultView?.customElements?.get(tagName)) serialized.isCustom = true;
   const shadow = element.shadowRoot;
@@ -235,14 +224,13 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   return { node: serialized, children, shadow, masked };
 }
 
+/** An input records its live state; its value attribute was recorded (or left out) by recordedAttribute. */
 function describeInput(input: HTMLInputElement, attributes: SerializedAttributes, masked: boolean, scope: SerializeScope): void {
   const type = String(attributes.type ?? '').toLowerCase();
-  if (type === 'hidden') {
-    delete attributes.value;
-  } else if (CHECKABLE_TYPES.has(type)) {
+  if (type === 'hidden') return;
+  if (CHECKABLE_TYPES.has(type)) {
     if (input.checked) attributes.checked = true;
     else delete attributes.checked;
-    if (masked && typeof attributes.value === 'string') attributes.value = scope.privacy.maskText(attributes.value);
   } else {
     const value = input.value;
     if (value || 'value' in attributes) attributes.value = maskedValue(value, masked, scope);
@@ -257,7 +245,7 @@ function maskedValue(value: string, masked: boolean, scope: SerializeScope): str
 function placeholder(element: Element, tagName: string, isSVG: boolean): serializedNodeWithId {
   const box = element.getBoundingClientRect();
   const node: serializedNodeWithId = {
-    type: ELEMENT,
+    type: NodeType.Element,
     tagName,
     attributes: { rr_width: `${box.width}px`, rr_height: `${box.height}px` },
     childNodes: [],

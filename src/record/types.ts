@@ -1,4 +1,5 @@
 import type { eventWithTime, incrementalData } from '@rrweb/types';
+import type { PrivacyRules } from '../privacy';
 import type { Privacy, PrivacyOptions } from '../privacy/types';
 
 /** Maps recorded nodes to the ids used in the event stream, and back. */
@@ -28,6 +29,11 @@ export interface RecordOptions extends PrivacyOptions {
   mirror?: NodeMirror;
   /** Defaults to the global window. */
   window?: Window;
+  /**
+   * Rules from createPrivacy(), for a recorder that shares them with other parts (the session
+   * does). The privacy options above are then not read; without it they are compiled here.
+   */
+  privacy?: PrivacyRules;
 }
 
 /**
@@ -45,6 +51,11 @@ export interface RecordContext {
   emit(event: eventWithTime): void;
   /** Reports an internal error once to the console; never rethrows into the page. */
   reportError(error: unknown): void;
+  /**
+   * Calls `listener` (guarded) with every shadow root attached from now on in this document's
+   * window; the recorder owns the one attachShadow wrapper. Returns the unsubscribe.
+   */
+  onShadowRoot(listener: (root: ShadowRoot) => void): () => void;
   /**
    * Processes the DOM mutations the recorder has not handled yet, now (their Mutation event is
    * emitted first). For an observer about to ask privacy about an element that a script may have

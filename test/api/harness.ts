@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { bundleForBrowser } from '../helpers/bundle';
 import { startTestServer, type TestServer } from '../helpers/server';
 import type { Bundle } from '../../src/protocol';
+import { EventType } from '../../src/lib/rrweb';
 
 export interface SnippetPageOptions {
   vars?: Record<string, unknown>;
@@ -101,7 +102,7 @@ export function factsOf(bundles: Bundle[]) {
   const sorted = pages.flatMap((pageId) => bundles.filter((bundle) => bundle.pageId === pageId).sort((a, b) => a.seq - b.seq));
   return sorted.flatMap((bundle) =>
     bundle.events
-      .filter((event) => event.type === 5)
+      .filter((event) => event.type === EventType.Custom)
       .map((event) => {
         const data = event.data as { tag: string; payload: Record<string, unknown> };
         return { tag: data.tag, payload: data.payload, userId: bundle.userId, sessionId: bundle.sessionId, pageId: bundle.pageId };

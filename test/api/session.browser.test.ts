@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { apiFactsOf, useBrowserAndSite } from './harness';
+import { EventType } from '../../src/lib/rrweb';
 
 const env = useBrowserAndSite();
 
@@ -124,7 +125,7 @@ test('after a long pause, the next user interaction opens a new session that sta
   await page.click('#b');
   await page.clock.runFor(5000);
   await expect
-    .poll(() => renewed().flatMap((bundle) => bundle.events).some((event) => event.type === 5 && (event.data as { tag: string }).tag === 'click'), { timeout: 15_000 })
+    .poll(() => renewed().flatMap((bundle) => bundle.events).some((event) => event.type === EventType.Custom && (event.data as { tag: string }).tag === 'click'), { timeout: 15_000 })
     .toBe(true);
   await context.close();
 });

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { apiFactsOf, useBrowserAndSite } from './harness';
+import { EventType } from '../../src/lib/rrweb';
 
 const env = useBrowserAndSite();
 
@@ -56,8 +57,8 @@ test('two snippets on one page start one capture', async () => {
   expect(captures().size).toBe(1);
   // One recorder: one Meta and one FullSnapshot.
   const types = thisPage().flatMap((bundle) => bundle.events.map((event) => event.type));
-  expect(types.filter((type) => type === 4)).toHaveLength(1);
-  expect(types.filter((type) => type === 2)).toHaveLength(1);
+  expect(types.filter((type) => type === EventType.Meta)).toHaveLength(1);
+  expect(types.filter((type) => type === EventType.FullSnapshot)).toHaveLength(1);
   await page.close();
 });
 

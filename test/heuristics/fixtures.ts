@@ -1,5 +1,6 @@
-import { EventType, IncrementalSource, MouseInteractions, type eventWithTime } from '@rrweb/types';
+import type { eventWithTime } from '@rrweb/types';
 import type { FactEvent, FactTag, FactPayloads } from '../../src/facts';
+import { EventType, IncrementalSource, MouseInteractions } from '../../src/lib/rrweb';
 import type { Privacy } from '../../src/privacy/types';
 import type { NodeMirror } from '../../src/record/types';
 
@@ -61,6 +62,6 @@ export const mouseMove = (id: number, points: Array<[number, number]>, timestamp
 /** Facts of one tag among everything a stage passed on. */
 export function factsOf<T extends FactTag>(events: Array<eventWithTime | FactEvent>, tag: T): Array<FactPayloads[T]> {
   return events
-    .filter((event): event is FactEvent => event.type === 5 && (event as FactEvent).data?.tag === tag)
+    .filter((event): event is FactEvent => event.type === EventType.Custom && (event as FactEvent).data?.tag === tag)
     .map((event) => event.data.payload as FactPayloads[T]);
 }

@@ -1,6 +1,8 @@
 import { MouseInteractions, type eventWithTime } from '@rrweb/types';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startHeuristics, type Heuristics, type Thresholds } from '../../src/heuristics';
+import { createSignal, type Subscribe } from '../../src/lib/signal';
+import { startPage } from '../../src/page';
 import { attributeMutation, factsOf, input, interaction, meta, mouseMove, scroll, testMirror, testPrivacy } from './fixtures';
 
 const T0 = 1_700_000_000_000;
@@ -8,11 +10,11 @@ let out: eventWithTime[];
 let stage: Heuristics;
 let mirror: ReturnType<typeof testMirror>;
 
-function start(html: string, thresholds?: Partial<Thresholds>) {
+function start(html: string, thresholds?: Partial<Thresholds>, pageErrors?: Subscribe) {
   document.body.innerHTML = html;
   mirror = testMirror();
   out = [];
-  stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy, thresholds });
+  stage = startHeuristics({ next: (event) => out.push(event), mirror, privacy: testPrivacy, thresholds, pageErrors });
 }
 
 /** Feeds an event as the recorder would: at its timestamp. */
@@ -205,9 +207,11 @@ describe('click facts', () => {
     expect(factsOf(out, 'click').map((c) => c.EventModDead)).toEqual([1, 0]);
   });
 
-  test('error: an uncaught error, rejection or console.error inside the window', () => {
+  test('error: an uncaught error, rejection or console.error inside the window, as page telemetry reports them', () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    start('<button id="a">A</button><button id="b">B</button><button id="c">C</button><button id="d">D</button>');
+    const pageErrors = createSignal();
+    const page = startPage({ emit: () => undefined, onError: pageErrors.notify });
+    start('<button id="a">A</button><button id="b">B</button><button id="c">C</button><button id="d">D</button>', undefined, pageErrors.subscribe);
     clickOn('#a', 0);
     window.dispatchEvent(new ErrorEvent('error', { message: 'boom' }));
     clickOn('#b', 5000);
@@ -217,6 +221,7 @@ describe('click facts', () => {
     clickOn('#d', 15000);
     vi.advanceTimersByTime(20000);
     expect(factsOf(out, 'click').map((c) => c.EventModError)).toEqual([1, 1, 1, 0]);
+    page.stop();
     consoleError.mockRestore();
   });
 
@@ -330,13 +335,13 @@ describe('thrash facts', () => {
 });
 
 describe('stop', () => {
-  test('restores console.error and window.open exactly and removes listeners', () => {
+  test('restores window.open exactly, leaves console.error to page telemetry, and removes listeners', () => {
     const error = console.error;
     const open = window.open;
     start('<button>B</button>');
-    expect(console.error).not.toBe(error);
-    stage.stop();
+    expect(window.open).not.toBe(open);
     expect(console.error).toBe(error);
+    stage.stop();
     expect(window.open).toBe(open);
     const field = document.createElement('input');
     document.body.append(field);

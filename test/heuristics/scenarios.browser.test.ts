@@ -33,7 +33,10 @@ ${body}
   const T = window.openstoryTest;
   window.__facts = [];
   const mirror = T.createMirror();
-  const stage = T.startHeuristics({ next: (e) => { if (e.type === 5) __facts.push(e.data); }, mirror, privacy: T.createPrivacy({}) });
+  // As the session wires them: page telemetry observes the page's errors, the heuristics subscribe.
+  const pageErrors = T.createSignal();
+  const stage = T.startHeuristics({ next: (e) => { if (e.type === 5) __facts.push(e.data); }, mirror, privacy: T.createPrivacy({}), pageErrors: pageErrors.subscribe });
+  T.startPage({ emit: () => {}, onError: pageErrors.notify });
   T.record({ emit: (e) => stage.observe(e), mirror });
   // The session wires transport's onHide to heuristics.flush(); the beacon carries the facts out.
   addEventListener('pagehide', () => { stage.flush(); navigator.sendBeacon('/collect', JSON.stringify(__facts)); });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { FactEvent, FactPayloads, FactTag } from '../../src/facts';
-import { observeCalls, startPage, type PageTelemetry } from '../../src/page';
+import { startPage, type PageTelemetry } from '../../src/page';
 
 let facts: FactEvent[];
 let page: PageTelemetry;
@@ -71,29 +71,5 @@ describe('durations', () => {
     vi.advanceTimersByTime(60_000);
     vi.advanceTimersByTime(60_000);
     expect(of('duration')).toHaveLength(1);
-  });
-});
-
-describe('observeCalls', () => {
-  test('stays a pass-through when another script wrapped it, instead of dropping that wrapper', () => {
-    const target = { greet: (name: string) => `hi ${name}` };
-    const seen: unknown[] = [];
-    const restore = observeCalls(target, 'greet', (args) => seen.push(args[0]));
-    const ours = target.greet;
-    const theirs = (name: string) => ours(name).toUpperCase();
-    target.greet = theirs;
-    restore();
-    expect(target.greet).toBe(theirs);
-    expect(target.greet('a')).toBe('HI A');
-    expect(seen).toEqual([]);
-  });
-
-  test('never lets the observer break the call', () => {
-    const target = { add: (a: number, b: number) => a + b };
-    const restore = observeCalls(target, 'add', () => {
-      throw new Error('observer bug');
-    });
-    expect(target.add(1, 2)).toBe(3);
-    restore();
   });
 });

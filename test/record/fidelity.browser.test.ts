@@ -14,6 +14,7 @@ import {
   step,
   type Harness,
 } from './harness';
+import { EventType } from '../../src/lib/rrweb';
 
 /*
  * Replay fidelity: scripted scenarios are recorded in Chromium with our record(), replayed with
@@ -34,7 +35,7 @@ async function expectReplayEqualsLive(page: Page, options: NormalizeOptions = {}
   const live = await liveDom(page, options);
   const events = await recordedEvents(page);
   expect(await replayedDom(harness, events)).toEqual(live);
-  const snapshotEnd = events.findIndex((event) => event.type === 2) + 1;
+  const snapshotEnd = events.findIndex((event) => event.type === EventType.FullSnapshot) + 1;
   expect(await replayedDom(harness, events.slice(0, snapshotEnd))).not.toEqual(live);
   return events;
 }
@@ -212,7 +213,7 @@ test('SPA navigation keeps the recording correct and emits a Meta event per URL 
   `);
   await step(page, `history.replaceState({}, '', '/spa/contact'); document.querySelector('h1').textContent = 'contact';`);
   const events = await expectReplayEqualsLive(page);
-  const hrefs = events.filter((event) => event.type === 4).map((event) => new URL((event.data as { href: string }).href).pathname + new URL((event.data as { href: string }).href).hash);
+  const hrefs = events.filter((event) => event.type === EventType.Meta).map((event) => new URL((event.data as { href: string }).href).pathname + new URL((event.data as { href: string }).href).hash);
   expect(hrefs).toEqual(expect.arrayContaining(['/spa.html', '/spa/about', '/spa/about#team', '/spa/contact']));
   await page.close();
 });
@@ -238,7 +239,7 @@ test('same-origin iframes: content at start, mutations inside, a frame added lat
   `);
   await step(page, `document.getElementById('f3').contentDocument.getElementById('x').setAttribute('class', 'seen');`);
   const events = await expectReplayEqualsLive(page, { exclude: '.fs-exclude' });
-  const attached = events.filter((event) => event.type === 3 && (event.data as { isAttachIframe?: true }).isAttachIframe);
+  const attached = events.filter((event) => event.type === EventType.IncrementalSnapshot && (event.data as { isAttachIframe?: true }).isAttachIframe);
   expect(JSON.stringify(attached)).toContain('frame title');
   expect(JSON.stringify(attached)).toContain('second frame');
   await page.close();

@@ -1,5 +1,6 @@
 import type { addedNodeMutation, eventWithTime, mutationData, serializedNodeWithId } from '@rrweb/types';
 import { afterEach, expect, test } from 'vitest';
+import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 import { createMirror, record } from '../../src/record';
 
 /*
@@ -25,7 +26,7 @@ function start(options: { exclude?: string[] } = {}) {
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function mutations(events: eventWithTime[]): mutationData[] {
-  return events.filter((event) => event.type === 3 && (event.data as mutationData).source === 0).map((event) => event.data as mutationData);
+  return events.filter((event) => event.type === EventType.IncrementalSnapshot && (event.data as mutationData).source === IncrementalSource.Mutation).map((event) => event.data as mutationData);
 }
 
 function tagOrText(add: addedNodeMutation): string {

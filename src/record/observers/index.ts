@@ -1,5 +1,6 @@
 import type { RecordContext } from '../types';
-import { guard, stopAll, type Stop } from './guard';
+import { guard } from '../../lib/guard';
+import { stopAll, type Stop } from './listen';
 import { observeInput } from './input';
 import { observeMedia } from './media';
 import { observeMouseInteraction } from './mouse-interaction';
@@ -28,13 +29,13 @@ export function startObservers(ctx: RecordContext): () => void {
   const stops: Stop[] = [];
   const roots = startRoots(ctx);
   stops.push(roots.stop);
-  for (const observe of OBSERVERS) guard(ctx, () => stops.push(observe(ctx, roots)))();
+  for (const observe of OBSERVERS) guard(ctx.reportError, () => stops.push(observe(ctx, roots)))();
   let styleSheets: StyleSheetObserver | undefined;
-  guard(ctx, () => {
+  guard(ctx.reportError, () => {
     styleSheets = observeStyleSheets(ctx, roots);
     stops.push(styleSheets.stop);
   })();
-  guard(ctx, () => stops.push(observeNavigation(ctx, () => styleSheets?.afterFullSnapshot())))();
+  guard(ctx.reportError, () => stops.push(observeNavigation(ctx, () => styleSheets?.afterFullSnapshot())))();
   const stop = stopAll(ctx, stops);
   let stopped = false;
   return () => {

@@ -1,6 +1,7 @@
-import { IncrementalSource } from '@rrweb/types';
+import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, patchSetter, stopAll, type Stop } from './guard';
+import { patchSetter } from '../../lib/patch-setter';
+import { listen, stopAll, type Stop } from './listen';
 import type { Roots } from './roots';
 import { eventTarget, idOf } from './target';
 
@@ -69,7 +70,7 @@ export function observeInput(ctx: RecordContext, roots: Roots): Stop {
 
   const win = ctx.win as FieldWindow;
   const stops = PROGRAMMATIC_SETTERS.map(([constructorName, property]) =>
-    patchSetter(ctx, win[constructorName]?.prototype as FormField | undefined, property, (field) => record(field, false)),
+    patchSetter(win[constructorName]?.prototype as FormField | undefined, property, ctx.reportError, (field) => record(field, false)),
   );
   return stopAll(ctx, stops);
 }

@@ -1,6 +1,6 @@
-import { IncrementalSource, MediaInteractions } from '@rrweb/types';
+import { IncrementalSource, MediaInteractions } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, stopAll, type Stop } from './guard';
+import { listen, stopAll, type Stop } from './listen';
 import type { Roots } from './roots';
 import { eventTarget, idOf } from './target';
 

@@ -1,6 +1,6 @@
-import { IncrementalSource, MouseInteractions, PointerTypes } from '@rrweb/types';
+import { IncrementalSource, MouseInteractions, PointerTypes } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, stopAll, type Stop } from './guard';
+import { listen, stopAll, type Stop } from './listen';
 import { eventTarget, pointerTargetId } from './target';
 
 const POINTER_TYPES: Record<string, PointerTypes> = {

@@ -1,10 +1,11 @@
-import { IncrementalSource, type mousePosition } from '@rrweb/types';
+import type { mousePosition } from '@rrweb/types';
+import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, stopAll, type Stop } from './guard';
+import { listen, stopAll, type Stop } from './listen';
 import { keyedThrottle } from './throttle';
 import { eventTarget, pointerTargetId } from './target';
 
-type MoveSource = IncrementalSource.MouseMove | IncrementalSource.TouchMove | IncrementalSource.Drag;
+type MoveSource = typeof IncrementalSource.MouseMove | typeof IncrementalSource.TouchMove | typeof IncrementalSource.Drag;
 
 const SOURCE_OF_EVENT: Record<string, MoveSource> = {
   mousemove: IncrementalSource.MouseMove,

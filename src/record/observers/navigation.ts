@@ -1,6 +1,7 @@
-import { EventType } from '@rrweb/types';
+import { EventType } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, patchAfter, stopAll, type Stop } from './guard';
+import { patchMethod } from '../../lib/patch';
+import { listen, stopAll, type Stop } from './listen';
 import { viewportSize } from './viewport';
 
 /**
@@ -24,7 +25,7 @@ export function observeNavigation(ctx: RecordContext, afterMeta: () => void): St
   };
 
   const history = ctx.win.history;
-  const wrapHistory = (name: 'pushState' | 'replaceState') => patchAfter(ctx, history, name, check);
+  const wrapHistory = (name: 'pushState' | 'replaceState') => patchMethod(history, name, ctx.reportError, { after: check });
 
   return stopAll(ctx, [
     wrapHistory('pushState'),

@@ -1,5 +1,6 @@
 import type { RecordContext } from '../types';
-import { guard, patchAfter, stopAll, type Stop } from './guard';
+import { guard } from '../../lib/guard';
+import { stopAll, type Stop } from './listen';
 
 /** A document or an open shadow root: the places where non-composed events stay. */
 export type EventRoot = Document | ShadowRoot;
@@ -20,7 +21,7 @@ type Ref = { deref(): EventRoot | undefined };
 /**
  * Scroll, change and media events do not cross a shadow boundary, so listening on the document
  * alone would miss them inside shadow DOM. Existing roots are found by one walk at start; new
- * ones by wrapping Element.prototype.attachShadow (restored on stop).
+ * ones through `ctx.onShadowRoot` (the recorder's one attachShadow wrapper).
  *
  * Shadow roots come and go with components for the whole life of a page, so they are held
  * weakly: what was attached to a root lives in a WeakMap keyed by it, and the list of roots
@@ -39,7 +40,7 @@ export function startRoots(ctx: RecordContext): Roots {
   const attach = (root: EventRoot, list: Array<(root: EventRoot) => Stop>) => {
     let stops = attached.get(root);
     if (!stops) attached.set(root, (stops = []));
-    for (const run of list) guard(ctx, () => (stops as Stop[]).push(run(root)))();
+    for (const run of list) guard(ctx.reportError, () => (stops as Stop[]).push(run(root)))();
   };
   const addRoot = (root: EventRoot) => {
     if (known.has(root)) return;
@@ -54,17 +55,13 @@ export function startRoots(ctx: RecordContext): Roots {
   };
   const current = () => refs.map((ref) => ref.deref()).filter((root): root is EventRoot => !!root);
 
-  guard(ctx, () => collectShadowRoots(ctx.doc).forEach(addRoot))();
+  guard(ctx.reportError, () => collectShadowRoots(ctx.doc).forEach(addRoot))();
 
-  const stops: Stop[] = [];
-  const elementProto = win.Element?.prototype;
-  if (elementProto) {
-    stops.push(
-      patchAfter(ctx, elementProto, 'attachShadow', (_host, _args, root) => {
-        if (root instanceof win.ShadowRoot && root.mode === 'open') addRoot(root);
-      }),
-    );
-  }
+  const stops: Stop[] = [
+    ctx.onShadowRoot((root) => {
+      if (root instanceof win.ShadowRoot && root.mode === 'open') addRoot(root);
+    }),
+  ];
   stops.push(() => {
     for (const root of current()) stopAll(ctx, attached.get(root) ?? [])();
   });

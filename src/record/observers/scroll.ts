@@ -1,6 +1,6 @@
-import { IncrementalSource } from '@rrweb/types';
+import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, type Stop } from './guard';
+import { listen, type Stop } from './listen';
 import type { Roots } from './roots';
 import { keyedThrottle } from './throttle';
 import { eventTarget, idOf } from './target';

@@ -1,6 +1,10 @@
-import { IncrementalSource, type styleSheetRuleData } from '@rrweb/types';
+import type { styleSheetRuleData } from '@rrweb/types';
+import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { guard, patchAfter, patchSetter, stopAll, type Stop } from './guard';
+import { guard } from '../../lib/guard';
+import { patchMethod, type CallHooks } from '../../lib/patch';
+import { patchSetter } from '../../lib/patch-setter';
+import { stopAll, type Stop } from './listen';
 import type { EventRoot, Roots } from './roots';
 import { idOf } from './target';
 
@@ -51,7 +55,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     const owner = sheet.ownerNode;
     const address = addressOf(sheet);
     if (mayWait && (waiting.length || (!address && owner && owner.isConnected && !ctx.privacy.isExcluded(owner)))) {
-      if (!waiting.length) win.setTimeout(guard(ctx, flushWaiting), 0);
+      if (!waiting.length) win.setTimeout(guard(ctx.reportError, flushWaiting), 0);
       waiting.push(() => emitChange(sheet, change, false));
       return;
     }
@@ -64,7 +68,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     const hostId = idOf(ctx, root.nodeType === 9 ? root : (root as ShadowRoot).host);
     if (hostId === -1) {
       // A shadow root adopts sheets before the mutation that brings its host into the stream.
-      if (retry) win.setTimeout(guard(ctx, () => emitAdopted(root, false)), 0);
+      if (retry) win.setTimeout(guard(ctx.reportError, () => emitAdopted(root, false)), 0);
       return;
     }
     const styles: Array<{ styleId: number; rules: Array<{ rule: string; index: number }> }> = [];
@@ -80,31 +84,31 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     ctx.emitIncremental({ source: IncrementalSource.AdoptedStyleSheet, id: hostId, styleIds: ids, styles });
   };
 
+  const afterCall = <T extends object>(proto: T, name: keyof T & string, after: CallHooks<T>['after']) =>
+    patchMethod(proto, name, ctx.reportError, { after });
   const stops: Stop[] = [];
   const sheetProto = win.CSSStyleSheet?.prototype;
   if (sheetProto) {
     stops.push(
-      patchAfter(ctx, sheetProto, 'insertRule', (sheet, [rule], index) =>
-        emitChange(sheet, { adds: [{ rule: String(rule), index: index as number }] }),
-      ),
-      patchAfter(ctx, sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, { removes: [{ index: Number(index) }] })),
-      patchAfter(ctx, sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, { replace: String(text) })),
-      patchAfter(ctx, sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, { replaceSync: String(text) })),
+      afterCall(sheetProto, 'insertRule', (sheet, [rule], index) => emitChange(sheet, { adds: [{ rule: String(rule), index: index as number }] })),
+      afterCall(sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, { removes: [{ index: Number(index) }] })),
+      afterCall(sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, { replace: String(text) })),
+      afterCall(sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, { replaceSync: String(text) })),
     );
   }
   const groupProto = win.CSSGroupingRule?.prototype;
   if (groupProto) {
     stops.push(
-      patchAfter(ctx, groupProto, 'insertRule', (group, [rule], index) =>
+      afterCall(groupProto, 'insertRule', (group, [rule], index) =>
         emitChange(group.parentStyleSheet, { adds: [{ rule: String(rule), index: [...rulePath(group), index as number] }] }),
       ),
-      patchAfter(ctx, groupProto, 'deleteRule', (group, [index]) =>
+      afterCall(groupProto, 'deleteRule', (group, [index]) =>
         emitChange(group.parentStyleSheet, { removes: [{ index: [...rulePath(group), Number(index)] }] }),
       ),
     );
   }
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
-    stops.push(patchSetter(ctx, proto as EventRoot | undefined, 'adoptedStyleSheets', (root) => emitAdopted(root, true)));
+    stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, (root) => emitAdopted(root, true)));
   }
   const emitAllAdopted = () => {
     for (const root of roots.current()) if (root.adoptedStyleSheets?.length) emitAdopted(root, true);

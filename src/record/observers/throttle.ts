@@ -1,4 +1,4 @@
-import type { Stop } from './guard';
+import type { Stop } from './listen';
 
 export interface KeyedThrottle<K extends object, A> {
   /** Runs at once when `wait` ms passed since the last run for `key`; otherwise once more at the end of the wait, with the newest argument. */

@@ -1,6 +1,6 @@
-import { IncrementalSource } from '@rrweb/types';
+import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
-import { listen, type Stop } from './guard';
+import { listen, type Stop } from './listen';
 
 /** The layout viewport's size, as rrweb reads it (innerWidth/innerHeight, client size as fallback). */
 export function viewportSize(win: Window): { width: number; height: number } {

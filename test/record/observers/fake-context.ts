@@ -1,4 +1,5 @@
 import type { eventWithTime, incrementalData } from '@rrweb/types';
+import { patchMethod } from '../../../src/lib/patch';
 import { startObservers } from '../../../src/record/observers';
 import type { NodeMirror, RecordContext } from '../../../src/record/types';
 
@@ -49,6 +50,11 @@ export function fakeContext(overrides: Partial<RecordContext> = {}) {
     emitIncremental: (data) => void incremental.push(data),
     emit: (event) => void events.push(event),
     reportError: (error) => void errors.push(error),
+    // The recorder's attachShadow wrapper, standing alone.
+    onShadowRoot: (listener) =>
+      patchMethod(Element.prototype, 'attachShadow', (error) => void errors.push(error), {
+        after: (_host, _args, root) => listener(root as ShadowRoot),
+      }),
     ...overrides,
   };
   /** Gives `other` the id of `node` (jsdom hands out internal objects where browsers give the node). */

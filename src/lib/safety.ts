@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import { createReporter } from '../report';
 
 export interface Safety {
@@ -5,25 +6,16 @@ export interface Safety {
   run<R>(fn: () => R): R | undefined;
   /** `fn` wrapped with `run`, for listeners and timers. */
   wrap<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  /** The part's reporter, for hooks that guard themselves (patched globals). */
+  report(error: unknown): void;
 }
 
 /** The SDK's internal errors go to the console once per part, with the part's name. */
 export function createSafety(part: string): Safety {
-  const reportError = createReporter(part);
-  const run = <R>(fn: () => R): R | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      reportError(error);
-      return undefined;
-    }
-  };
+  const report = createReporter(part);
   return {
-    run,
-    wrap:
-      (fn) =>
-      (...args) => {
-        run(() => fn(...args));
-      },
+    run: guard(report, (fn: () => unknown) => fn()) as Safety['run'],
+    wrap: (fn) => guard(report, fn),
+    report,
   };
 }

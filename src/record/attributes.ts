@@ -1,0 +1,37 @@
+import type { PrivacyRules } from '../privacy';
+import { resolveAttribute } from './urls';
+
+/** Attributes whose recorded value depends on the element they are on. */
+const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 'data']);
+
+/**
+ * What the recording holds for attribute `name` of `element`, whose value on the page is `value`
+ * (null: removed), or undefined when the attribute is never recorded. The one policy for the
+ * snapshot (serialize.ts) and for attribute mutations (mutations.ts):
+ * - URLs are made absolute against the document (urls.ts);
+ * - an iframe's src/srcdoc never: the replay must not load the page's frame itself;
+ * - media autoplay never: it would start media in the replay on its own, as rrweb also drops it;
+ * - a hidden input's value never; a textarea's value is its live value; an input's or textarea's
+ *   value is masked where the privacy rules mask the element.
+ * `masked` is the element's masking when the caller knows it; null asks the rules, and only for a
+ * value attribute. The common attribute costs one Set lookup: no element read, no allocation.
+ */
+export function recordedAttribute(
+  element: Element,
+  name: string,
+  value: string | null,
+  doc: Document,
+  privacy: PrivacyRules,
+  masked: boolean | null,
+): string | null | undefined {
+  if (!TAG_DEPENDENT_ATTRIBUTES.has(name)) return value === null ? null : resolveAttribute('', name, value, doc);
+  const tagName = element.localName;
+  if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
+  if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;
+  if (name === 'value' && (tagName === 'input' || tagName === 'textarea')) {
+    if (tagName === 'input' && (element.getAttribute('type') ?? '').toLowerCase() === 'hidden') return undefined;
+    const recorded = tagName === 'textarea' ? (element as HTMLTextAreaElement).value : value;
+    return recorded !== null && (masked ?? privacy.isMasked(element)) ? privacy.maskText(recorded) : recorded;
+  }
+  return value === null ? null : resolveAttribute(tagName, name, value, doc);
+}
