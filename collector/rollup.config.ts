@@ -26,12 +26,12 @@ const config: RollupOptions[] = [
     external: isExternal,
     output: { file: 'dist/index.d.ts', format: 'es' },
   },
-  // The replay page's browser script (type-checked by src/viewer/client/tsconfig.json). It imports
-  // types only and runs against the page's rrweb global, so it bundles to one self-contained IIFE
+  // The replay page's browser script (type-checked by src/viewer/client/tsconfig.json). It runs
+  // against the page's rrweb global and inlines the few vocabulary constants it uses, so it bundles to one self-contained IIFE
   // that viewer/route.ts reads from here and serves as /viewer/replay.js.
   {
     input: 'src/viewer/client/replay.ts',
-    plugins: [esbuild({ target: 'es2019', tsconfig: 'src/viewer/client/tsconfig.json' })],
+    plugins: [resolve({ browser: true }), esbuild({ target: 'es2019', tsconfig: 'src/viewer/client/tsconfig.json' })],
     output: { file: 'dist/viewer/replay.js', format: 'iife', plugins: [terser({ format: { comments: false } })] },
   },
 ];

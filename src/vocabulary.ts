@@ -5,3 +5,7 @@
  */
 export * from './protocol';
 export * from './facts';
+/** rrweb's event, source and node numbers, by name (no bare 2 or 5 on either side). */
+export { EventType, IncrementalSource, MouseInteractions, NodeType } from './lib/rrweb';
+/** The event type every bundle carries, so both sides type events from this one declaration. */
+export type { eventWithTime } from '@rrweb/types';

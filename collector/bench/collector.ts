@@ -20,8 +20,7 @@ import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
 import { openSqliteStorage } from '../src/storage/sqlite';
 import { extractFacts } from '../src/facts';
-import { fact, type Bundle } from 'openstory/vocabulary';
-import type { eventWithTime } from '@rrweb/types';
+import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ID_PATTERN } from 'openstory/vocabulary';
 
 /** FullStory's default export bundle period (seed: Data Export, "By default ... 24 hours"). */
 const DEFAULT_EXPORT_PERIOD_MINUTES = 24 * 60;
@@ -85,7 +86,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
   if (!Array.isArray(input.orgs)) throw new Error('config: "orgs" must be an array');
   const orgs = input.orgs.map((org, index): OrgConfig => {
     const where = `config: orgs[${index}]`;
-    if (typeof org?.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(org.id)) throw new Error(`${where}.id must be an id`);
+    if (typeof org?.id !== 'string' || !ID_PATTERN.test(org.id)) throw new Error(`${where}.id must be an id`);
     if (!isStringArray(org.apiKeys)) throw new Error(`${where}.apiKeys must be an array of strings`);
     if (!isStringArray(org.allowedOrigins)) throw new Error(`${where}.allowedOrigins must be an array of strings`);
     return {

@@ -1,5 +1,4 @@
-import type { eventWithTime } from '@rrweb/types';
-import { FACT, type FactTag } from 'openstory/vocabulary';
+import { type eventWithTime, FACT, type FactTag } from 'openstory/vocabulary';
 import type { FactRecord, PageTotals, StoredFact } from './storage/types';
 
 /** Fact tags that become Data Export rows (the seed's EventType vocabulary). */

@@ -69,7 +69,7 @@ export function createCutter(parts: TransportParts, storage: BundleStorage, onEn
   return {
     cut,
     armTimer() {
-      if (timer === undefined && !signal.aborted) timer = setTimeout(report.guard(cut, []), thresholds.timeMs);
+      if (timer === undefined && !signal.aborted) timer = setTimeout(report.guard(cut), thresholds.timeMs);
     },
     encode,
     encoded: () => Promise.all([...encoding]).then(() => undefined),

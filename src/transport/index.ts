@@ -97,7 +97,7 @@ export function startTransport(options: TransportOptions): Transport {
       buffer.add(json);
       if (buffer.chars >= thresholds.sizeBytes) cutter.cut();
       else cutter.armTimer();
-    }, undefined),
+    }),
 
     flush: async () => {
       try {
@@ -112,9 +112,9 @@ export function startTransport(options: TransportOptions): Transport {
 
     stop: report.guard(() => {
       if (signal.aborted) return;
-      report.guard(cutter.cut, [])();
+      report.guard(cutter.cut)();
       stopping.abort();
-    }, undefined),
+    }),
 
     discard: async () => {
       try {

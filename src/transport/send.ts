@@ -158,7 +158,7 @@ export function createSender(
     failures = 0;
     retryAt = collectorRetryAt;
     void kick();
-  }, undefined);
+  });
   win.addEventListener('online', onOnline);
   signal.addEventListener('abort', () => {
     clearTimeout(retryTimer);

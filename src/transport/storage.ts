@@ -154,7 +154,7 @@ export function createBundleStorage(parts: TransportParts, onDrop: () => void): 
       for (const entry of queue.clear()) entry.residency = { kind: 'gone' };
       storageBytes = 0;
       // Each store on its own: a failing localStorage must not keep IndexedDB from being emptied.
-      report.guard(() => handoff?.clear(), undefined)();
+      report.guard(() => handoff?.clear())();
       await persistence?.clear();
     },
   };

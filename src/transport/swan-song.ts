@@ -72,7 +72,7 @@ export function listenForUnload(parts: TransportParts, storage: BundleStorage, c
   function swanSong() {
     if (signal.aborted) return;
     // First, so the caller can push its last facts.
-    report.guard(() => options.onHide?.(), undefined)();
+    report.guard(() => options.onHide?.())();
     cutter.cut();
     const now = Date.now();
     recutEncoding(queue, storage, now);
@@ -84,7 +84,7 @@ export function listenForUnload(parts: TransportParts, storage: BundleStorage, c
     // A page that lives on (only hidden) moves what it handed off into IndexedDB, freeing the
     // site's localStorage; a page being unloaded never runs this.
     win.setTimeout(
-      report.guard(() => storage.save(queue.all().filter((entry) => entry.residency.kind === 'handedOff')), undefined),
+      report.guard(() => storage.save(queue.all().filter((entry) => entry.residency.kind === 'handedOff'))),
       0,
     );
     if (now < sender.collectorRetryAt()) return;
@@ -104,10 +104,10 @@ export function listenForUnload(parts: TransportParts, storage: BundleStorage, c
     }
   }
 
-  const onPageHide = report.guard(swanSong, undefined);
+  const onPageHide = report.guard(swanSong);
   const onVisibilityChange = report.guard(() => {
     if (win.document.visibilityState === 'hidden') swanSong();
-  }, undefined);
+  });
   win.addEventListener('pagehide', onPageHide);
   win.document.addEventListener('visibilitychange', onVisibilityChange);
   signal.addEventListener('abort', () => {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { ID_PATTERN } from 'openstory/vocabulary';
 import { authorizeApi } from '../api-auth';
 import { newSecret } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { refuse } from '../refusal';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_APP_KEY_CHARS = 2048;
 
 /** User deletion and API key regeneration, behind the org's API key. */
@@ -16,7 +16,7 @@ export function registerAdmin(app: FastifyInstance, context: CollectorContext): 
     if ((userId === undefined) === (userAppKey === undefined)) {
       return sendRefusal(reply, refuse(400, 'bad-request', 'give exactly one of userId or userAppKey'));
     }
-    if (userId !== undefined && !ID.test(userId)) return sendRefusal(reply, refuse(400, 'bad-request', 'userId is not an id'));
+    if (userId !== undefined && !ID_PATTERN.test(userId)) return sendRefusal(reply, refuse(400, 'bad-request', 'userId is not an id'));
     if (userAppKey !== undefined && (userAppKey.length === 0 || userAppKey.length > MAX_APP_KEY_CHARS)) {
       return sendRefusal(reply, refuse(400, 'bad-request', 'userAppKey is empty or too long'));
     }

@@ -1,5 +1,4 @@
-import type { eventWithTime } from '@rrweb/types';
-import { PROTOCOL_VERSION, type Bundle, type PageMetadata } from 'openstory/vocabulary';
+import { type eventWithTime, PROTOCOL_VERSION, type Bundle, type PageMetadata } from 'openstory/vocabulary';
 import { refuse, type Refusal } from '../refusal';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

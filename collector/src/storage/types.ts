@@ -1,6 +1,5 @@
-import type { eventWithTime } from '@rrweb/types';
+import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
-import type { PageMetadata } from 'openstory/vocabulary';
 
 /**
  * The storage contract. Ingest writes IngestBatch values, export and the viewer read through the

@@ -1,3 +1,4 @@
+import { ID_PATTERN } from 'openstory/vocabulary';
 import type { SessionSummary } from '../storage/types';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -7,8 +8,12 @@ export const escapeHtml = (value: unknown): string => String(value ?? '').replac
 export const sessionKey = (session: Pick<SessionSummary, 'orgId' | 'userId' | 'sessionId'>): string =>
   `${session.orgId}.${session.userId}.${session.sessionId}`;
 
+/** orgId.userId.sessionId, each part an id of the wire protocol. */
+const ID = ID_PATTERN.source.slice(1, -1);
+const SESSION_KEY = new RegExp(`^(${ID})\\.(${ID})\\.(${ID})$`);
+
 export function parseSessionKey(key: string): { orgId: string; userId: string; sessionId: string } | undefined {
-  const match = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(key);
+  const match = SESSION_KEY.exec(key);
   return match ? { orgId: match[1], userId: match[2], sessionId: match[3] } : undefined;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { eventWithTime, viewportResizeDimension } from '@rrweb/types';
 import type { Replayer } from 'rrweb';
-import type { ChangeFact, ClickFact, FactPayloads, FactTag } from 'openstory/vocabulary';
+import { EventType, type ChangeFact, type ClickFact, type FactPayloads, type FactTag } from 'openstory/vocabulary';
 
 // The page loads rrweb's UMD bundle in its own script tag before this one (viewer/html.ts), so
 // only its types are imported; the player comes from that global.
@@ -152,7 +152,7 @@ function fail(message: string): void {
 
 function start(events: eventWithTime[], facts: Fact[]): void {
   // EventType.FullSnapshot: without one the Replayer has nothing to rebuild.
-  if (!events.some((event) => event.type === 2)) return fail('This session has no full snapshot to replay yet.');
+  if (!events.some((event) => event.type === EventType.FullSnapshot)) return fail('This session has no full snapshot to replay yet.');
   events.sort((a, b) => a.timestamp - b.timestamp);
   const replayer = new rrweb.Replayer(events, { root, mouseTail: false, showWarning: false, skipInactive: true });
   const meta = replayer.getMetaData();
