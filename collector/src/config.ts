@@ -3,14 +3,14 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ID_PATTERN } from 'openstory/vocabulary';
 
-/** FullStory's default export bundle period (seed: Data Export, "By default ... 24 hours"). */
+/** FullStory's default export bundle period (FullStory's Data Export documentation: "By default ... 24 hours"). */
 const DEFAULT_EXPORT_PERIOD_MINUTES = 24 * 60;
-/** Seed: a bundle "will be available to download 24 hours after the last event in this bundle". */
+/** FullStory's Data Export: a bundle "will be available to download 24 hours after the last event in this bundle". */
 const DEFAULT_EXPORT_DELAY_MINUTES = 24 * 60;
-/** Seed bounds for the bundle period: "anywhere between 30 minutes to 24 hours". */
+/** FullStory's Data Export bounds for the bundle period: "anywhere between 30 minutes to 24 hours". */
 export const EXPORT_PERIOD_MIN_MINUTES = 30;
 export const EXPORT_PERIOD_MAX_MINUTES = 24 * 60;
-/** Two months, the session retention the Data Export seed uses as its example. */
+/** Two months, the session retention FullStory's Data Export documentation uses as its example. */
 const DEFAULT_RETENTION_DAYS = 60;
 
 export interface OrgConfig {
@@ -63,7 +63,7 @@ function demoConfig(): CollectorConfig {
         apiKeys: [newSecret('ok_')],
         allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
         retentionDays: DEFAULT_RETENTION_DAYS,
-        // The demo shows exports immediately; production orgs default to the seed's 24 h / 24 h.
+        // The demo shows exports immediately; production orgs default to FullStory's 24 h / 24 h.
         exportPeriodMinutes: EXPORT_PERIOD_MIN_MINUTES,
         exportDelayMinutes: 0,
       },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import UAParser from 'ua-parser-js';
 
-/** The user-agent derived columns, in the Data Export seed's value vocabulary. */
+/** The user-agent derived columns, in the value vocabulary of FullStory's Data Export. */
 export interface AgentFields {
   PageBrowser: string;
   PageBrowserVersion: string;
@@ -10,7 +10,7 @@ export interface AgentFields {
   PageOperatingSystem: string;
 }
 
-/** ua-parser-js 1.x browser names → the seed's PageBrowser values. */
+/** ua-parser-js 1.x browser names → FullStory's documented PageBrowser values. */
 const BROWSERS: Record<string, string> = {
   Chrome: 'Chrome', 'Chrome Headless': 'Chrome', 'Chrome WebView': 'Mobile App', Chromium: 'Chrome', 'Mobile Chrome': 'Chrome',
   Firefox: 'Firefox', 'Mobile Firefox': 'Firefox', Safari: 'Safari', 'Mobile Safari': 'Safari',
@@ -19,7 +19,7 @@ const BROWSERS: Record<string, string> = {
   Yandex: 'Yandex', WebView: 'Mobile App', Facebook: 'Mobile App', Instagram: 'Mobile App', Line: 'Mobile App',
 };
 
-/** ua-parser-js 1.x OS names → the seed's PageOperatingSystem values (Android added: "new values may be added"). */
+/** ua-parser-js 1.x OS names → FullStory's documented PageOperatingSystem values (Android added: "new values may be added"). */
 const OPERATING_SYSTEMS: Record<string, string> = {
   'Mac OS': 'OS X', iOS: 'iOS', Windows: 'Windows', 'Windows Phone': 'Windows Phone', 'Windows Mobile': 'Windows Phone',
   'Chromium OS': 'Chrome OS', Android: 'Android', Linux: 'Linux', Ubuntu: 'Linux', Debian: 'Linux', Fedora: 'Linux',

@@ -3,7 +3,7 @@ import type { CookieJar } from './cookies';
 
 /** FullStory keeps its user cookie about a year; so do we. */
 export const USER_COOKIE_MAX_AGE_S = 365 * 24 * 60 * 60;
-/** A session ends after 30 minutes without activity (DESIGN.md; FullStory's and GA's default). */
+/** A session ends after 30 minutes without activity (FullStory's and Google Analytics' default). */
 export const DEFAULT_INACTIVITY_MS = 30 * 60 * 1000;
 /** A session never outlives a day, so a tab left open overnight starts a new one. Our choice. */
 export const DEFAULT_MAX_SESSION_MS = 24 * 60 * 60 * 1000;

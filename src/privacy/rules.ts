@@ -63,8 +63,9 @@ export function selectorInputs(selectorList: string): SelectorInputs | null {
 }
 
 /**
- * Password and payment-card fields are masked whatever the configuration (DESIGN.md privacy
- * promises); `autocomplete` tokens for cards all start with "cc-" (HTML autofill field names).
+ * Password and payment-card fields are masked whatever the configuration: FullStory's privacy
+ * statements promise passwords and payment details are never collected, and sites switching
+ * rely on it. `autocomplete` tokens for cards all start with "cc-" (HTML autofill field names).
  */
 export function isAlwaysMaskedField(element: Element): boolean {
   if (element.localName !== 'input' && element.localName !== 'textarea' && element.localName !== 'select') return false;

@@ -63,7 +63,7 @@ export const DEFAULT_CAPS: TransportCaps = { memoryBytes: 4 * 1024 * 1024, stora
 
 /**
  * 512 Ki characters keeps a gzip body far below the 1 MiB wire cap (MAX_BUNDLE_BYTES); 5 s
- * bounds what a crash can lose and matches the "few seconds" batching window of the brief.
+ * bounds what a crash can lose and keeps a replay a few seconds behind the visitor, as FullStory's batching does.
  */
 export const DEFAULT_THRESHOLDS: TransportThresholds = { sizeBytes: 512 * 1024, timeMs: 5000 };
 

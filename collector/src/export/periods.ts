@@ -24,7 +24,7 @@ export const periodMs = (org: OrgConfig): number => org.exportPeriodMinutes * MI
 /** The latest instant whose bundles may be listed: periods must have ended `exportDelayMinutes` ago. */
 export const availableUntil = (org: OrgConfig, now: number): number => now - org.exportDelayMinutes * MINUTE_MS;
 
-/** Exports match the session retention (seed): nothing older can be listed or fetched. */
+/** Exports match the session retention (as FullStory's Data Export does): nothing older can be listed or fetched. */
 export const retainedFrom = (org: OrgConfig, now: number): number => now - org.retentionDays * DAY_MS;
 
 export function bundleRef(start: number, periodMinutes: number): ExportBundleRef {

@@ -3,8 +3,8 @@ import { individualId, numericId } from '../enrich';
 import type { ExportRecord } from '../storage/types';
 
 /**
- * Every column FullStory's export clients know (DESIGN.md, "Compatibility with FullStory's export
- * clients"), in that order. Custom user vars follow as columns of their own. docs/data-export.md
+ * Every column FullStory's export clients ask for (the Data Export field list, and the fields
+ * hauser, FullStory's export loader, requests), in that order. Custom user vars follow as columns of their own. docs/data-export.md
  * says how each is derived.
  */
 export const EXPORT_COLUMNS = [
@@ -26,7 +26,7 @@ const KNOWN_COLUMNS: ReadonlySet<string> = new Set(EXPORT_COLUMNS);
 /** JavaScript Dates end at ±8.64e15 ms; a client timestamp beyond that has no ISO form. */
 const MAX_DATE_MS = 8.64e15;
 
-/** The seed's dateTime form (XML Schema, UTC): 2018-01-04T20:07:11.191Z. */
+/** FullStory's Data Export dateTime form (XML Schema, UTC): 2018-01-04T20:07:11.191Z. */
 export const isoTime = (ms: number | null | undefined): string | null =>
   typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : null;
 
