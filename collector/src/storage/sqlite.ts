@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { foldFacts, ROW_TAGS, type PageState } from '../facts';
+import { createGroupCommit } from './group-commit';
 import { migrate } from './migrations';
 import type {
   DeletionCounts, ExportRecord, IngestBatch, PageSummary, SessionQuery, SessionSummary, Storage, StoredFact, UserSelector, UserSummary,
@@ -326,31 +327,13 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  /**
-   * Group commit: batches that arrive while the event loop is busy are committed together in one
-   * transaction, so one fsync acknowledges many bundles. Each promise still resolves only after
-   * the commit that holds its batch.
-   */
-  let waiting: Array<{ batch: IngestBatch; resolve: (result: { duplicate: boolean }) => void; reject: (error: unknown) => void }> = [];
-  const commitWaiting = db.transaction((group: IngestBatch[]) => group.map((batch) => ingestTransaction(batch)));
-  const flush = () => {
-    const group = waiting;
-    waiting = [];
-    try {
-      const duplicates = commitWaiting(group.map((entry) => entry.batch));
-      group.forEach((entry, index) => entry.resolve({ duplicate: duplicates[index] }));
-    } catch (error) {
-      group.forEach((entry) => entry.reject(error));
-    }
-  };
+  const commits = createGroupCommit(
+    db.transaction((group: IngestBatch[]) => group.map((batch) => ({ duplicate: ingestTransaction(batch) }))),
+    GROUP_COMMIT_WINDOW_MS,
+  );
 
   return {
-    ingest(batch) {
-      return new Promise((resolve, reject) => {
-        if (waiting.length === 0) setTimeout(flush, GROUP_COMMIT_WINDOW_MS);
-        waiting.push({ batch, resolve, reject });
-      });
-    },
+    ingest: commits.submit,
     async exportPeriods(orgId, from, until, periodMs, limit) {
       return (statements.exportPeriods.all({ orgId, from, until, period: periodMs, limit }) as Row[]).map((row) => row.start as number);
     },
@@ -382,6 +365,8 @@ export function openSqliteStorage(dataDir: string): Storage {
       return counts;
     },
     async close() {
+      // Batches accepted before close are committed and answered before the database goes away.
+      await commits.close();
       db.close();
     },
   };
