@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { foldFacts, ROW_TAGS, type PageState } from '../facts';
+import { foldFacts, ROW_TAGS } from '../facts';
 import { createGroupCommit } from './group-commit';
 import { migrate } from './migrations';
+import { factFrom, pageFrom, pageStateFrom, parseJson, sessionFrom, userFrom, type Row } from './sqlite-rows';
 import type {
-  DeletionCounts, ExportRecord, IngestBatch, PageSummary, SessionQuery, SessionSummary, Storage, StoredFact, UserSelector, UserSummary,
+  DeletionCounts, ExportRecord, IngestBatch, PageSummary, SessionQuery, Storage, UserSelector, UserSummary,
 } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
@@ -19,97 +20,10 @@ const GROUP_COMMIT_WINDOW_MS = 2;
 /** Cap on the per-export caches of page and user records; beyond it a cache restarts (memory bound). */
 const USER_CACHE_LIMIT = 10_000;
 
-type Row = Record<string, unknown>;
-
 /** Custom vars kept per user: a client cannot grow a user record without bound (FullStory also caps user vars). */
 const MAX_USER_VARS = 500;
 const capVars = (vars: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(vars).slice(0, MAX_USER_VARS));
-
-const parseJson = (value: unknown): Record<string, unknown> => {
-  try {
-    const parsed = JSON.parse(String(value));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
-};
-
-const userFrom = (row: Row, userId: string): UserSummary => ({
-  userId,
-  userAppKey: (row.user_app_key as string | null) ?? null,
-  email: (row.email as string | null) ?? null,
-  displayName: (row.display_name as string | null) ?? null,
-  vars: parseJson(row.vars ?? '{}'),
-  created: (row.created as number | null) ?? 0,
-});
-
-const pageFrom = (row: Row): PageSummary => ({
-  pageId: row.page_id as string,
-  start: row.start as number | null,
-  url: row.url as string,
-  referrer: row.referrer as string,
-  userAgent: row.user_agent as string,
-  ip: row.ip as string,
-  agent: {
-    PageBrowser: row.browser as string,
-    PageBrowserVersion: row.browser_version as string,
-    PageDevice: row.device as string,
-    PageOperatingSystem: row.os as string,
-  },
-  screenWidth: row.screen_width as number | null,
-  screenHeight: row.screen_height as number | null,
-  viewportWidth: row.viewport_width as number | null,
-  viewportHeight: row.viewport_height as number | null,
-  duration: row.duration as number | null,
-  activeDuration: row.active_duration as number | null,
-  maxScrollDepthPercent: row.max_scroll as number | null,
-  loadDomContentTime: row.load_dom_content as number | null,
-  loadEventTime: row.load_event as number | null,
-  loadFirstPaintTime: row.load_first_paint as number | null,
-});
-
-const pageStateFrom = (row: Row): PageState => {
-  const { duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime } = pageFrom(row);
-  return {
-    url: (row.current_url as string) || (row.url as string),
-    numInfos: row.num_infos as number,
-    numWarnings: row.num_warnings as number,
-    numErrors: row.num_errors as number,
-    duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime,
-  };
-};
-
-const factFrom = (row: Row): StoredFact => ({
-  pageId: row.page_id as string,
-  seq: row.seq as number,
-  index: row.idx as number,
-  timestamp: row.ts as number,
-  tag: row.tag as string,
-  payload: parseJson(row.payload),
-  pageUrl: row.page_url as string,
-  numInfos: row.num_infos as number,
-  numWarnings: row.num_warnings as number,
-  numErrors: row.num_errors as number,
-});
-
-const sessionFrom = (row: Row): SessionSummary => ({
-  orgId: row.org_id as string,
-  userId: row.user_id as string,
-  sessionId: row.session_id as string,
-  user: userFrom(row, row.user_id as string),
-  start: row.start as number,
-  last: row.last as number,
-  pages: row.pages as number,
-  events: row.events as number,
-  rageClicks: row.rage_clicks as number,
-  deadClicks: row.dead_clicks as number,
-  errorClicks: row.error_clicks as number,
-  errors: row.errors as number,
-  browser: (row.browser as string | null) ?? 'Unknown',
-  device: (row.device as string | null) ?? 'Unknown',
-  operatingSystem: (row.os as string | null) ?? 'Unknown',
-});
 
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
   (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,

@@ -1,0 +1,93 @@
+import type { PageState } from '../facts';
+import type { PageSummary, SessionSummary, StoredFact, UserSummary } from './types';
+
+/**
+ * Row mapping between the SQLite tables (storage/migrations.ts) and the storage types: column
+ * names and JSON texts live here, so the queries in sqlite.ts read as queries.
+ */
+export type Row = Record<string, unknown>;
+
+export const parseJson = (value: unknown): Record<string, unknown> => {
+  try {
+    const parsed = JSON.parse(String(value));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+};
+
+export const userFrom = (row: Row, userId: string): UserSummary => ({
+  userId,
+  userAppKey: (row.user_app_key as string | null) ?? null,
+  email: (row.email as string | null) ?? null,
+  displayName: (row.display_name as string | null) ?? null,
+  vars: parseJson(row.vars ?? '{}'),
+  created: (row.created as number | null) ?? 0,
+});
+
+export const pageFrom = (row: Row): PageSummary => ({
+  pageId: row.page_id as string,
+  start: row.start as number | null,
+  url: row.url as string,
+  referrer: row.referrer as string,
+  userAgent: row.user_agent as string,
+  ip: row.ip as string,
+  agent: {
+    PageBrowser: row.browser as string,
+    PageBrowserVersion: row.browser_version as string,
+    PageDevice: row.device as string,
+    PageOperatingSystem: row.os as string,
+  },
+  screenWidth: row.screen_width as number | null,
+  screenHeight: row.screen_height as number | null,
+  viewportWidth: row.viewport_width as number | null,
+  viewportHeight: row.viewport_height as number | null,
+  duration: row.duration as number | null,
+  activeDuration: row.active_duration as number | null,
+  maxScrollDepthPercent: row.max_scroll as number | null,
+  loadDomContentTime: row.load_dom_content as number | null,
+  loadEventTime: row.load_event as number | null,
+  loadFirstPaintTime: row.load_first_paint as number | null,
+});
+
+export const pageStateFrom = (row: Row): PageState => {
+  const { duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime } = pageFrom(row);
+  return {
+    url: (row.current_url as string) || (row.url as string),
+    numInfos: row.num_infos as number,
+    numWarnings: row.num_warnings as number,
+    numErrors: row.num_errors as number,
+    duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime,
+  };
+};
+
+export const factFrom = (row: Row): StoredFact => ({
+  pageId: row.page_id as string,
+  seq: row.seq as number,
+  index: row.idx as number,
+  timestamp: row.ts as number,
+  tag: row.tag as string,
+  payload: parseJson(row.payload),
+  pageUrl: row.page_url as string,
+  numInfos: row.num_infos as number,
+  numWarnings: row.num_warnings as number,
+  numErrors: row.num_errors as number,
+});
+
+export const sessionFrom = (row: Row): SessionSummary => ({
+  orgId: row.org_id as string,
+  userId: row.user_id as string,
+  sessionId: row.session_id as string,
+  user: userFrom(row, row.user_id as string),
+  start: row.start as number,
+  last: row.last as number,
+  pages: row.pages as number,
+  events: row.events as number,
+  rageClicks: row.rage_clicks as number,
+  deadClicks: row.dead_clicks as number,
+  errorClicks: row.error_clicks as number,
+  errors: row.errors as number,
+  browser: (row.browser as string | null) ?? 'Unknown',
+  device: (row.device as string | null) ?? 'Unknown',
+  operatingSystem: (row.os as string | null) ?? 'Unknown',
+});
