@@ -1,5 +1,4 @@
-import type { PageState } from '../facts';
-import type { PageSummary, SessionSummary, StoredFact, UserSummary } from './types';
+import type { FactChange, PageRecord, PageStateChange, PageSummary, SessionSummary, StoredFact, UserSummary } from './types';
 
 /**
  * Row mapping between the SQLite tables (storage/migrations.ts) and the storage types: column
@@ -50,17 +49,6 @@ export const pageFrom = (row: Row): PageSummary => ({
   loadFirstPaintTime: row.load_first_paint as number | null,
 });
 
-export const pageStateFrom = (row: Row): PageState => {
-  const { duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime } = pageFrom(row);
-  return {
-    url: (row.current_url as string) || (row.url as string),
-    numInfos: row.num_infos as number,
-    numWarnings: row.num_warnings as number,
-    numErrors: row.num_errors as number,
-    duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime,
-  };
-};
-
 export const factFrom = (row: Row): StoredFact => ({
   pageId: row.page_id as string,
   seq: row.seq as number,
@@ -90,4 +78,33 @@ export const sessionFrom = (row: Row): SessionSummary => ({
   browser: (row.browser as string | null) ?? 'Unknown',
   device: (row.device as string | null) ?? 'Unknown',
   operatingSystem: (row.os as string | null) ?? 'Unknown',
+});
+
+/** Named parameters for the pages columns set from seq-0 metadata. */
+export const pageMetadataParams = (orgId: string, pageId: string, page: PageRecord) => ({
+  orgId, pageId, start: page.start, url: page.url, referrer: page.referrer, userAgent: page.userAgent, ip: page.ip,
+  browser: page.agent.PageBrowser, browserVersion: page.agent.PageBrowserVersion, device: page.agent.PageDevice,
+  os: page.agent.PageOperatingSystem, screenWidth: page.screenWidth, screenHeight: page.screenHeight,
+  viewportWidth: page.viewportWidth, viewportHeight: page.viewportHeight, timeZone: page.timeZone, language: page.language,
+});
+
+/** Named parameters for a page state change: null where the bundle leaves a column alone. */
+export const pageStateParams = (orgId: string, pageId: string, change: PageStateChange) => ({
+  orgId, pageId,
+  url: change.url ?? null,
+  numInfos: change.numInfos ?? null,
+  numWarnings: change.numWarnings ?? null,
+  numErrors: change.numErrors ?? null,
+  loadDomContentTime: change.loadDomContentTime ?? null,
+  loadEventTime: change.loadEventTime ?? null,
+  loadFirstPaintTime: change.loadFirstPaintTime ?? null,
+  duration: change.duration ?? null,
+  activeDuration: change.activeDuration ?? null,
+  maxScrollDepthPercent: change.maxScrollDepthPercent ?? null,
+});
+
+/** Named parameters for a facts row; a null snapshot column is filled from the page row by the query. */
+export const factParams = (orgId: string, fact: FactChange) => ({
+  orgId, pageId: fact.pageId, seq: fact.seq, idx: fact.index, ts: fact.timestamp, tag: fact.tag, payload: JSON.stringify(fact.payload),
+  pageUrl: fact.pageUrl, numInfos: fact.numInfos, numWarnings: fact.numWarnings, numErrors: fact.numErrors, isRow: fact.row ? 1 : 0,
 });
