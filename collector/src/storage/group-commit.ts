@@ -19,7 +19,7 @@ interface Waiting<Item, Result> {
   reject: (error: unknown) => void;
 }
 
-export const CLOSED_MESSAGE = 'storage is closed: no more batches are accepted';
+const CLOSED_MESSAGE = 'storage is closed: no more batches are accepted';
 
 /** `windowMs`: how long the first item of a group waits for others before the write. */
 export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>, windowMs: number): GroupCommit<Item, Result> {
