@@ -1,14 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { mergeUserVars } from '../facts';
-import { factParams, pageMetadataParams, pageStateParams, parseJson, type Row } from './sqlite-rows';
+import { factValues, pageMetadataParams, pageStateParams, parseJson, type Row } from './sqlite-rows';
 import type { BatchChanges } from './types';
-
-/** The page's URL as facts snapshot it: the last navigation, else the URL it was loaded with. */
-const PAGE_URL = `CASE WHEN p.current_url = '' THEN p.url ELSE p.current_url END`;
 
 /**
  * Persists one bundle's BatchChanges (the caller wraps it in a transaction). Every merge is an SQL
- * upsert or update on the stored row, except the user vars (see facts.mergeUserVars). Statements
+ * upsert or update on the stored row, except two that need the stored state: fact snapshots the
+ * bundle left null (read once from the page) and user vars (see facts.mergeUserVars). Statements
  * run in this order because the facts snapshot the page as it stood before this bundle's state.
  */
 export function prepareIngest(db: Database): (changes: BatchChanges) => { duplicate: boolean } {
@@ -25,11 +23,11 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => { duplic
         user_agent = @userAgent, ip = @ip, browser = @browser, browser_version = @browserVersion, device = @device, os = @os,
         screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
         time_zone = @timeZone, language = @language WHERE org_id = @orgId AND page_id = @pageId`),
+    selectSnapshot: db.prepare(`SELECT CASE WHEN current_url = '' THEN url ELSE current_url END AS page_url,
+        num_infos, num_warnings, num_errors FROM pages WHERE org_id = ? AND page_id = ?`),
     insertFact: db.prepare(`INSERT OR IGNORE INTO facts
         (org_id, page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors, is_row)
-        SELECT @orgId, @pageId, @seq, @idx, @ts, @tag, @payload, coalesce(@pageUrl, ${PAGE_URL}), coalesce(@numInfos, p.num_infos),
-        coalesce(@numWarnings, p.num_warnings), coalesce(@numErrors, p.num_errors), @isRow
-        FROM pages p WHERE p.org_id = @orgId AND p.page_id = @pageId`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     setPageState: db.prepare(`UPDATE pages SET current_url = coalesce(@url, current_url), num_infos = coalesce(@numInfos, num_infos),
         num_warnings = coalesce(@numWarnings, num_warnings), num_errors = coalesce(@numErrors, num_errors),
         load_dom_content = coalesce(@loadDomContentTime, load_dom_content), load_event = coalesce(@loadEventTime, load_event),
@@ -58,7 +56,9 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => { duplic
     statements.ensureUser.run(orgId, userId, firstSeen);
     const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
     if (page) statements.setPageMetadata.run(pageMetadataParams(orgId, pageId, page));
-    for (const fact of changes.facts) statements.insertFact.run(factParams(orgId, fact));
+    // One read of the page as it stands before this bundle fills in the snapshots the bundle left null.
+    const before = statements.selectSnapshot.get(orgId, pageId) as Row;
+    for (const fact of changes.facts) statements.insertFact.run(...factValues(orgId, fact, before));
     statements.setPageState.run(pageStateParams(orgId, pageId, changes.pageState));
     for (const [identifiedUser, appKey] of changes.identities) {
       statements.ensureUser.run(orgId, identifiedUser, firstSeen);
