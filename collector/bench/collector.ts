@@ -20,6 +20,7 @@ import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
 import { openSqliteStorage } from '../src/storage/sqlite';
 import { extractFacts } from '../src/facts';
+import { deriveChanges } from '../src/ingest/derive';
 import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
 
 const { values } = parseArgs({
@@ -146,11 +147,11 @@ async function exportBenchmark() {
           ? fact('change', { EventTargetText: '', EventTargetSelectorTok: 'html body form input#q', EventModSuspicious: 0 }, at)
           : fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
     }) as eventWithTime[];
-    await storage.ingest({
+    await storage.ingest(deriveChanges({
       orgId: 'o-demo', userId: `u-${user}`, sessionId: 's-1', pageId: `p-${batch}`, seq: 0, receivedAt: day + 86_400_000,
       page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en' },
       events, facts: extractFacts(events),
-    });
+    }));
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   await storage.close();

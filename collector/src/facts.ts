@@ -1,8 +1,8 @@
-import { type eventWithTime, FACT, type FactTag } from 'openstory/vocabulary';
-import type { FactRecord, PageTotals, StoredFact } from './storage/types';
+import { EventType, type eventWithTime, FACT, type FactTag, ID_PATTERN } from 'openstory/vocabulary';
+import type { FactChange, FactRecord, PageStateChange, SessionCounts } from './storage/types';
 
-/** Fact tags that become Data Export rows (the seed's EventType vocabulary). */
-export const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash]);
+/** Fact tags that become Data Export rows (the EventType values of FullStory's Data Export). */
+const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash]);
 /** Tags stored as facts for the viewer besides the rows; the others only update page and user state. */
 const VIEWER_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.error, FACT.log, FACT.vital, FACT.dropped]);
 const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
@@ -11,7 +11,7 @@ const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
 export function extractFacts(events: eventWithTime[]): FactRecord[] {
   const facts: FactRecord[] = [];
   events.forEach((event, index) => {
-    if (event.type !== 5) return;
+    if (event.type !== EventType.Custom) return;
     const data = event.data as { tag?: unknown; payload?: unknown };
     if (typeof data.tag !== 'string' || !KNOWN_TAGS.has(data.tag)) return;
     const payload = typeof data.payload === 'object' && data.payload !== null && !Array.isArray(data.payload) ? (data.payload as Record<string, unknown>) : {};
@@ -28,14 +28,6 @@ const MAX_FACT_TEXT = 2048;
 export const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value.slice(0, MAX_FACT_TEXT) : undefined;
 
-/** The page's running state that facts update and rows snapshot. */
-export interface PageState extends PageTotals {
-  url: string;
-  numInfos: number;
-  numWarnings: number;
-  numErrors: number;
-}
-
 export interface UserChanges {
   /** UserId → UserAppKey (null after anonymize). */
   identities: Map<string, string | null>;
@@ -44,18 +36,11 @@ export interface UserChanges {
   vars: Record<string, unknown>;
 }
 
-export interface SessionCounts {
-  rageClicks: number;
-  deadClicks: number;
-  errorClicks: number;
-  errors: number;
-}
-
 export interface Folded {
-  state: PageState;
-  stored: StoredFact[];
+  page: PageStateChange;
+  stored: FactChange[];
   user: UserChanges;
-  counts: SessionCounts;
+  counts: Omit<SessionCounts, 'events'>;
 }
 
 /** Custom var names as FS.setUserVars sends them (type suffix included); others are ignored. */
@@ -63,14 +48,15 @@ const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 const RESERVED_VARS = new Set(['displayName', 'email', 'uid']);
 
 /**
- * Applies a bundle's facts, in stream order, to the page state; keeps the facts the export and the
- * viewer read, each with the URL and console totals current when it happened.
+ * Folds a bundle's facts, in stream order, into the page state they set; keeps the facts the export
+ * and the viewer read, each with the URL and console totals the bundle had set when it happened
+ * (null until it sets one: storage fills in the page's value from before the bundle).
  */
-export function foldFacts(initial: PageState, facts: FactRecord[], pageId: string, seq: number): Folded {
-  const state = { ...initial };
-  const stored: StoredFact[] = [];
+export function foldFacts(facts: FactRecord[], pageId: string, seq: number): Folded {
+  const state: PageStateChange = {};
+  const stored: FactChange[] = [];
   const user: UserChanges = { identities: new Map(), vars: {} };
-  const counts: SessionCounts = { rageClicks: 0, deadClicks: 0, errorClicks: 0, errors: 0 };
+  const counts: Folded['counts'] = { rageClicks: 0, deadClicks: 0, errorClicks: 0, errors: 0 };
   for (const { index, timestamp, tag, payload } of facts) {
     switch (tag) {
       case FACT.navigate:
@@ -87,13 +73,13 @@ export function foldFacts(initial: PageState, facts: FactRecord[], pageId: strin
         state.loadFirstPaintTime = finite(payload.LoadFirstPaintTime) ?? state.loadFirstPaintTime;
         break;
       case FACT.duration:
-        // Totals only grow; a late retry of an older bundle must not shrink them.
+        // Totals only grow; a late retry of an older bundle must not shrink them (storage keeps the maximum too).
         state.duration = Math.max(state.duration ?? 0, finite(payload.PageDuration) ?? 0);
         state.activeDuration = Math.max(state.activeDuration ?? 0, finite(payload.PageActiveDuration) ?? 0);
         state.maxScrollDepthPercent = Math.max(state.maxScrollDepthPercent ?? 0, finite(payload.PageMaxScrollDepthPercent) ?? 0);
         break;
       case FACT.identity: {
-        const userId = typeof payload.UserId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(payload.UserId) ? payload.UserId : undefined;
+        const userId = typeof payload.UserId === 'string' && ID_PATTERN.test(payload.UserId) ? payload.UserId : undefined;
         if (userId) user.identities.set(userId, text(payload.UserAppKey) ?? null);
         break;
       }
@@ -122,12 +108,23 @@ export function foldFacts(initial: PageState, facts: FactRecord[], pageId: strin
       stored.push({
         pageId, seq, index, tag, payload,
         timestamp: eventStart ?? timestamp,
-        pageUrl: state.url,
-        numInfos: state.numInfos,
-        numWarnings: state.numWarnings,
-        numErrors: state.numErrors,
+        pageUrl: state.url ?? null,
+        numInfos: state.numInfos ?? null,
+        numWarnings: state.numWarnings ?? null,
+        numErrors: state.numErrors ?? null,
+        row: ROW_TAGS.has(tag),
       });
     }
   }
-  return { state, stored, user, counts };
+  return { page: state, stored, user, counts };
 }
+
+/** Custom vars kept per user: a client cannot grow a user record without bound (FullStory also caps user vars). */
+const MAX_USER_VARS = 500;
+
+/**
+ * A user's vars after a bundle: the new values over the stored ones, the first MAX_USER_VARS kept.
+ * Storage calls it with the stored vars: a capped shallow merge is not an upsert SQL can express.
+ */
+export const mergeUserVars = (stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries({ ...stored, ...changed }).slice(0, MAX_USER_VARS));

@@ -14,9 +14,10 @@ import type { DeletionCounts, Storage } from './storage/types';
 import { registerViewer } from './viewer/route';
 
 export type { CollectorConfig, OrgConfig, RateLimitConfig } from './config';
-export type { Storage, IngestBatch, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
+export type { Storage, IngestBatch, BatchChanges, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
 export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
 export { openSqliteStorage } from './storage/sqlite';
+export { deriveChanges } from './ingest/derive';
 export { parseAgent, anonymizeIp, individualId, numericId } from './enrich';
 export { startDemoSite, pointSnippetAt, CONTENT_TYPES, type DemoSite, type DemoSiteOptions } from './demo-site';
 

@@ -7,6 +7,7 @@ import { extractFacts } from '../facts';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { IngestBatch } from '../storage/types';
 import { inflate, parseJson, readBody } from './decode';
+import { deriveChanges } from './derive';
 import { validateBundle } from './validate';
 
 const GZIP_MAGIC_FIRST = 0x1f;
@@ -105,7 +106,7 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const { duplicate } = await storage.ingest(toBatch(bundle, request, context.now()));
+      const { duplicate } = await storage.ingest(deriveChanges(toBatch(bundle, request, context.now())));
       return reply.code(200).send(duplicate ? { ok: true, duplicate: true } : { ok: true });
     });
   });

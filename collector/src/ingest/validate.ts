@@ -1,12 +1,11 @@
-import { type eventWithTime, PROTOCOL_VERSION, type Bundle, type PageMetadata } from 'openstory/vocabulary';
+import { EventType, ID_PATTERN, PROTOCOL_VERSION, type Bundle, type eventWithTime, type PageMetadata } from 'openstory/vocabulary';
 import { refuse, type Refusal } from '../refusal';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Browsers cap URLs around 2 MB, but nothing useful for analytics is longer than this. */
 const MAX_URL_CHARS = 8192;
 const MAX_TEXT_CHARS = 1024;
-/** rrweb's EventType enum runs from DomContentLoaded (0) to Plugin (6). */
-const MAX_EVENT_TYPE = 6;
+/** rrweb's EventType enum runs from DomContentLoaded (0) to Plugin, its highest number. */
+const MAX_EVENT_TYPE = EventType.Plugin;
 /**
  * Deepest nesting accepted inside an event. A DOM snapshot nests about two levels per element
  * (node, childNodes); real pages stay far below 500 elements deep. Deeper input is refused
@@ -63,7 +62,7 @@ function validateEvent(event: unknown, index: number): Refusal | undefined {
   }
   if (!isTime(event.timestamp)) return schema(`events[${index}].timestamp must be epoch ms`);
   if (!isObject(event.data)) return schema(`events[${index}].data must be an object`);
-  if (event.type === 5 && (typeof event.data.tag !== 'string' || event.data.tag.length > 64)) {
+  if (event.type === EventType.Custom && (typeof event.data.tag !== 'string' || event.data.tag.length > 64)) {
     return schema(`events[${index}] is a Custom event without a tag`);
   }
   if (depthOf(event.data, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) return schema(`events[${index}] nests deeper than ${MAX_EVENT_DEPTH} levels`);
@@ -76,7 +75,7 @@ export function validateBundle(body: unknown): Bundle | Refusal {
   if (body.v !== PROTOCOL_VERSION) return refuse(400, 'bad-version', `protocol version ${PROTOCOL_VERSION} expected`);
   const { orgId, userId, sessionId, pageId, seq, sentAt, events } = body;
   for (const [name, value] of Object.entries({ orgId, userId, sessionId, pageId })) {
-    if (typeof value !== 'string' || !ID.test(value)) return schema(`${name} must match [A-Za-z0-9_-]{1,64}`);
+    if (typeof value !== 'string' || !ID_PATTERN.test(value)) return schema(`${name} must match ${ID_PATTERN.source.slice(1, -1)}`);
   }
   if (!Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > MAX_SEQ) return schema('seq must be a non-negative integer');
   if (!isTime(sentAt)) return schema('sentAt must be epoch ms');

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { foldFacts, ROW_TAGS, type PageState } from '../facts';
+import { createGroupCommit } from './group-commit';
 import { migrate } from './migrations';
+import { prepareIngest } from './sqlite-ingest';
+import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
 import type {
-  DeletionCounts, ExportRecord, IngestBatch, PageSummary, SessionQuery, SessionSummary, Storage, StoredFact, UserSelector, UserSummary,
+  BatchChanges, DeletionCounts, ExportRecord, PageSummary, SessionQuery, Storage, UserSelector, UserSummary,
 } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
@@ -17,98 +19,6 @@ const GROUP_COMMIT_WINDOW_MS = 2;
 
 /** Cap on the per-export caches of page and user records; beyond it a cache restarts (memory bound). */
 const USER_CACHE_LIMIT = 10_000;
-
-type Row = Record<string, unknown>;
-
-/** Custom vars kept per user: a client cannot grow a user record without bound (FullStory also caps user vars). */
-const MAX_USER_VARS = 500;
-const capVars = (vars: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(vars).slice(0, MAX_USER_VARS));
-
-const parseJson = (value: unknown): Record<string, unknown> => {
-  try {
-    const parsed = JSON.parse(String(value));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
-};
-
-const userFrom = (row: Row, userId: string): UserSummary => ({
-  userId,
-  userAppKey: (row.user_app_key as string | null) ?? null,
-  email: (row.email as string | null) ?? null,
-  displayName: (row.display_name as string | null) ?? null,
-  vars: parseJson(row.vars ?? '{}'),
-  created: (row.created as number | null) ?? 0,
-});
-
-const pageFrom = (row: Row): PageSummary => ({
-  pageId: row.page_id as string,
-  start: row.start as number | null,
-  url: row.url as string,
-  referrer: row.referrer as string,
-  userAgent: row.user_agent as string,
-  ip: row.ip as string,
-  agent: {
-    PageBrowser: row.browser as string,
-    PageBrowserVersion: row.browser_version as string,
-    PageDevice: row.device as string,
-    PageOperatingSystem: row.os as string,
-  },
-  screenWidth: row.screen_width as number | null,
-  screenHeight: row.screen_height as number | null,
-  viewportWidth: row.viewport_width as number | null,
-  viewportHeight: row.viewport_height as number | null,
-  duration: row.duration as number | null,
-  activeDuration: row.active_duration as number | null,
-  maxScrollDepthPercent: row.max_scroll as number | null,
-  loadDomContentTime: row.load_dom_content as number | null,
-  loadEventTime: row.load_event as number | null,
-  loadFirstPaintTime: row.load_first_paint as number | null,
-});
-
-const pageStateFrom = (row: Row): PageState => {
-  const { duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime } = pageFrom(row);
-  return {
-    url: (row.current_url as string) || (row.url as string),
-    numInfos: row.num_infos as number,
-    numWarnings: row.num_warnings as number,
-    numErrors: row.num_errors as number,
-    duration, activeDuration, maxScrollDepthPercent, loadDomContentTime, loadEventTime, loadFirstPaintTime,
-  };
-};
-
-const factFrom = (row: Row): StoredFact => ({
-  pageId: row.page_id as string,
-  seq: row.seq as number,
-  index: row.idx as number,
-  timestamp: row.ts as number,
-  tag: row.tag as string,
-  payload: parseJson(row.payload),
-  pageUrl: row.page_url as string,
-  numInfos: row.num_infos as number,
-  numWarnings: row.num_warnings as number,
-  numErrors: row.num_errors as number,
-});
-
-const sessionFrom = (row: Row): SessionSummary => ({
-  orgId: row.org_id as string,
-  userId: row.user_id as string,
-  sessionId: row.session_id as string,
-  user: userFrom(row, row.user_id as string),
-  start: row.start as number,
-  last: row.last as number,
-  pages: row.pages as number,
-  events: row.events as number,
-  rageClicks: row.rage_clicks as number,
-  deadClicks: row.dead_clicks as number,
-  errorClicks: row.error_clicks as number,
-  errors: row.errors as number,
-  browser: (row.browser as string | null) ?? 'Unknown',
-  device: (row.device as string | null) ?? 'Unknown',
-  operatingSystem: (row.os as string | null) ?? 'Unknown',
-});
 
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
   (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
@@ -134,37 +44,8 @@ export function openSqliteStorage(dataDir: string): Storage {
   const db = openDatabase(path, false);
   migrate(db);
 
+  const ingest = prepareIngest(db);
   const statements = {
-    insertBundle: db.prepare(
-      'INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    ensureUser: db.prepare(
-      'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
-    ),
-    selectPage: db.prepare('SELECT * FROM pages WHERE org_id = ? AND page_id = ?'),
-    insertStubPage: db.prepare('INSERT INTO pages (org_id, page_id, user_id, session_id) VALUES (?, ?, ?, ?)'),
-    setPageMetadata: db.prepare(`UPDATE pages SET start = @start, url = @url,
-        current_url = CASE WHEN current_url = '' THEN @url ELSE current_url END, referrer = @referrer,
-        user_agent = @userAgent, ip = @ip, browser = @browser, browser_version = @browserVersion, device = @device, os = @os,
-        screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
-        time_zone = @timeZone, language = @language WHERE org_id = @orgId AND page_id = @pageId`),
-    setPageState: db.prepare(`UPDATE pages SET current_url = @url, num_infos = @numInfos, num_warnings = @numWarnings,
-        num_errors = @numErrors, duration = @duration, active_duration = @activeDuration, max_scroll = @maxScrollDepthPercent,
-        load_dom_content = @loadDomContentTime, load_event = @loadEventTime, load_first_paint = @loadFirstPaintTime
-        WHERE org_id = @orgId AND page_id = @pageId`),
-    insertFact: db.prepare(`INSERT OR IGNORE INTO facts
-        (org_id, page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors, is_row)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
-    selectUser: db.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?'),
-    setUserVars: db.prepare(
-      'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
-    ),
-    upsertSession: db.prepare(`INSERT INTO sessions (org_id, user_id, session_id, start, last, pages, events, rage_clicks, dead_clicks, error_clicks, errors)
-        VALUES (@orgId, @userId, @sessionId, @start, @last, @pages, @events, @rageClicks, @deadClicks, @errorClicks, @errors)
-        ON CONFLICT DO UPDATE SET start = min(start, excluded.start), last = max(last, excluded.last),
-        pages = pages + excluded.pages, events = events + excluded.events, rage_clicks = rage_clicks + excluded.rage_clicks,
-        dead_clicks = dead_clicks + excluded.dead_clicks, error_clicks = error_clicks + excluded.error_clicks, errors = errors + excluded.errors`),
     exportPeriods: db.prepare(`SELECT DISTINCT ts - (ts % @period) AS start FROM facts
         WHERE org_id = @orgId AND is_row = 1 AND ts >= @from AND ts < @until ORDER BY start LIMIT @limit`),
     listSessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
@@ -189,60 +70,6 @@ export function openSqliteStorage(dataDir: string): Storage {
       'DELETE FROM users WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.org_id = users.org_id AND s.user_id = users.user_id)',
     ),
   };
-
-  const ensureUser = (orgId: string, userId: string, seen: number) => statements.ensureUser.run(orgId, userId, seen);
-
-  const ingestTransaction = db.transaction((batch: IngestBatch): boolean => {
-    const { orgId, userId, sessionId, pageId, seq, page, events, receivedAt } = batch;
-    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, JSON.stringify(events));
-    if (inserted.changes === 0) return true;
-
-    // Client clocks are not trusted beyond the arrival time: a future timestamp must not defeat retention.
-    let first = Math.min(page?.start ?? receivedAt, receivedAt);
-    let last = 0;
-    for (const { timestamp } of events) {
-      if (timestamp > receivedAt) continue;
-      first = Math.min(first, timestamp);
-      last = Math.max(last, timestamp);
-    }
-    if (last === 0) last = receivedAt;
-    ensureUser(orgId, userId, first);
-
-    let pageRow = statements.selectPage.get(orgId, pageId) as Row | undefined;
-    const newPage = !pageRow;
-    if (newPage) statements.insertStubPage.run(orgId, pageId, userId, sessionId);
-    if (page) {
-      statements.setPageMetadata.run({
-        orgId, pageId, start: page.start, url: page.url, referrer: page.referrer, userAgent: page.userAgent, ip: page.ip,
-        browser: page.agent.PageBrowser, browserVersion: page.agent.PageBrowserVersion, device: page.agent.PageDevice,
-        os: page.agent.PageOperatingSystem, screenWidth: page.screenWidth, screenHeight: page.screenHeight,
-        viewportWidth: page.viewportWidth, viewportHeight: page.viewportHeight, timeZone: page.timeZone, language: page.language,
-      });
-    }
-    pageRow = statements.selectPage.get(orgId, pageId) as Row;
-    const folded = foldFacts(pageStateFrom(pageRow), batch.facts, pageId, seq);
-    statements.setPageState.run({ orgId, pageId, ...folded.state });
-    for (const fact of folded.stored) {
-      statements.insertFact.run(
-        orgId, pageId, seq, fact.index, fact.timestamp, fact.tag, JSON.stringify(fact.payload), fact.pageUrl,
-        fact.numInfos, fact.numWarnings, fact.numErrors, ROW_TAGS.has(fact.tag) ? 1 : 0,
-      );
-    }
-    for (const [identifiedUser, appKey] of folded.user.identities) {
-      ensureUser(orgId, identifiedUser, first);
-      statements.setAppKey.run(appKey, orgId, identifiedUser);
-    }
-    const { email, displayName, vars } = folded.user;
-    if (email !== undefined || displayName !== undefined || Object.keys(vars).length > 0) {
-      const current = statements.selectUser.get(orgId, userId) as Row;
-      const merged = capVars({ ...parseJson(current.vars), ...vars });
-      statements.setUserVars.run(email ?? null, displayName ?? null, JSON.stringify(merged), orgId, userId);
-    }
-    statements.upsertSession.run({
-      orgId, userId, sessionId, start: first, last, pages: newPage ? 1 : 0, events: events.length, ...folded.counts,
-    });
-    return false;
-  });
 
   const deletePages = (orgId: string, pageIds: string[], counts: DeletionCounts) => {
     for (const pageId of pageIds) {
@@ -326,31 +153,13 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  /**
-   * Group commit: batches that arrive while the event loop is busy are committed together in one
-   * transaction, so one fsync acknowledges many bundles. Each promise still resolves only after
-   * the commit that holds its batch.
-   */
-  let waiting: Array<{ batch: IngestBatch; resolve: (result: { duplicate: boolean }) => void; reject: (error: unknown) => void }> = [];
-  const commitWaiting = db.transaction((group: IngestBatch[]) => group.map((batch) => ingestTransaction(batch)));
-  const flush = () => {
-    const group = waiting;
-    waiting = [];
-    try {
-      const duplicates = commitWaiting(group.map((entry) => entry.batch));
-      group.forEach((entry, index) => entry.resolve({ duplicate: duplicates[index] }));
-    } catch (error) {
-      group.forEach((entry) => entry.reject(error));
-    }
-  };
+  const commits = createGroupCommit(
+    db.transaction((group: BatchChanges[]) => group.map(ingest)),
+    GROUP_COMMIT_WINDOW_MS,
+  );
 
   return {
-    ingest(batch) {
-      return new Promise((resolve, reject) => {
-        if (waiting.length === 0) setTimeout(flush, GROUP_COMMIT_WINDOW_MS);
-        waiting.push({ batch, resolve, reject });
-      });
-    },
+    ingest: commits.submit,
     async exportPeriods(orgId, from, until, periodMs, limit) {
       return (statements.exportPeriods.all({ orgId, from, until, period: periodMs, limit }) as Row[]).map((row) => row.start as number);
     },
@@ -382,6 +191,8 @@ export function openSqliteStorage(dataDir: string): Storage {
       return counts;
     },
     async close() {
+      // Batches accepted before close are committed and answered before the database goes away.
+      await commits.close();
       db.close();
     },
   };

@@ -2,13 +2,18 @@ import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
 
 /**
- * The storage contract. Ingest writes IngestBatch values, export and the viewer read through the
- * query methods; nothing above this interface knows SQL. The embedded SQLite store implements it;
- * a distributed engine (ClickHouse) can implement the same methods without touching ingest/export.
+ * The storage contract. Ingest derives what a bundle changes (ingest/derive.ts) and hands it over
+ * as BatchChanges; export and the viewer read through the query methods; nothing above this
+ * interface knows SQL. The embedded SQLite store implements it; a distributed engine (ClickHouse)
+ * can implement the same methods without touching ingest/export.
  */
 export interface Storage {
-  /** Commits the batch durably before resolving; a batch whose (orgId, pageId, seq) exists is not stored again. */
-  ingest(batch: IngestBatch): Promise<{ duplicate: boolean }>;
+  /**
+   * Commits all of the changes durably before resolving, or none of them; changes whose bundle
+   * (orgId, pageId, seq) is already stored change nothing and resolve as a duplicate. After
+   * close() it rejects.
+   */
+  ingest(changes: BatchChanges): Promise<{ duplicate: boolean }>;
   /** Periods (start, epoch ms) in [from, until) holding at least one export row, oldest first. */
   exportPeriods(orgId: string, from: number, until: number, periodMs: number, limit: number): Promise<number[]>;
   /** The joined records behind export rows with EventStart in [start, stop), in time order. Read lazily. */
@@ -22,6 +27,7 @@ export interface Storage {
   deleteUser(orgId: string, selector: UserSelector): Promise<DeletionCounts>;
   /** Deletes, for good, every session whose last activity is before `cutoff` (epoch ms). */
   deleteSessionsBefore(orgId: string, cutoff: number): Promise<DeletionCounts>;
+  /** Commits and answers the batches already accepted, then releases the store. */
   close(): Promise<void>;
 }
 
@@ -61,6 +67,77 @@ export interface IngestBatch {
   page?: PageRecord;
   events: eventWithTime[];
   facts: FactRecord[];
+}
+
+/**
+ * What one bundle changes, derived from an IngestBatch above storage. The backend persists it and
+ * applies the merge each field names, all of them only when the bundle row is new.
+ */
+export interface BatchChanges extends Omit<IngestBatch, 'facts'> {
+  /**
+   * Earliest and latest activity (epoch ms, never after receivedAt): the session keeps the minimum
+   * start and the maximum last, users the minimum `created`.
+   */
+  firstSeen: number;
+  lastSeen: number;
+  /**
+   * The page row is created by the page's first bundle to arrive, whatever its seq, and takes the
+   * `page` metadata when present; then this state change applies to it.
+   */
+  pageState: PageStateChange;
+  facts: FactChange[];
+  /** UserId → UserAppKey (null after anonymize), in stream order; each user is created when missing. */
+  identities: Array<[userId: string, appKey: string | null]>;
+  /** Changes to the sender's user record, absent when the bundle sets none. */
+  userVars?: UserVarsChange;
+  /** Added to the session's counters; the session's page count grows when this bundle creates the page. */
+  session: SessionCounts;
+}
+
+/** Page state a bundle sets; an absent field leaves the stored value alone. */
+export interface PageStateChange {
+  /** Replace the stored value: each is the last one the bundle sent. */
+  url?: string;
+  numInfos?: number;
+  numWarnings?: number;
+  numErrors?: number;
+  loadDomContentTime?: number;
+  loadEventTime?: number;
+  loadFirstPaintTime?: number;
+  /** Keep the larger of the stored value and this one: totals only grow, a late retry must not shrink them. */
+  duration?: number;
+  activeDuration?: number;
+  maxScrollDepthPercent?: number;
+}
+
+/**
+ * A fact to store. Its page snapshot (URL, console totals) is what the bundle itself set before the
+ * fact, or null where the bundle had set nothing yet: then it is the page's stored value as it stood
+ * before this bundle (the previous bundles of the page decide it).
+ */
+export interface FactChange extends Omit<StoredFact, 'pageUrl' | 'numInfos' | 'numWarnings' | 'numErrors'> {
+  pageUrl: string | null;
+  numInfos: number | null;
+  numWarnings: number | null;
+  numErrors: number | null;
+  /** The fact becomes a Data Export row (the others are for the viewer). */
+  row: boolean;
+}
+
+export interface UserVarsChange {
+  /** Replace when set. */
+  email?: string;
+  displayName?: string;
+  /** Merged over the stored vars with facts.mergeUserVars. */
+  vars: Record<string, unknown>;
+}
+
+export interface SessionCounts {
+  events: number;
+  rageClicks: number;
+  deadClicks: number;
+  errorClicks: number;
+  errors: number;
 }
 
 /** A stored fact with the page state it happened in (the URL and console totals at that moment). */

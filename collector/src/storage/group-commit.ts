@@ -1,0 +1,63 @@
+/**
+ * Group commit: items submitted while the event loop is busy are written together by one call of
+ * `write`, so one durable commit (one fsync) acknowledges many of them. Each promise still settles
+ * only after the write that holds its item: resolved with its result, or rejected with the write's
+ * error (the whole group fails together, as one transaction does).
+ */
+export interface GroupCommit<Item, Result> {
+  submit(item: Item): Promise<Result>;
+  /** Writes what is waiting now and waits for every write under way; later submits are refused. */
+  close(): Promise<void>;
+}
+
+/** Results in the order of the items; may be synchronous (SQLite) or not (a network database). */
+export type GroupWrite<Item, Result> = (items: Item[]) => Result[] | Promise<Result[]>;
+
+interface Waiting<Item, Result> {
+  item: Item;
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+const CLOSED_MESSAGE = 'storage is closed: no more batches are accepted';
+
+/** `windowMs`: how long the first item of a group waits for others before the write. */
+export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>, windowMs: number): GroupCommit<Item, Result> {
+  let waiting: Array<Waiting<Item, Result>> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const underWay = new Set<Promise<void>>();
+
+  const flush = () => {
+    timer = undefined;
+    const group = waiting;
+    waiting = [];
+    if (group.length === 0) return;
+    const written = (async () => {
+      try {
+        const results = await write(group.map((entry) => entry.item));
+        group.forEach((entry, index) => entry.resolve(results[index]));
+      } catch (error) {
+        group.forEach((entry) => entry.reject(error));
+      }
+    })();
+    underWay.add(written);
+    void written.finally(() => underWay.delete(written));
+  };
+
+  return {
+    submit(item) {
+      if (closed) return Promise.reject(new Error(CLOSED_MESSAGE));
+      return new Promise((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        timer ??= setTimeout(flush, windowMs);
+      });
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      flush();
+      await Promise.all(underWay);
+    },
+  };
+}

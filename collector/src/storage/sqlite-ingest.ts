@@ -1,0 +1,77 @@
+import type { Database } from 'better-sqlite3';
+import { mergeUserVars } from '../facts';
+import { factValues, pageMetadataParams, pageStateParams, parseJson, type Row } from './sqlite-rows';
+import type { BatchChanges } from './types';
+
+/**
+ * Persists one bundle's BatchChanges (the caller wraps it in a transaction). Every merge is an SQL
+ * upsert or update on the stored row, except two that need the stored state: fact snapshots the
+ * bundle left null (read once from the page) and user vars (see facts.mergeUserVars). Statements
+ * run in this order because the facts snapshot the page as it stood before this bundle's state.
+ */
+export function prepareIngest(db: Database): (changes: BatchChanges) => { duplicate: boolean } {
+  const statements = {
+    insertBundle: db.prepare(
+      'INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    ensureUser: db.prepare(
+      'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
+    ),
+    insertStubPage: db.prepare('INSERT INTO pages (org_id, page_id, user_id, session_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    setPageMetadata: db.prepare(`UPDATE pages SET start = @start, url = @url,
+        current_url = CASE WHEN current_url = '' THEN @url ELSE current_url END, referrer = @referrer,
+        user_agent = @userAgent, ip = @ip, browser = @browser, browser_version = @browserVersion, device = @device, os = @os,
+        screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
+        time_zone = @timeZone, language = @language WHERE org_id = @orgId AND page_id = @pageId`),
+    selectSnapshot: db.prepare(`SELECT CASE WHEN current_url = '' THEN url ELSE current_url END AS page_url,
+        num_infos, num_warnings, num_errors FROM pages WHERE org_id = ? AND page_id = ?`),
+    insertFact: db.prepare(`INSERT OR IGNORE INTO facts
+        (org_id, page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors, is_row)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    setPageState: db.prepare(`UPDATE pages SET current_url = coalesce(@url, current_url), num_infos = coalesce(@numInfos, num_infos),
+        num_warnings = coalesce(@numWarnings, num_warnings), num_errors = coalesce(@numErrors, num_errors),
+        load_dom_content = coalesce(@loadDomContentTime, load_dom_content), load_event = coalesce(@loadEventTime, load_event),
+        load_first_paint = coalesce(@loadFirstPaintTime, load_first_paint),
+        duration = CASE WHEN @duration IS NULL THEN duration ELSE max(coalesce(duration, 0), @duration) END,
+        active_duration = CASE WHEN @activeDuration IS NULL THEN active_duration ELSE max(coalesce(active_duration, 0), @activeDuration) END,
+        max_scroll = CASE WHEN @maxScrollDepthPercent IS NULL THEN max_scroll ELSE max(coalesce(max_scroll, 0), @maxScrollDepthPercent) END
+        WHERE org_id = @orgId AND page_id = @pageId`),
+    setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
+    selectUserVars: db.prepare('SELECT vars FROM users WHERE org_id = ? AND user_id = ?'),
+    setUserVars: db.prepare(
+      'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
+    ),
+    upsertSession: db.prepare(`INSERT INTO sessions (org_id, user_id, session_id, start, last, pages, events, rage_clicks, dead_clicks, error_clicks, errors)
+        VALUES (@orgId, @userId, @sessionId, @start, @last, @pages, @events, @rageClicks, @deadClicks, @errorClicks, @errors)
+        ON CONFLICT DO UPDATE SET start = min(start, excluded.start), last = max(last, excluded.last),
+        pages = pages + excluded.pages, events = events + excluded.events, rage_clicks = rage_clicks + excluded.rage_clicks,
+        dead_clicks = dead_clicks + excluded.dead_clicks, error_clicks = error_clicks + excluded.error_clicks, errors = errors + excluded.errors`),
+  };
+
+  return (changes) => {
+    const { orgId, userId, sessionId, pageId, seq, receivedAt, events, page, firstSeen, userVars } = changes;
+    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, JSON.stringify(events));
+    if (inserted.changes === 0) return { duplicate: true };
+
+    statements.ensureUser.run(orgId, userId, firstSeen);
+    const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
+    if (page) statements.setPageMetadata.run(pageMetadataParams(orgId, pageId, page));
+    // One read of the page as it stands before this bundle fills in the snapshots the bundle left null.
+    const before = statements.selectSnapshot.get(orgId, pageId) as Row;
+    for (const fact of changes.facts) statements.insertFact.run(...factValues(orgId, fact, before));
+    statements.setPageState.run(pageStateParams(orgId, pageId, changes.pageState));
+    for (const [identifiedUser, appKey] of changes.identities) {
+      statements.ensureUser.run(orgId, identifiedUser, firstSeen);
+      statements.setAppKey.run(appKey, orgId, identifiedUser);
+    }
+    if (userVars) {
+      const stored = parseJson((statements.selectUserVars.get(orgId, userId) as Row).vars);
+      const vars = mergeUserVars(stored, userVars.vars);
+      statements.setUserVars.run(userVars.email ?? null, userVars.displayName ?? null, JSON.stringify(vars), orgId, userId);
+    }
+    statements.upsertSession.run({
+      orgId, userId, sessionId, start: firstSeen, last: changes.lastSeen, pages: newPage ? 1 : 0, ...changes.session,
+    });
+    return { duplicate: false };
+  };
+}

@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { deriveChanges } from '../src/ingest/derive';
+import { openSqliteStorage } from '../src/storage/sqlite';
+import { createGroupCommit } from '../src/storage/group-commit';
+import type { IngestBatch } from '../src/storage/types';
+import { extractFacts } from '../src/facts';
+import { factAt, recordingStart, T0 } from './fixtures';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openstory-storage-'));
+  dirs.push(dir);
+  return dir;
+};
+
+const batch = (pageId: string, seq = 1) =>
+  deriveChanges({
+    orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000,
+    events: recordingStart() as IngestBatch['events'], facts: [],
+  });
+
+test('close() commits and answers the batches accepted before it, then refuses new ones', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  // Not awaited: both batches still wait for their group commit when close() is called.
+  const pending = [storage.ingest(batch('p-1')), storage.ingest(batch('p-2'))];
+  await storage.close();
+  expect(await Promise.all(pending)).toEqual([{ duplicate: false }, { duplicate: false }]);
+  await expect(storage.ingest(batch('p-3'))).rejects.toThrow(/storage is closed/);
+
+  const reopened = openSqliteStorage(dir);
+  const [session] = await reopened.listSessions({ limit: 10 });
+  expect(session).toMatchObject({ pages: 2, events: 4 });
+  expect(JSON.parse(await reopened.sessionEventsJson('o-demo', 'u-alice', 's-1'))).toHaveLength(4);
+  await reopened.close();
+});
+
+test('group commit: items submitted together share one write, each promise gets its own result', async () => {
+  const writes: number[][] = [];
+  const commits = createGroupCommit((items: number[]) => {
+    writes.push(items);
+    return items.map((item) => item * 10);
+  }, 2);
+  expect(await Promise.all([commits.submit(1), commits.submit(2), commits.submit(3)])).toEqual([10, 20, 30]);
+  expect(await commits.submit(4)).toBe(40);
+  expect(writes).toEqual([[1, 2, 3], [4]]);
+});
+
+test('group commit: a failed write rejects every item of its group, the next group is written', async () => {
+  let fail = true;
+  const commits = createGroupCommit((items: string[]) => {
+    if (fail) throw new Error('disk full');
+    return items;
+  }, 2);
+  const failed = [commits.submit('a'), commits.submit('b')].map((promise) => promise.catch((error: Error) => error.message));
+  expect(await Promise.all(failed)).toEqual(['disk full', 'disk full']);
+  fail = false;
+  expect(await commits.submit('c')).toBe('c');
+});
+
+test('group commit: close() waits for an asynchronous write under way', async () => {
+  let finish!: () => void;
+  const written: string[] = [];
+  const commits = createGroupCommit(async (items: string[]) => {
+    await new Promise<void>((resolve) => (finish = resolve));
+    written.push(...items);
+    return items;
+  }, 2);
+  const pending = commits.submit('a');
+  const closing = commits.close();
+  let closed = false;
+  void closing.then(() => (closed = true));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(closed).toBe(false);
+  finish();
+  await closing;
+  expect(written).toEqual(['a']);
+  expect(await pending).toBe('a');
+});
+
+test('deriveChanges: plain data, snapshots the bundle has not set yet left to the stored page (null)', () => {
+  const events = [
+    factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 2, EventModDead: 1, EventModError: 0 }, T0 + 100),
+    factAt('navigate', { PageUrl: 'https://shop.example/checkout', EventSubType: 'spa', EventModSuspicious: 0 }, T0 + 200),
+    factAt('duration', { PageDuration: 4000, PageActiveDuration: 1000, PageMaxScrollDepthPercent: 30 }, T0 + 300),
+    factAt('userVars', { UserEmail: 'alice@example.com', vars: { plan_str: 'pro' } }, T0 + 400),
+  ] as IngestBatch['events'];
+  const changes = deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) });
+  expect(changes).toMatchObject({
+    firstSeen: T0 + 100, lastSeen: T0 + 400,
+    pageState: { url: 'https://shop.example/checkout', duration: 4000, activeDuration: 1000, maxScrollDepthPercent: 30 },
+    identities: [],
+    userVars: { email: 'alice@example.com', vars: { plan_str: 'pro' } },
+    session: { events: 4, rageClicks: 1, deadClicks: 1, errorClicks: 0, errors: 0 },
+  });
+  expect(changes.facts.map(({ tag, pageUrl, numInfos, row }) => ({ tag, pageUrl, numInfos, row }))).toEqual([
+    { tag: 'click', pageUrl: null, numInfos: null, row: true },
+    { tag: 'navigate', pageUrl: 'https://shop.example/checkout', numInfos: null, row: true },
+  ]);
+});
+
+test('state carried across bundles: snapshots from earlier bundles, totals only grow, vars merge, any arrival order', async () => {
+  const storage = openSqliteStorage(dataDir());
+  const send = (seq: number, events: unknown[], page?: IngestBatch['page']) =>
+    storage.ingest(deriveChanges({ ...batch('p-1', seq), page, events: events as IngestBatch['events'], facts: extractFacts(events as IngestBatch['events']) }));
+  const click = (at: number) => factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
+  // seq 2 arrives first, before the page's metadata: its click sees no URL yet.
+  await send(2, [factAt('duration', { PageDuration: 9000, PageActiveDuration: 2000, PageMaxScrollDepthPercent: 50 }, T0 + 900), click(T0 + 950)]);
+  await send(0, [factAt('console', { PageNumInfos: 3, PageNumWarnings: 0, PageNumErrors: 1 }, T0 + 10), factAt('userVars', { vars: { plan_str: 'pro', seats_int: 2 } }, T0 + 20)], {
+    start: T0, url: 'https://shop.example/cart', referrer: '', userAgent: 'test', ip: '127.0.0.0',
+    agent: { PageBrowser: 'Chrome', PageBrowserVersion: '1', PageDevice: 'Desktop', PageOperatingSystem: 'OS X' },
+    screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, timeZone: 'UTC', language: 'en',
+  });
+  // seq 1 is a late retry: smaller totals, a click that inherits the URL and console totals stored so far.
+  await send(1, [factAt('duration', { PageDuration: 5000, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 20 }, T0 + 500), click(T0 + 600), factAt('userVars', { vars: { seats_int: 4 } }, T0 + 700)]);
+
+  const records = [];
+  for await (const record of storage.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
+  expect(records.map(({ fact }) => [fact.seq, fact.pageUrl, fact.numInfos, fact.numErrors])).toEqual([
+    [1, 'https://shop.example/cart', 3, 1],
+    [2, '', 0, 0],
+  ]);
+  expect(records[0].page).toMatchObject({ url: 'https://shop.example/cart', duration: 9000, activeDuration: 3000, maxScrollDepthPercent: 50 });
+  expect(records[0].user.vars).toEqual({ plan_str: 'pro', seats_int: 4 });
+  const [session] = await storage.listSessions({ limit: 10 });
+  expect(session).toMatchObject({ pages: 1, events: 7, start: T0, last: T0 + 950 });
+  await storage.close();
+});
