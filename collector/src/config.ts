@@ -13,6 +13,15 @@ export const EXPORT_PERIOD_MAX_MINUTES = 24 * 60;
 /** Two months, the session retention FullStory's Data Export documentation uses as its example. */
 const DEFAULT_RETENTION_DAYS = 60;
 
+/**
+ * What the collector stores of a visitor's address: `anonymize` (the default: IPv4 /24, IPv6 /48,
+ * as Google Analytics' IP anonymization does), `discard` (nothing; a location derived from the
+ * address, once the collector derives one, is computed before the address is dropped), or `keep`
+ * (the full address, for sites whose privacy notice allows it).
+ */
+export const IP_HANDLING = ['anonymize', 'discard', 'keep'] as const;
+export type IpHandling = (typeof IP_HANDLING)[number];
+
 export interface OrgConfig {
   id: string;
   name: string;
@@ -23,6 +32,7 @@ export interface OrgConfig {
   retentionDays: number;
   exportPeriodMinutes: number;
   exportDelayMinutes: number;
+  ipHandling: IpHandling;
 }
 
 export interface RateLimitConfig {
@@ -66,6 +76,7 @@ function demoConfig(): CollectorConfig {
         // The demo shows exports immediately; production orgs default to FullStory's 24 h / 24 h.
         exportPeriodMinutes: EXPORT_PERIOD_MIN_MINUTES,
         exportDelayMinutes: 0,
+        ipHandling: 'anonymize',
       },
     ],
     viewerAccessKey: newSecret('vk_'),
@@ -89,6 +100,8 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
     if (typeof org?.id !== 'string' || !ID_PATTERN.test(org.id)) throw new Error(`${where}.id must be an id`);
     if (!isStringArray(org.apiKeys)) throw new Error(`${where}.apiKeys must be an array of strings`);
     if (!isStringArray(org.allowedOrigins)) throw new Error(`${where}.allowedOrigins must be an array of strings`);
+    const ipHandling = org.ipHandling ?? 'anonymize';
+    if (!IP_HANDLING.includes(ipHandling)) throw new Error(`${where}.ipHandling must be one of ${IP_HANDLING.join(', ')}`);
     return {
       id: org.id,
       name: typeof org.name === 'string' ? org.name : org.id,
@@ -97,6 +110,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
       retentionDays: clamp(org.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
       exportPeriodMinutes: clamp(org.exportPeriodMinutes, EXPORT_PERIOD_MIN_MINUTES, EXPORT_PERIOD_MAX_MINUTES, DEFAULT_EXPORT_PERIOD_MINUTES),
       exportDelayMinutes: clamp(org.exportDelayMinutes, 0, 7 * 24 * 60, DEFAULT_EXPORT_DELAY_MINUTES),
+      ipHandling,
     };
   });
   const ids = new Set(orgs.map((org) => org.id));

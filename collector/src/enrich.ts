@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import UAParser from 'ua-parser-js';
+import type { IpHandling } from './config';
 
 /** The user-agent derived columns, in the value vocabulary of FullStory's Data Export. */
 export interface AgentFields {
@@ -61,11 +62,23 @@ function expandIPv6(address: string): string[] {
   return [...headGroups, ...Array(Math.max(0, missing)).fill('0'), ...tailGroups];
 }
 
-/** PageIp as stored: IPv4 with the last octet zeroed, IPv6 cut to its /48. Anything else is dropped. */
-export function anonymizeIp(address: string | undefined): string {
+/** The address in its plain form (an IPv4-mapped IPv6 address as IPv4, no zone), or '' if it is none. */
+function plainIp(address: string | undefined): string {
   if (!address) return '';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   const candidate = mapped ? mapped[1] : address.replace(/%.*$/, '');
+  return isIPv4(candidate) || isIPv6(candidate) ? candidate : '';
+}
+
+/** PageIp as stored under the org's `ipHandling` (config.ts); '' means no address is stored. */
+export function storedIp(address: string | undefined, handling: IpHandling): string {
+  if (handling === 'discard') return '';
+  return handling === 'keep' ? plainIp(address) : anonymizeIp(address);
+}
+
+/** PageIp anonymized: IPv4 with the last octet zeroed, IPv6 cut to its /48. Anything else is dropped. */
+export function anonymizeIp(address: string | undefined): string {
+  const candidate = plainIp(address);
   if (isIPv4(candidate)) return candidate.replace(/\.\d+$/, '.0');
   if (isIPv6(candidate)) {
     const groups = expandIPv6(candidate).slice(0, IPV6_KEPT_GROUPS).map((group) => parseInt(group, 16).toString(16));

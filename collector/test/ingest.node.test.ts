@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { factAt, gzipJson, makeBundle, recordingStart, startTestCollector, T0, type TestCollector } from './fixtures';
 
@@ -70,6 +72,28 @@ describe('ingest', () => {
     const rows = [];
     for await (const record of collector.storage.exportRecords('o-demo', 0, T0 + 10_000)) rows.push(record);
     expect(rows[0].page.ip).toBe('127.0.0.0');
+  });
+
+  test.each([
+    { ipHandling: 'discard' as const, stored: '' },
+    { ipHandling: 'keep' as const, stored: '127.0.0.1' },
+  ])('with ipHandling $ipHandling the page IP is stored as $stored', async ({ ipHandling, stored }) => {
+    collector = await startTestCollector({
+      configure: (config) => ({ ...config, orgs: config.orgs.map((org) => ({ ...org, ipHandling })) }),
+    });
+    await collector.send(makeBundle({ events: [factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, T0 + 20)] as any }));
+    const rows = [];
+    for await (const record of collector.storage.exportRecords('o-demo', 0, T0 + 10_000)) rows.push(record);
+    expect(rows[0].page.ip).toBe(stored);
+    if (ipHandling !== 'discard') return;
+    const files = readdirSync(collector.dataDir).filter((name) => name.includes('.sqlite'));
+    for (const file of files) expect(readFileSync(join(collector.dataDir, file)).includes('127.0.0.1')).toBe(false);
+  });
+
+  test('an unknown ipHandling fails at start with a clear message', async () => {
+    await expect(
+      startTestCollector({ configure: (config) => ({ ...config, orgs: config.orgs.map((org) => ({ ...org, ipHandling: 'hash' as never })) }) }),
+    ).rejects.toThrow('ipHandling must be one of anonymize, discard, keep');
   });
 
   test('rate limiting per client answers 429 with Retry-After and stores nothing', async () => {

@@ -90,7 +90,7 @@ function pageColumns(record: ExportRecord): Record<string, unknown> {
     PageRefererUrl: page.referrer,
     PageLatLong: null,
     PageAgent: page.userAgent,
-    PageIp: page.ip,
+    PageIp: page.ip || null,
     PageBrowser: page.agent.PageBrowser,
     PageBrowserVersion: page.agent.PageBrowserVersion,
     PageDevice: page.agent.PageDevice,

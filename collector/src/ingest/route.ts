@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INGEST_PATH, type Bundle } from 'openstory/vocabulary';
-import { findOrg, originAllowed } from '../config';
+import { findOrg, originAllowed, type OrgConfig } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
-import { anonymizeIp, parseAgent } from '../enrich';
+import { parseAgent, storedIp } from '../enrich';
 import { extractFacts } from '../facts';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { IngestBatch } from '../storage/types';
@@ -37,7 +37,7 @@ async function decodeBundle(request: FastifyRequest, context: CollectorContext):
   return validateBundle(parsed.json);
 }
 
-function toBatch(bundle: Bundle, request: FastifyRequest, receivedAt: number): IngestBatch {
+function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receivedAt: number): IngestBatch {
   const { page } = bundle;
   return {
     orgId: bundle.orgId,
@@ -51,7 +51,7 @@ function toBatch(bundle: Bundle, request: FastifyRequest, receivedAt: number): I
       url: page.url,
       referrer: page.referrer,
       userAgent: page.userAgent,
-      ip: anonymizeIp(request.ip),
+      ip: storedIp(request.ip, org.ipHandling),
       agent: parseAgent(page.userAgent),
       screenWidth: page.screenWidth,
       screenHeight: page.screenHeight,
@@ -106,7 +106,7 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const { duplicate } = await storage.ingest(deriveChanges(toBatch(bundle, request, context.now())));
+      const { duplicate } = await storage.ingest(deriveChanges(toBatch(bundle, request, org, context.now())));
       return reply.code(200).send(duplicate ? { ok: true, duplicate: true } : { ok: true });
     });
   });

@@ -43,7 +43,7 @@ export interface DeletionCounts {
 /** Page metadata as stored: the protocol's, with the start time renamed and enrichment added. */
 export interface PageRecord extends Omit<PageMetadata, 'startTime'> {
   start: number;
-  /** Already anonymized (enrich.anonymizeIp). */
+  /** As the org's ipHandling says (enrich.storedIp): anonymized by default, '' when discarded. */
   ip: string;
   agent: AgentFields;
 }
