@@ -15,8 +15,11 @@ export const SECRET_PARAM_PARTS = [
 /** What a redacted value becomes. */
 export const REDACTED = 'redacted';
 
-/** `name=value` after `?`, `&`, `;` or `#`: the parameters of a query string or a fragment. */
-const PARAMETER = /([?&#;])([^=&#;?]+)=([^&#;]*)/g;
+/**
+ * `name=value` after `?`, `&`, `;` or `#`: the parameters of a query string or a fragment. A value
+ * ends at whitespace, a quote or a parenthesis too, so URLs inside stacks and messages are found.
+ */
+const PARAMETER = /([?&#;])([^=&#;?\s]+)=([^&#;\s)"']*)/g;
 
 function decode(name: string): string {
   try {
