@@ -28,6 +28,7 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
     case 'shutdown':
       return core.shutdown();
     case 'restart':
+    case 'start':
       return core.restart();
     case 'getSession': {
       const format = (opts.format ?? 'url') as SessionFormat;

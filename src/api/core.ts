@@ -68,13 +68,14 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   const reportError = (error: unknown) => warn('internal', `internal error (capture continues where it can): ${String(error)}`);
 
   let consent = blocked ? null : cookies.read(CONSENT_COOKIE);
-  let shutDown = false;
+  // FullStory's `_fs_capture_on_startup = false`: nothing starts until FS('start') / restart().
+  let shutDown = options.startCaptureManually === true;
   let pipeline: Pipeline | null = null;
   let ids: Ids | null = null;
   const pending: Array<() => void> = [];
 
-  const mayCapture = () =>
-    !blocked && !shutDown && consent !== '0' && (consent === '1' || !options.requireConsent);
+  // Without requireConsent, consent is FullStory's element-level consent: it never stops capture.
+  const mayCapture = () => !blocked && !shutDown && (consent === '1' || !options.requireConsent);
 
   const emit = <T extends FactTag>(tag: T, payload: FactPayloads[T]) =>
     pipeline?.emit(fact(tag, payload, now()) as unknown as eventWithTime);
@@ -89,7 +90,15 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       host,
       orgId,
       win,
-      privacy: { exclude: options.exclude, mask: options.mask, unmask: options.unmask, privateByDefault: options.privateByDefault },
+      privacy: {
+        exclude: options.exclude,
+        mask: options.mask,
+        unmask: options.unmask,
+        privateByDefault: options.privateByDefault,
+        formPrivacy: options.formPrivacy,
+        urlPrivacy: options.urlPrivacy,
+        consent: consent === '1',
+      },
       transport: options.transport,
       sampling: options.sampling,
       reportError,
@@ -120,6 +129,14 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     return sessionId === ids.sessionId ? null : sessionId;
   }
 
+  /** Stops the pipeline and starts the next one at once; its last facts are read under the rules now in force. */
+  function replacePipeline() {
+    if (!pipeline) return;
+    pipeline.setConsent(consent === '1');
+    stop(false);
+    start();
+  }
+
   function replace(sessionId: string) {
     if (!pipeline || ids?.sessionId === sessionId) return;
     stop(false);
@@ -128,7 +145,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
 
   /** Runs a recording call now when capturing, once consent is given when awaiting it, else never. */
   function whenCapturing(call: () => void) {
-    if (blocked || consent === '0' || shutDown) return;
+    if (blocked || shutDown || (options.requireConsent && consent === '0')) return;
     if (pipeline) {
       const sessionId = touch(now());
       if (sessionId) replace(sessionId);
@@ -207,14 +224,24 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     },
     consent(granted) {
       if (blocked) return;
+      const changed = consent !== (granted ? '1' : '0');
       if (granted) {
-        const first = consent !== '1';
         consent = '1';
         cookies.write(CONSENT_COOKIE, '1', USER_COOKIE_MAX_AGE_S);
         const announce = () => emit(FACT.consent, { granted: true });
-        if (first && pipeline) announce();
-        else if (first) pending.unshift(announce);
+        if (changed && pipeline) announce();
+        else if (changed) pending.unshift(announce);
+        // The consent classes change what is recorded: a new page record starts under the new rules.
+        if (changed) replacePipeline();
         start();
+        return;
+      }
+      if (!options.requireConsent) {
+        // FullStory's meaning: the consent classes apply again from now on; capture goes on.
+        if (changed && pipeline) emit(FACT.consent, { granted: false });
+        consent = '0';
+        cookies.write(CONSENT_COOKIE, '0', USER_COOKIE_MAX_AGE_S);
+        if (changed) replacePipeline();
         return;
       }
       consent = '0';

@@ -14,6 +14,8 @@ export type SnippetWindow = Window & {
   _fs_namespace?: string;
   /** openstory's own options for the script tag (requireConsent, cookieDomain, exclude, …). */
   _fs_options?: Partial<InitOptions>;
+  /** FullStory's delayed capture: `false` waits for `FS('start')`. */
+  _fs_capture_on_startup?: boolean;
 } & Record<string, unknown>;
 
 const API_METHODS = ['identify', 'anonymize', 'setUserVars', 'event', 'log', 'shutdown', 'restart', 'consent', 'getCurrentSessionURL'] as const;
@@ -24,7 +26,10 @@ const API_METHODS = ['identify', 'anonymize', 'setUserVars', 'event', 'log', 'sh
  */
 export function installFromSnippet(win: SnippetWindow, start: (options: InitOptions) => FSApi): void {
   const namespace = win._fs_namespace || 'FS';
-  const api = start({ ...win._fs_options, orgId: win._fs_org ?? '', host: win._fs_host ?? '' }) as FSApi & { _api?: ApiEntry };
+  const manual = win._fs_capture_on_startup === false || win._fs_options?.startCaptureManually === true;
+  const api = start({ ...win._fs_options, startCaptureManually: manual, orgId: win._fs_org ?? '', host: win._fs_host ?? '' }) as FSApi & {
+    _api?: ApiEntry;
+  };
   const stub = win[namespace] as Stub | undefined;
   if (stub === undefined) {
     win[namespace] = api;

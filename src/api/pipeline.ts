@@ -3,7 +3,7 @@ import { guard } from '../lib/guard';
 import { EventType, IncrementalSource } from '../lib/rrweb';
 import { createSignal } from '../lib/signal';
 import type { PageMetadata } from '../protocol';
-import type { PrivacyOptions } from '../privacy/types';
+import type { Privacy, PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
 import type { InitOptions } from './types';
@@ -23,7 +23,9 @@ export function isUserActivity(event: eventWithTime): boolean {
   return event.type === EventType.IncrementalSnapshot && USER_ACTIVITY_SOURCES.has((event.data as { source: number }).source);
 }
 
-export function pageMetadata(win: Window): PageMetadata {
+/** The page as the transport describes it; its URLs through the URL rules when there are rules. */
+export function pageMetadata(win: Window, privacy?: Privacy): PageMetadata {
+  const redact = (url: string) => (privacy ? privacy.redactUrl(url) : url);
   let timeZone = '';
   try {
     timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
@@ -31,8 +33,8 @@ export function pageMetadata(win: Window): PageMetadata {
     // very old engines without Intl time zones
   }
   return {
-    url: win.location.href,
-    referrer: win.document.referrer,
+    url: redact(win.location.href),
+    referrer: redact(win.document.referrer),
     userAgent: win.navigator.userAgent,
     screenWidth: win.screen?.width ?? 0,
     screenHeight: win.screen?.height ?? 0,
@@ -65,6 +67,8 @@ export interface Pipeline {
   stop(): Promise<void>;
   /** Stops everything and deletes what is queued locally, sending nothing more. */
   discard(): Promise<void>;
+  /** The visitor's element-level consent changed: every later read of the page follows it. */
+  setConsent(granted: boolean): void;
 }
 
 /**
@@ -80,6 +84,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
   let heuristics: HeuristicsHandle | undefined;
   let page: PageHandle | undefined;
   let stopped = false;
+  const privacy = attempt(() => parts.createPrivacy?.(options.privacy));
 
   const transport: TransportHandle | undefined = attempt(() =>
     parts.startTransport?.({
@@ -87,7 +92,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       host: options.host,
       orgId: options.orgId,
       identity: () => ids,
-      page: pageMetadata(win),
+      page: pageMetadata(win, privacy),
       window: win,
       onHide: () => {
         attempt(() => heuristics?.flush());
@@ -97,7 +102,6 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
   );
   if (!transport) return null;
   const send = (event: eventWithTime) => attempt(() => transport.push(event));
-  const privacy = attempt(() => parts.createPrivacy?.(options.privacy));
   const mirror = attempt(() => parts.createMirror?.());
   const pageErrors = createSignal();
   if (privacy && mirror) {
@@ -118,11 +122,13 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       emit: (event) => {
         if (stopped) return;
         if (isUserActivity(event)) options.onActivity(event.timestamp);
+        // The recorder's Meta events carry the page URL (load and every SPA route): through the URL rules.
+        if (event.type === EventType.Meta) event.data.href = privacy.redactUrl(event.data.href);
         emit(event);
       },
     }),
   );
-  page = attempt(() => parts.startPage?.({ emit, window: win, onError: pageErrors.notify }));
+  page = attempt(() => parts.startPage?.({ emit, window: win, onError: pageErrors.notify, privacy }));
 
   const halt = () => {
     attempt(() => stopRecord?.());
@@ -135,6 +141,9 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
   };
   return {
     emit,
+    setConsent(granted) {
+      attempt(() => privacy?.setConsent(granted));
+    },
     async stop() {
       if (stopped) return;
       attempt(() => heuristics?.flush());

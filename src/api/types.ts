@@ -2,13 +2,21 @@ import type { PrivacyOptions } from '../privacy/types';
 import type { SamplingOptions } from '../record/types';
 import type { TransportOptions } from '../transport';
 
-export interface InitOptions extends PrivacyOptions {
+export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
   /** The org id the collector knows this site by (`window._fs_org` for the snippet). */
   orgId: string;
   /** The collector's base URL, e.g. `http://127.0.0.1:8080`; a bare host name means https. */
   host: string;
-  /** Nothing is recorded, stored or sent until `consent(true)`. Default false. */
+  /**
+   * Nothing is recorded, stored or sent until `consent(true)`, and `consent(false)` stops capture
+   * and forgets the device. Default false: `consent()` is then FullStory's element-level consent.
+   */
   requireConsent?: boolean;
+  /**
+   * Nothing is recorded, stored or sent until `FS('start')` / `FS.restart()` (FullStory's
+   * `window._fs_capture_on_startup = false`). Default false.
+   */
+  startCaptureManually?: boolean;
   /** Honor Do Not Track and Global Privacy Control. Default true; false turns the gate off. */
   honorDoNotTrack?: boolean;
   /** Cookie domain, e.g. `example.com`, so `a.example.com` and `b.example.com` share one user. */

@@ -1,6 +1,6 @@
 import type { ClickFact } from '../facts';
 import type { Privacy } from '../privacy/types';
-import { asElement, isEditableControl, selectorToken, targetText } from './target';
+import { asElement, isEditableControl, selectorToken, stillShown, targetText } from './target';
 import type { Thresholds } from './thresholds';
 
 /** Something the page did that may answer a click, or an error that may follow one. */
@@ -118,10 +118,11 @@ export function createClickTracker(options: {
     const rage = series.clicks.length >= t.rageMinClicks;
     series.clicks.forEach((click, position) => {
       const { input } = click;
+      const { text, selector } = stillShown(input.node, click, privacy);
       const payload: ClickFact = {
         EventStart: input.at,
-        EventTargetText: click.text,
-        EventTargetSelectorTok: click.selector,
+        EventTargetText: text,
+        EventTargetSelectorTok: selector,
         EventModFrustrated: rage ? position + 1 : 0,
         // A window cut short by page hide is given the benefit of the doubt: leaving is often the answer.
         EventModDead: windowClosed && !click.exempt && !click.answered ? 1 : 0,

@@ -36,7 +36,7 @@ export function createFormTracker(options: {
     commit(field: Node, at: number): void {
       if (!isTextField(field) || privacy.isExcluded(field)) return;
       const raw = field.value ?? '';
-      const shown = privacy.isMasked(field) ? privacy.maskText(raw) : raw;
+      const shown = privacy.isMasked(field) ? privacy.maskValue(raw) : raw;
       emitChange({
         EventStart: at,
         EventTargetText: shown.slice(0, thresholds.targetTextMax),

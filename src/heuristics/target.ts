@@ -91,6 +91,18 @@ export function targetText(node: Node | null, privacy: Privacy, max: number): st
   return text.replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
+/**
+ * A click's text and selector as read at the click, checked again when its fact leaves (a click
+ * waits for its window to close): a target that is excluded or masked by then, itself or through
+ * an ancestor, loses its text, and its selector stops at the excluded element. So a fact sent
+ * after a site excludes an element never carries what the element showed.
+ */
+export function stillShown(node: Node | null, read: { text: string; selector: string }, privacy: Privacy): { text: string; selector: string } {
+  const element = asElement(node);
+  if (!element || (!privacy.isExcluded(element) && !privacy.isMasked(element))) return read;
+  return { text: '', selector: selectorToken(element, privacy) };
+}
+
 const TEXT_INPUT_TYPES = new Set(['', 'text', 'search', 'email', 'url', 'tel', 'password', 'number']);
 
 /** Text fields whose committed value becomes a `change` fact. */

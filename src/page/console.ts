@@ -2,6 +2,8 @@ import { fact, type ConsoleFact, type ErrorFact, type FactEvent } from '../facts
 import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT } from './constants';
 import { patchMethod } from '../lib/patch';
 import type { Safety } from '../lib/safety';
+import type { Privacy } from '../privacy/types';
+import { watchDispatch } from './dispatch';
 
 type Level = keyof ConsoleFact;
 const LEVEL_OF: Record<string, Level> = {
@@ -28,13 +30,35 @@ function errorFact(kind: ErrorFact['kind'], message: string, stack?: string, url
 }
 
 /**
+ * An error as it may leave: thrown while an event on an excluded or masked element was being
+ * handled, its message (and the message at the top of its stack) is masked, since handlers of
+ * such elements often put their content in messages; every URL in it goes through the URL rules.
+ */
+function withPrivacy(payload: ErrorFact, privacy: Privacy, target: Node | null | undefined): ErrorFact {
+  const hidden = !!target && (privacy.isExcluded(target) || privacy.isMasked(target));
+  const out: ErrorFact = { ...payload, message: privacy.redactUrl(hidden ? privacy.maskText(payload.message) : payload.message) };
+  // Stack frames ("    at f (url:1:2)", "f@url:1:2") stay; the lines before them are the message.
+  if (payload.stack) out.stack = privacy.redactUrl(hidden ? payload.stack.split('\n').filter((line) => STACK_FRAME.test(line)).join('\n') : payload.stack);
+  if (payload.EventWebSourceFileUrl) out.EventWebSourceFileUrl = privacy.redactUrl(payload.EventWebSourceFileUrl);
+  return out;
+}
+
+const STACK_FRAME = /^\s+at\s|@\S*:\d+:\d+$/;
+
+/**
  * Running totals of console calls per page (log+info, warn, error; uncaught errors and unhandled
  * rejections count as errors), sent as throttled `console` facts, and an `error` fact for each
  * uncaught error or rejection. Console arguments themselves are host data and are not captured.
  * `onPageError` learns of every error counted: this is the SDK's one console.error and window error
  * observer, which the heuristics' error signal subscribes to.
  */
-export function watchConsole(win: Window & typeof globalThis, emit: (event: FactEvent) => void, safety: Safety, onPageError: () => void) {
+export function watchConsole(
+  win: Window & typeof globalThis,
+  emit: (event: FactEvent) => void,
+  safety: Safety,
+  onPageError: () => void,
+  privacy?: Privacy,
+) {
   const totals: ConsoleFact = { PageNumInfos: 0, PageNumWarnings: 0, PageNumErrors: 0 };
   const restores: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -56,11 +80,14 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
     if (timer === undefined) timer = setTimeout(safety.wrap(send), CONSOLE_FACT_INTERVAL_MS);
   }
 
+  const dispatch = privacy ? watchDispatch(win, safety) : undefined;
+  if (dispatch) restores.push(dispatch.stop);
+
   function reportError(payload: ErrorFact): void {
     count('PageNumErrors');
     if (errorFacts >= MAX_ERROR_FACTS) return;
     errorFacts++;
-    emit(fact('error', payload));
+    emit(fact('error', privacy ? withPrivacy(payload, privacy, dispatch?.target()) : payload));
   }
 
   for (const method of Object.keys(LEVEL_OF)) {

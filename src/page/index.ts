@@ -1,4 +1,5 @@
 import { fact, type FactEvent } from '../facts';
+import type { Privacy } from '../privacy/types';
 import { watchActivity, type PageTotals } from './activity';
 import { watchConsole } from './console';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
@@ -17,6 +18,11 @@ export interface PageOptions {
    * Page telemetry is the SDK's one observer of those; the heuristics learn of errors through it.
    */
   onError?: () => void;
+  /**
+   * The session's privacy rules: error messages raised while an event on an excluded or masked
+   * element is dispatched are masked, and URLs in errors go through the URL rules.
+   */
+  privacy?: Privacy;
 }
 
 export interface PageTelemetry {
@@ -47,7 +53,7 @@ export function startPage(options: PageOptions): PageTelemetry {
   };
 
   const onError = options.onError ?? (() => undefined);
-  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError));
+  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError, options.privacy));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
   const activity = safety.run(() => watchActivity(win, safety));

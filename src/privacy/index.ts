@@ -1,17 +1,23 @@
 import type { Privacy, PrivacyOptions } from './types';
 import {
-  EXCLUDE_CLASS,
-  MASK_CLASS,
-  UNMASK_CLASS,
+  EXCLUDE_CLASSES,
+  EXCLUDE_WITHOUT_CONSENT_CLASS,
+  MASK_CLASSES,
+  MASK_WITHOUT_CONSENT_CLASS,
+  UNMASK_CLASSES,
+  UNMASK_WITH_CONSENT_CLASS,
   compileSelectors,
   dependsOnContext,
   isAlwaysMaskedField,
+  isFormField,
   maskText,
+  maskValue,
   selectorInputs,
 } from './rules';
+import { createUrlRedactor } from './urls';
 
 export type { Privacy, PrivacyOptions } from './types';
-export { maskText } from './rules';
+export { maskText, maskValue } from './rules';
 
 /** What an element's own rules say during a top-down walk (record/serialize.ts). */
 export const EXCLUDED = 0;
@@ -30,8 +36,15 @@ export interface PrivacyRules extends Privacy {
   classify(element: Element, parentMasked: boolean): Decision;
   /** Text and values are masked where no rule says otherwise. */
   readonly maskedByDefault: boolean;
-  /** The exclude selector list (`.fs-exclude` and the site's selectors). */
+  /** URLs recorded from DOM attributes go through `redactUrl` too (`urlPrivacy.attributes`). */
+  readonly redactsUrlAttributes: boolean;
+  /** The exclude selector list (`.fs-exclude` and the site's selectors) as consent stands now. */
   readonly excludeSelector: string;
+  /**
+   * The visitor's element-level consent (FullStory's `consent()`): the consent classes apply
+   * until it is given and again once it is revoked. Cached decisions are forgotten.
+   */
+  setConsent(granted: boolean): void;
   /**
    * Some exclude selector looks at ancestors or siblings, so an attribute change on one element
    * can exclude another.
@@ -54,21 +67,38 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
   const reportInvalid = (selector: string) => {
     if (typeof console !== 'undefined') console.warn(`[openstory] ignoring invalid privacy selector ${JSON.stringify(selector)}`);
   };
-  const exclude = compileSelectors(EXCLUDE_CLASS, options.exclude, reportInvalid);
-  const mask = compileSelectors(MASK_CLASS, options.mask, reportInvalid);
-  const unmask = compileSelectors(UNMASK_CLASS, options.unmask, reportInvalid);
-  const maskOrUnmask = `${mask},${unmask}`;
-  const anyRule = `${exclude},${maskOrUnmask}`;
+  const exclude = compileSelectors(EXCLUDE_CLASSES, options.exclude, reportInvalid);
+  const mask = compileSelectors(MASK_CLASSES, options.mask, reportInvalid);
+  const unmask = compileSelectors(UNMASK_CLASSES, options.unmask, reportInvalid);
+  /** The selector lists as they stand with and without the visitor's consent. */
+  const compile = (consented: boolean) => {
+    const rules = consented
+      ? { exclude: exclude.join(','), mask: mask.join(','), unmask: [...unmask, `.${UNMASK_WITH_CONSENT_CLASS}`].join(',') }
+      : {
+          exclude: [...exclude, `.${EXCLUDE_WITHOUT_CONSENT_CLASS}`].join(','),
+          mask: [...mask, `.${MASK_WITHOUT_CONSENT_CLASS}`, `.${UNMASK_WITH_CONSENT_CLASS}`].join(','),
+          unmask: unmask.join(','),
+        };
+    return { ...rules, anyRule: `${rules.exclude},${rules.mask},${rules.unmask}` };
+  };
+  const withConsent = compile(true);
+  const withoutConsent = compile(false);
+  let rules = options.consent === true ? withConsent : withoutConsent;
   const maskedByDefault = options.privateByDefault === true;
-  const excludeInputs = selectorInputs(exclude);
+  const formPrivacy = options.formPrivacy !== false;
+  // Read from the larger list, so a class that only matters without consent still counts.
+  const excludeInputs = selectorInputs(withoutConsent.exclude);
   // Any of the class names as a substring, in any case (quirks-mode documents match classes so).
   const wantedClasses =
     excludeInputs?.classes && new RegExp(excludeInputs.classes.map((name) => name.replace(/[^\w]/g, '\\$&')).join('|'), 'i');
 
+  /** A form field is masked by Form Privacy unless it or an ancestor is unmasked (`closest`: fields are few). */
+  const formMasked = (element: Element) => formPrivacy && isFormField(element) && !element.closest(rules.unmask);
+
   const classify = (element: Element, parentMasked: boolean): Decision => {
-    if (!element.matches(anyRule)) return parentMasked || isAlwaysMaskedField(element) ? MASKED : VISIBLE;
-    if (element.matches(exclude)) return EXCLUDED;
-    if (element.matches(mask) || isAlwaysMaskedField(element)) return MASKED;
+    if (!element.matches(rules.anyRule)) return parentMasked || isAlwaysMaskedField(element) || formMasked(element) ? MASKED : VISIBLE;
+    if (element.matches(rules.exclude)) return EXCLUDED;
+    if (element.matches(rules.mask) || isAlwaysMaskedField(element)) return MASKED;
     return VISIBLE;
   };
 
@@ -107,7 +137,7 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
   };
 
   const isExcluded = (node: Node): boolean =>
-    inherited(excludedCache, node, false, (element, parentExcluded) => parentExcluded || element.matches(exclude));
+    inherited(excludedCache, node, false, (element, parentExcluded) => parentExcluded || element.matches(rules.exclude));
 
   const isMasked = (node: Node): boolean =>
     isExcluded(node) || inherited(maskedCache, node, maskedByDefault, (element, parentMasked) => classify(element, parentMasked) !== VISIBLE);
@@ -116,13 +146,22 @@ export function createPrivacy(options: PrivacyOptions = {}): PrivacyRules {
     isExcluded,
     isMasked,
     maskText,
+    maskValue,
+    redactUrl: createUrlRedactor(options.urlPrivacy),
+    redactsUrlAttributes: options.urlPrivacy?.attributes === true,
     invalidate() {
+      generation++;
+    },
+    setConsent(granted) {
+      rules = granted ? withConsent : withoutConsent;
       generation++;
     },
     classify,
     maskedByDefault,
-    excludeSelector: exclude,
-    excludeDependsOnContext: dependsOnContext(exclude),
+    get excludeSelector() {
+      return rules.exclude;
+    },
+    excludeDependsOnContext: dependsOnContext(withoutConsent.exclude),
     exclusionMayChange(name, value, wasExcluded) {
       if (!excludeInputs) return true;
       const attributes = excludeInputs.attributes;

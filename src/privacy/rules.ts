@@ -1,10 +1,32 @@
 /**
  * The classes FullStory users already put in their markup; they always apply, whatever the
- * options say (FullStory's "fs-exclude", "fs-mask", "fs-unmask" conventions).
+ * options say (FullStory's "fs-exclude", "fs-mask", "fs-unmask" conventions; "fs-block" is
+ * FullStory's older name for exclude).
  */
-export const EXCLUDE_CLASS = 'fs-exclude';
-export const MASK_CLASS = 'fs-mask';
-export const UNMASK_CLASS = 'fs-unmask';
+export const EXCLUDE_CLASSES = ['fs-exclude', 'fs-block'];
+export const MASK_CLASSES = ['fs-mask'];
+export const UNMASK_CLASSES = ['fs-unmask'];
+/**
+ * FullStory's element-level consent classes (developer.fullstory.com, "User Consent"): until the
+ * visitor consents they act as exclude, mask and mask; after consent the first two are inert and
+ * the last unmasks.
+ */
+export const EXCLUDE_WITHOUT_CONSENT_CLASS = 'fs-exclude-without-consent';
+export const MASK_WITHOUT_CONSENT_CLASS = 'fs-mask-without-consent';
+export const UNMASK_WITH_CONSENT_CLASS = 'fs-unmask-with-consent';
+
+/**
+ * A masked field value is always this many mask characters (an empty value stays empty), so the
+ * length of a password or card number does not leave the page. Our choice: FullStory does not
+ * publish its mask length.
+ */
+export const MASKED_VALUE_LENGTH = 8;
+
+/** Attributes that hold text a person reads; masked wherever the element's text is (`value`: record/attributes.ts). */
+export const TEXT_ATTRIBUTES = new Set(['title', 'alt', 'placeholder', 'aria-label', 'label', 'aria-description', 'aria-valuetext']);
+
+/** Input types whose value is a label, not something the visitor entered. */
+const LABEL_INPUT_TYPES = new Set(['button', 'submit', 'reset', 'image']);
 
 /** Characters of masked text become this; whitespace stays, so the replay lays out the same. */
 export const MASK_CHARACTER = '*';
@@ -14,9 +36,9 @@ export const MASK_CHARACTER = '*';
  * browser cannot parse is dropped (and reported through `onInvalid`) rather than making every
  * later `matches` call throw; with no document to parse against, selectors are kept as given.
  */
-export function compileSelectors(builtInClass: string, selectors: string[] | undefined, onInvalid: (selector: string) => void): string {
+export function compileSelectors(builtInClasses: string[], selectors: string[] | undefined, onInvalid: (selector: string) => void): string[] {
   const probe = typeof document === 'undefined' ? null : document.createElement('div');
-  const valid = [`.${builtInClass}`];
+  const valid = builtInClasses.map((name) => `.${name}`);
   for (const selector of selectors ?? []) {
     if (typeof selector !== 'string' || !selector.trim()) continue;
     try {
@@ -26,7 +48,7 @@ export function compileSelectors(builtInClass: string, selectors: string[] | und
       onInvalid(selector);
     }
   }
-  return valid.join(',');
+  return valid;
 }
 
 /** True when some selector in the list can depend on an element's ancestors or siblings. */
@@ -74,6 +96,22 @@ export function isAlwaysMaskedField(element: Element): boolean {
   return autocomplete.split(/\s+/).some((token) => token.startsWith('cc-'));
 }
 
+/**
+ * What Form Privacy masks (FullStory's default): what the visitor types or picks in an input (any
+ * type but the label-only ones), a textarea, a select or a contenteditable element.
+ */
+export function isFormField(element: Element): boolean {
+  const name = element.localName;
+  if (name === 'textarea' || name === 'select') return true;
+  if (name === 'input') return !LABEL_INPUT_TYPES.has((element.getAttribute('type') ?? '').toLowerCase());
+  const editable = element.getAttribute('contenteditable');
+  return editable !== null && editable.toLowerCase() !== 'false';
+}
+
 export function maskText(text: string): string {
   return text.replace(/\S/g, MASK_CHARACTER);
+}
+
+export function maskValue(value: string): string {
+  return value ? MASK_CHARACTER.repeat(MASKED_VALUE_LENGTH) : value;
 }

@@ -8,6 +8,28 @@ export interface PrivacyOptions {
   unmask?: string[];
   /** Mask all text and input values unless an element is unmasked. */
   privateByDefault?: boolean;
+  /**
+   * FullStory's Form Privacy: values of inputs, textareas, selects and contenteditable elements
+   * are masked unless unmasked. Default true; false records them in clear (password and card
+   * fields stay masked).
+   */
+  formPrivacy?: boolean;
+  /** URL privacy: which parameters and patterns are redacted from every URL that leaves. */
+  urlPrivacy?: UrlPrivacyOptions;
+  /** The visitor's element-level consent at start (the consent classes, docs/privacy.md). Default false. */
+  consent?: boolean;
+}
+
+/** URL rules (docs/privacy.md, "URL privacy"). */
+export interface UrlPrivacyOptions {
+  /** More parameter names (or parts of names) whose values are redacted. */
+  secretParams?: string[];
+  /** Parameter names recorded in clear even when they look secret (exact, case-insensitive). */
+  allowParams?: string[];
+  /** Regular expressions over the whole URL; every match is replaced. */
+  patterns?: Array<string | RegExp>;
+  /** Also redact URLs recorded from the DOM (`href`, `src`, …). Default false. */
+  attributes?: boolean;
 }
 
 /** The compiled rules every part asks before it lets content of the page into an event. */
@@ -18,4 +40,8 @@ export interface Privacy {
   isMasked(node: Node): boolean;
   /** Same length and shape (whitespace kept), none of the characters. */
   maskText(text: string): string;
+  /** A field value: a fixed-length mask, so its length does not leave either. */
+  maskValue(value: string): string;
+  /** A URL (or text holding URLs: a stack, a message) with secret parameters redacted. */
+  redactUrl(text: string): string;
 }

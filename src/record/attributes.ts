@@ -1,5 +1,6 @@
 import type { PrivacyRules } from '../privacy';
-import { resolveAttribute } from './urls';
+import { TEXT_ATTRIBUTES } from '../privacy/rules';
+import { URL_ATTRIBUTES, resolveAttribute } from './urls';
 
 /** Attributes whose recorded value depends on the element they are on. */
 const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 'data']);
@@ -12,9 +13,11 @@ const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 
  * - an iframe's src/srcdoc never: the replay must not load the page's frame itself;
  * - media autoplay never: it would start media in the replay on its own, as rrweb also drops it;
  * - a hidden input's value never; a textarea's value is its live value; an input's or textarea's
- *   value is masked where the privacy rules mask the element.
+ *   value is masked where the privacy rules mask the element, to a fixed length;
+ * - URLs go through the URL rules when the site asks for it (`urlPrivacy.attributes`);
+ * - text a person reads (title, alt, placeholder, aria-label…) is masked where the element is.
  * `masked` is the element's masking when the caller knows it; null asks the rules, and only for a
- * value attribute. The common attribute costs one Set lookup: no element read, no allocation.
+ * value or text attribute. The common attribute costs two Set lookups: no element read, no allocation.
  */
 export function recordedAttribute(
   element: Element,
@@ -24,14 +27,21 @@ export function recordedAttribute(
   privacy: PrivacyRules,
   masked: boolean | null,
 ): string | null | undefined {
-  if (!TAG_DEPENDENT_ATTRIBUTES.has(name)) return value === null ? null : resolveAttribute('', name, value, doc);
+  if (TEXT_ATTRIBUTES.has(name)) return value !== null && (masked ?? privacy.isMasked(element)) ? privacy.maskText(value) : value;
+  if (!TAG_DEPENDENT_ATTRIBUTES.has(name)) return value === null ? null : redactedUrl(name, resolveAttribute('', name, value, doc), privacy);
   const tagName = element.localName;
   if (tagName === 'iframe' && (name === 'src' || name === 'srcdoc')) return undefined;
   if ((tagName === 'video' || tagName === 'audio') && name === 'autoplay') return undefined;
   if (name === 'value' && (tagName === 'input' || tagName === 'textarea')) {
     if (tagName === 'input' && (element.getAttribute('type') ?? '').toLowerCase() === 'hidden') return undefined;
     const recorded = tagName === 'textarea' ? (element as HTMLTextAreaElement).value : value;
-    return recorded !== null && (masked ?? privacy.isMasked(element)) ? privacy.maskText(recorded) : recorded;
+    return recorded !== null && (masked ?? privacy.isMasked(element)) ? privacy.maskValue(recorded) : recorded;
   }
-  return value === null ? null : resolveAttribute(tagName, name, value, doc);
+  // Any other element's value (option, button, li) is text it shows or submits.
+  if (name === 'value' && value !== null && (masked ?? privacy.isMasked(element))) return privacy.maskText(value);
+  return value === null ? null : redactedUrl(name, resolveAttribute(tagName, name, value, doc), privacy);
+}
+
+function redactedUrl(name: string, value: string, privacy: PrivacyRules): string {
+  return privacy.redactsUrlAttributes && URL_ATTRIBUTES.has(name) ? privacy.redactUrl(value) : value;
 }

@@ -238,7 +238,7 @@ function describeInput(input: HTMLInputElement, attributes: SerializedAttributes
 }
 
 function maskedValue(value: string, masked: boolean, scope: SerializeScope): string {
-  return masked ? scope.privacy.maskText(value) : value;
+  return masked ? scope.privacy.maskValue(value) : value;
 }
 
 /** rrweb's blocked-element convention: tag and box size only, nothing the page wrote. */

@@ -4,7 +4,7 @@
  * scheme, protocol-relative URLs and fragment links are left as they are.
  */
 const ABSOLUTE_OR_FRAGMENT = /^\s*(?:[a-z][a-z\d+.-]*:|\/\/|#)/i;
-const URL_ATTRIBUTES = new Set(['src', 'href', 'xlink:href', 'background', 'poster', 'action', 'formaction']);
+export const URL_ATTRIBUTES = new Set(['src', 'href', 'xlink:href', 'background', 'poster', 'action', 'formaction']);
 const CSS_URL = /url\(\s*(['"]?)([^'")]*)\1\s*\)/g;
 
 export function resolveUrl(value: string, base: string): string {

@@ -128,15 +128,40 @@ describe('gates', () => {
     expect(facts().map(({ tag }) => tag)).toEqual(['consent', 'identity', 'custom']);
   });
 
-  test('consent(false) discards the local queue, forgets the device and ignores later calls', () => {
-    const { fs, facts, discarded, window } = setup();
+  test('with requireConsent, consent(false) discards the local queue, forgets the device and ignores later calls', () => {
+    const { fs, facts, discarded, window } = setup({ requireConsent: true });
+    fs.consent(true);
     fs.event('before');
     fs.consent(false);
     fs.event('after');
-    expect(facts().map(({ payload }) => payload.EventCustomName)).toEqual(['before']);
+    expect(facts().filter(({ tag }) => tag === 'custom').map(({ payload }) => payload.EventCustomName)).toEqual(['before']);
     expect(discarded).toHaveBeenCalledOnce();
     expect(fs.getCurrentSessionURL()).toBeNull();
     expect(window.document.cookie).toBe('_os_consent=0');
+  });
+
+  test('without requireConsent, consent() is element consent: capture goes on, on a new page record each time it changes', () => {
+    const { fs, facts, discarded } = setup();
+    fs.event('before');
+    fs.consent(true);
+    fs.event('consented');
+    fs.consent(false);
+    fs.event('after');
+    expect(discarded).not.toHaveBeenCalled();
+    expect(facts().map(({ tag, payload }) => payload.EventCustomName ?? `${tag}:${payload.granted}`)).toEqual(['before', 'consent:true', 'consented', 'consent:false', 'after']);
+    expect(new Set(facts().map(({ pageId }) => pageId)).size).toBe(3);
+  });
+
+  test('startCaptureManually: nothing starts, nothing is stored, until FS("start"); shutdown stops again', () => {
+    const { fs, facts, window } = setup({ startCaptureManually: true });
+    fs.event('ignored');
+    expect(facts()).toEqual([]);
+    expect(window.document.cookie).toBe('');
+    fs('start');
+    fs.event('recorded');
+    fs('shutdown');
+    fs.event('after shutdown');
+    expect(facts().filter(({ tag }) => tag === 'custom').map(({ payload }) => payload.EventCustomName)).toEqual(['recorded']);
   });
 
   test('a second init on the same window answers the first API', () => {

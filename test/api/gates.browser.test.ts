@@ -82,3 +82,28 @@ test('fs.js loaded by another loader still records nothing under Do Not Track', 
   expect(await storedState(context, page)).toEqual({ cookies: [], local: 0, session: 0, databases: [] });
   await context.close();
 });
+
+test('_fs_capture_on_startup = false: no request to the collector and nothing stored until FS("start"), which records', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
+  env.site.pages.set('/manual-start', await env.site.snippetPage({ vars: { _fs_org: 'o-manual', _fs_capture_on_startup: false } }));
+  await page.goto(`${env.site.url}/manual-start`);
+  await page.waitForFunction(() => !('q' in (window as unknown as FSWindow).FS));
+  await page.evaluate(() => (window as unknown as FSWindow).FS.event('before start'));
+  await hidePage(page);
+  await page.waitForTimeout(300);
+  expect(requests).toEqual(['GET /manual-start', 'GET /fs.js']);
+  expect(await storedState(context, page)).toEqual({ cookies: [], local: 0, session: 0, databases: [] });
+  expect(env.site.bundles.filter((bundle) => bundle.orgId === 'o-manual')).toEqual([]);
+
+  await page.evaluate(() => {
+    (window as unknown as FSWindow).FS('start');
+    (window as unknown as FSWindow).FS.event('after start');
+  });
+  await hidePage(page);
+  await expect.poll(() => apiFactsOf(env.site.bundles.filter((bundle) => bundle.orgId === 'o-manual')).map((fact) => fact.payload.EventCustomName), { timeout: 15_000 }).toContain('after start');
+  expect(apiFactsOf(env.site.bundles.filter((bundle) => bundle.orgId === 'o-manual')).map((fact) => fact.payload.EventCustomName)).not.toContain('before start');
+  await context.close();
+});

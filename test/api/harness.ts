@@ -19,6 +19,8 @@ export interface SnippetPageOptions {
 export interface CaptureSite extends TestServer {
   /** Every bundle the collector stub received, in arrival order. */
   bundles: Bundle[];
+  /** Every request body the collector stub received, decompressed, resent ones included. */
+  bodies: string[];
   /** Holds fs.js back until the returned function is called. */
   holdScript(): () => void;
   /** A page with the snippet variables set and the snippet pasted inline. */
@@ -45,6 +47,7 @@ export const QUICK_TRANSPORT = { thresholds: { timeMs: 100 } };
  */
 export async function startCaptureSite(): Promise<CaptureSite> {
   const bundles: Bundle[] = [];
+  const bodies: string[] = [];
   let gate: Promise<void> = Promise.resolve();
   const server = await startTestServer({
     routes: [
@@ -55,6 +58,7 @@ export async function startCaptureSite(): Promise<CaptureSite> {
           if (req.method === 'OPTIONS') return res.writeHead(204, cors).end(), true;
           const body = await readBody(req);
           const json = url.searchParams.get('enc') === 'gzip' ? gunzipSync(body).toString('utf8') : body.toString('utf8');
+          bodies.push(json);
           const bundle = JSON.parse(json) as Bundle;
           // (pageId, seq) is the idempotency key: a resent bundle is acknowledged, kept once.
           if (!bundles.some((kept) => kept.pageId === bundle.pageId && kept.seq === bundle.seq)) bundles.push(bundle);
@@ -73,6 +77,7 @@ export async function startCaptureSite(): Promise<CaptureSite> {
   const original = server.close;
   return Object.assign(server, {
     bundles,
+    bodies,
     holdScript() {
       let release!: () => void;
       gate = new Promise<void>((done) => (release = done));

@@ -129,19 +129,19 @@ const hideAndLeave = async (page: Page) => {
   await page.close({ runBeforeUnload: true });
 };
 
-test('consent(false) deletes what the transport still holds locally', async () => {
-  const slow = { transport: { thresholds: { timeMs: 60_000 } } };
+test('with requireConsent, consent(false) deletes what the transport still holds locally', async () => {
+  const slow = { requireConsent: true, transport: { thresholds: { timeMs: 60_000 } } };
   const context = await env.browser.newContext();
   // Control: without the refusal, hiding the page sends the buffered event.
   env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-kept', _fs_options: slow } }));
   const kept = await consentPage(context);
-  await call(kept.page, "FS.event('held in the buffer')");
+  await call(kept.page, "FS.consent(true); FS.event('held in the buffer')");
   await hideAndLeave(kept.page);
   await expect.poll(() => names('o-kept'), { timeout: 15_000 }).toContain('held in the buffer');
 
   env.site.pages.set('/consent', await env.site.snippetPage({ vars: { _fs_org: 'o-discard', _fs_options: slow } }));
   const { page } = await consentPage(context);
-  await call(page, "FS.event('held in the buffer')");
+  await call(page, "FS.consent(true); FS.event('held in the buffer')");
   await call(page, 'FS.consent(false)');
   await hideAndLeave(page);
   await new Promise((done) => setTimeout(done, 300));

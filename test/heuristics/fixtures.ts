@@ -1,6 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { FactEvent, FactTag, FactPayloads } from '../../src/facts';
 import { EventType, IncrementalSource, MouseInteractions } from '../../src/lib/rrweb';
+import { maskValue } from '../../src/privacy';
 import type { Privacy } from '../../src/privacy/types';
 import type { NodeMirror } from '../../src/record/types';
 
@@ -12,6 +13,8 @@ export const testPrivacy: Privacy = {
     return !!element?.closest('.fs-mask') || (element as HTMLInputElement | null)?.type === 'password';
   },
   maskText: (text) => text.replace(/\S/g, '*'),
+  maskValue,
+  redactUrl: (url) => url,
 };
 
 /** A mirror that numbers nodes on first sight, like the recorder's. */

@@ -191,3 +191,60 @@ describe('classify (top-down walks)', () => {
     expect(privacy.classify($('#n'), false)).toBe(VISIBLE);
   });
 });
+
+describe("FullStory's classes and Form Privacy", () => {
+  test('fs-block is exclude; form fields are masked by default, lifted by fs-unmask except password and card fields', () => {
+    dom(`<div class="fs-block"><p id="blocked">x</p></div>
+      <input id="text"><input id="email" type="email"><input id="button" type="button" value="Go"><textarea id="ta"></textarea>
+      <select id="sel"></select><div id="edit" contenteditable><b id="inside">typed</b></div><div id="off" contenteditable="false">x</div>
+      <div class="fs-unmask"><input id="open"><input id="pw" type="password"><input id="cc" autocomplete="cc-number"></div>`);
+    const privacy = createPrivacy();
+    expect(privacy.isExcluded($('#blocked'))).toBe(true);
+    for (const id of ['text', 'email', 'ta', 'sel', 'edit', 'inside', 'pw', 'cc']) expect(privacy.isMasked($(`#${id}`)), id).toBe(true);
+    for (const id of ['button', 'off', 'open']) expect(privacy.isMasked($(`#${id}`)), id).toBe(false);
+    const off = createPrivacy({ formPrivacy: false });
+    expect(off.isMasked($('#text'))).toBe(false);
+    expect(off.isMasked($('#pw'))).toBe(true);
+  });
+
+  test('consent classes apply until consent, lift after it and apply again when it is revoked', () => {
+    dom('<p id="ex" class="fs-exclude-without-consent">a</p><p id="m" class="fs-mask-without-consent">b</p><p id="u" class="fs-unmask-with-consent">c</p>');
+    const privacy = createPrivacy();
+    const state = () => [privacy.isExcluded($('#ex')), privacy.isMasked($('#m')), privacy.isMasked($('#u'))];
+    expect(state()).toEqual([true, true, true]);
+    expect(privacy.excludeSelector).toContain('fs-exclude-without-consent');
+    privacy.setConsent(true);
+    expect(state()).toEqual([false, false, false]);
+    expect(privacy.excludeSelector).not.toContain('fs-exclude-without-consent');
+    privacy.setConsent(false);
+    expect(state()).toEqual([true, true, true]);
+    // Under privateByDefault, consent turns fs-unmask-with-consent into an unmask.
+    const strict = createPrivacy({ privateByDefault: true, consent: true });
+    expect(strict.isMasked($('#u'))).toBe(false);
+    expect(strict.isMasked($('#m'))).toBe(true);
+  });
+
+  test('a masked value is a fixed-length mask; an empty one stays empty', () => {
+    const privacy = createPrivacy();
+    expect(privacy.maskValue('hunter2')).toBe('********');
+    expect(privacy.maskValue('a much longer passphrase')).toBe('********');
+    expect(privacy.maskValue('')).toBe('');
+  });
+});
+
+describe('URL privacy', () => {
+  test('secret-looking parameters of the query and the fragment are redacted; others stay', () => {
+    const { redactUrl } = createPrivacy();
+    expect(redactUrl('https://a.test/p?token=abc&page=2&user_email=x%40y.z#access_token=t&tab=1')).toBe(
+      'https://a.test/p?token=redacted&page=2&user_email=redacted#access_token=redacted&tab=1',
+    );
+    expect(redactUrl('https://a.test/reset?Code=1&SessionId=2&api_key=3&pwd=4')).toBe('https://a.test/reset?Code=redacted&SessionId=redacted&api_key=redacted&pwd=redacted');
+    // In a stack the line and column after a redacted value go with it.
+    expect(redactUrl('at f (https://a.test/app.js?sig=zz:1:2)\nat g (https://a.test/b.js:3:4)')).toBe('at f (https://a.test/app.js?sig=redacted)\nat g (https://a.test/b.js:3:4)');
+  });
+
+  test('the site adds names and patterns, and allow-lists names', () => {
+    const { redactUrl } = createPrivacy({ urlPrivacy: { secretParams: ['ref'], allowParams: ['state'], patterns: ['(?<=/users/)\\d+'] } });
+    expect(redactUrl('https://a.test/users/42/edit?ref=x&state=open&q=1')).toBe('https://a.test/users/redacted/edit?ref=redacted&state=open&q=1');
+  });
+});

@@ -21,6 +21,8 @@ window.__normalizeDom = function (root, options) {
   var URL_ATTRIBUTES = { src: 1, href: 1, poster: 1, action: 1 };
   var FIELD_STATE = { value: 1, checked: 1, selected: 1, autocomplete: 1 };
   function maskText(text) { return text.replace(/\S/g, '*'); }
+  // Field values are masked to a fixed length (src/privacy/rules.ts, MASKED_VALUE_LENGTH).
+  function maskValue(value) { return value ? '********' : value; }
   function matches(el, selector) { return !!selector && el.matches(selector); }
   function alwaysMasked(el) {
     return (el.getAttribute('type') || '').toLowerCase() === 'password' ||
@@ -74,9 +76,9 @@ window.__normalizeDom = function (root, options) {
     if (tag === 'input') {
       if (n.type === 'checkbox' || n.type === 'radio') out.checked = n.checked;
       else if (replay) out.value = n.value;
-      else out.value = n.type === 'hidden' ? '' : fieldMasked ? maskText(n.value) : n.value;
+      else out.value = n.type === 'hidden' ? '' : fieldMasked ? maskValue(n.value) : n.value;
     } else if (tag === 'textarea') {
-      out.value = replay || !fieldMasked ? n.value : maskText(n.value);
+      out.value = replay || !fieldMasked ? n.value : maskValue(n.value);
       return out;
     } else if (tag === 'option') {
       out.selected = n.selected;

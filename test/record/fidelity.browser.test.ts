@@ -162,7 +162,8 @@ test('form input: typed text, checkboxes, radios, selects; masked and excluded f
      <div class="fs-mask"><input id="masked"><span>masked text</span></div>
      <input id="gone" class="fs-exclude" value="excluded value">`,
   );
-  await startRecording(page);
+  // Form Privacy off: the replay must show typed values; its default is tested in test/privacy.
+  await startRecording(page, '{ formPrivacy: false }');
   await page.fill('#name', 'typed name');
   await page.fill('#pw', 'hunter2');
   await page.fill('#card', '4111 1111');

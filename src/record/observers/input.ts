@@ -43,7 +43,7 @@ export function observeInput(ctx: RecordContext, roots: Roots): Stop {
     if (id === -1) return;
     const checkable = field.tagName === 'INPUT' && CHECKABLE.has((field as HTMLInputElement).type);
     const isChecked = checkable ? (field as HTMLInputElement).checked : false;
-    const text = ctx.privacy.isMasked(field) ? ctx.privacy.maskText(field.value) : field.value;
+    const text = ctx.privacy.isMasked(field) ? ctx.privacy.maskValue(field.value) : field.value;
     const previous = lastState.get(field);
     if (previous && previous.text === text && previous.isChecked === isChecked) return;
     lastState.set(field, { text, isChecked });

@@ -1,3 +1,4 @@
+import { maskValue } from '../../../src/privacy';
 import type { eventWithTime, incrementalData } from '@rrweb/types';
 import { patchMethod } from '../../../src/lib/patch';
 import { startObservers } from '../../../src/record/observers';
@@ -45,6 +46,8 @@ export function fakeContext(overrides: Partial<RecordContext> = {}) {
       isMasked: (node) =>
         (node as HTMLInputElement).type === 'password' || !!(node as Element).closest?.('.fs-mask'),
       maskText: (text) => text.replace(/\S/g, '*'),
+      maskValue,
+      redactUrl: (url) => url,
     },
     sampling: { mousemove: 50, mousemoveBatch: 500, scroll: 100 },
     emitIncremental: (data) => void incremental.push(data),
