@@ -5,6 +5,9 @@
  *    p50/p99 latency, errors, and loss (acknowledged bundles missing from the database afterwards).
  * 2. Export: a 24-hour period holding `--events` export rows, generated through GET /api/v1/export/get;
  *    wall time until the last gzip byte, rows counted from the stream.
+ * With `--attack`: the ingest run twice, quiet and then while attacker.ts sends poison, gzip bombs
+ * and inflating bodies; legitimate clients post from addresses of their own (X-Forwarded-For, the
+ * CLI runs with --trust-proxy). No export run.
  * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
  */
 import { spawn } from 'node:child_process';
@@ -22,12 +25,14 @@ import { openSqliteStorage } from '../src/storage/sqlite';
 import { extractFacts } from '../src/facts';
 import { deriveChanges } from '../src/ingest/derive';
 import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
+import { attack, type AttackResult } from './attacker';
 
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '32' },
     bundles: { type: 'string', default: '4000' },
     events: { type: 'string', default: '1000000' },
+    attack: { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -63,7 +68,8 @@ function clientBundles(client: number, count: number, now: number): Buffer[] {
     const bundle: Bundle = {
       v: 1, orgId: 'o-demo', userId: `u-bench${client}`, sessionId: 's-1', pageId: `p-c${client}-${pageNumber}`, seq, sentAt: now,
       ...(seq === 0 ? { page: { url: 'https://shop.example/cart', referrer: '', userAgent: UA, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', startTime: now } } : {}),
-      events: realisticEvents(now + i * 5000, i),
+      // The page's last 5-second batches, up to now: ingest refuses events more than a minute ahead.
+      events: realisticEvents(now - (count - i) * 5000, i),
     };
     bodies.push(gzipSync(JSON.stringify(bundle)));
   }
@@ -72,11 +78,13 @@ function clientBundles(client: number, count: number, now: number): Buffer[] {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function ingestBenchmark() {
+async function ingestBenchmark(withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
   saveConfig(dataDir, { ...config, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, ...(values.attack ? ['--trust-proxy'] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
@@ -92,12 +100,15 @@ async function ingestBenchmark() {
   let errors = 0;
   let acknowledged = 0;
   const started = performance.now();
+  let legitimateDone = false;
+  const attacking: Promise<AttackResult | undefined> = withAttack ? attack(url, () => legitimateDone) : Promise.resolve(undefined);
   await Promise.all(
-    bodies.map(async (clientBodies) => {
+    bodies.map(async (clientBodies, client) => {
+      const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
       for (const body of clientBodies) {
         const sent = performance.now();
         try {
-          const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: new Uint8Array(body) });
+          const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers, body: new Uint8Array(body) });
           await response.arrayBuffer();
           if (response.status === 200) acknowledged++;
           else errors++;
@@ -109,17 +120,19 @@ async function ingestBenchmark() {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  legitimateDone = true;
+  const attacked = await attacking;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
-  const stored = (db.prepare('SELECT count(*) AS n FROM bundles').get() as { n: number }).n;
+  const stored = (db.prepare("SELECT count(*) AS n FROM bundles WHERE page_id NOT LIKE 'p-evil%'").get() as { n: number }).n;
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, acknowledged, lost: acknowledged - stored,
+    errors, acknowledged, lost: acknowledged - stored, attacked,
   };
 }
 
@@ -184,6 +197,21 @@ async function exportBenchmark() {
 }
 
 const loadBefore = loadavg()[0];
+if (values.attack) {
+  const quiet = await ingestBenchmark();
+  const attacked = await ingestBenchmark(true);
+  console.log(`quiet: ${JSON.stringify(quiet)}\nattacked: ${JSON.stringify(attacked)}`);
+  const attack = attacked.attacked!;
+  console.log(`
+| ingest under attack (${cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}) | quiet | attacked |
+|---|---|---|
+| ${quiet.bundles} legitimate bundles from ${quiet.clients} clients: bundles/s | ${quiet.perSecond.toFixed(0)} | ${attacked.perSecond.toFixed(0)} |
+| p50 / p99 | ${quiet.p50.toFixed(1)} / ${quiet.p99.toFixed(1)} ms | ${attacked.p50.toFixed(1)} / ${attacked.p99.toFixed(1)} ms |
+| legitimate errors / acknowledged bundles lost | ${quiet.errors} / ${quiet.lost} | ${attacked.errors} / ${attacked.lost} |
+| attacker: requests (poison, bombs, ~15 MiB inflating bodies), bytes sent, answers | — | ${attack.sent}, ${(attack.wireBytes / 1024 / 1024).toFixed(1)} MiB, ${JSON.stringify(attack.statuses)} |
+`);
+  process.exit(0);
+}
 const ingest = await ingestBenchmark();
 console.log(`ingest: ${JSON.stringify(ingest)}`);
 const exported = await exportBenchmark();

@@ -2,11 +2,14 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startCollector } from './index';
 
-const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--trust-proxy] [--log]
+const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--trust-proxy] [--trusted-proxy <address|cidr> ...] [--log]
 
 Receives bundles from fs.js, stores them in SQLite under --data, serves the replay viewer at
 /sessions and FullStory's Data Export API at /api/v1/export. config.json in the data directory
-holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).`;
+holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).
+--trust-proxy takes the client address from X-Forwarded-For behind a proxy on a loopback or private
+address; --trusted-proxy (repeatable) names the proxies instead. The address used is the right-most
+one no trusted proxy added.`;
 
 /** Default port of the CLI (the library defaults to an OS-picked port). */
 const DEFAULT_PORT = 8090;
@@ -18,6 +21,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string', default: './.data' },
       'trust-proxy': { type: 'boolean', default: false },
+      'trusted-proxy': { type: 'string', multiple: true },
       log: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     dataDir: resolve(values.data as string),
     host: values.host,
     port,
-    trustProxy: values['trust-proxy'],
+    trustProxy: values['trusted-proxy'] ?? values['trust-proxy'],
     logger: values.log,
   });
   console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);

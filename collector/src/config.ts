@@ -33,6 +33,13 @@ export interface OrgConfig {
   exportPeriodMinutes: number;
   exportDelayMinutes: number;
   ipHandling: IpHandling;
+  /**
+   * Origins the replay may load recorded images, styles, fonts and media from (CSP source
+   * expressions such as `https://cdn.shop.example`, or `*`). Empty (the default): none, the
+   * viewer's browser never contacts a recorded site or address; the replay shows layout and text
+   * without remote images and fonts.
+   */
+  replayOrigins: string[];
 }
 
 export interface RateLimitConfig {
@@ -49,6 +56,11 @@ export interface CollectorConfig {
   /** Required for the viewer when the collector listens beyond loopback. */
   viewerAccessKey: string;
   rateLimit: RateLimitConfig;
+  /**
+   * Host names the viewer answers to besides IP literals and localhost (DNS rebinding: a page of
+   * another site whose name resolves to this collector sends that name as Host).
+   */
+  viewerHosts: string[];
 }
 
 export const CONFIG_FILE = 'config.json';
@@ -77,10 +89,12 @@ function demoConfig(): CollectorConfig {
         exportPeriodMinutes: EXPORT_PERIOD_MIN_MINUTES,
         exportDelayMinutes: 0,
         ipHandling: 'anonymize',
+        replayOrigins: [],
       },
     ],
     viewerAccessKey: newSecret('vk_'),
     rateLimit: { ...DEFAULT_RATE_LIMIT },
+    viewerHosts: [],
   };
 }
 
@@ -102,6 +116,11 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
     if (!isStringArray(org.allowedOrigins)) throw new Error(`${where}.allowedOrigins must be an array of strings`);
     const ipHandling = org.ipHandling ?? 'anonymize';
     if (!IP_HANDLING.includes(ipHandling)) throw new Error(`${where}.ipHandling must be one of ${IP_HANDLING.join(', ')}`);
+    const replayOrigins = org.replayOrigins ?? [];
+    // A CSP source expression holds no whitespace, quotes or separators that could add a directive.
+    if (!isStringArray(replayOrigins) || !replayOrigins.every((origin) => /^[^\s;,'"]+$/.test(origin))) {
+      throw new Error(`${where}.replayOrigins must be an array of origins`);
+    }
     return {
       id: org.id,
       name: typeof org.name === 'string' ? org.name : org.id,
@@ -111,11 +130,14 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
       exportPeriodMinutes: clamp(org.exportPeriodMinutes, EXPORT_PERIOD_MIN_MINUTES, EXPORT_PERIOD_MAX_MINUTES, DEFAULT_EXPORT_PERIOD_MINUTES),
       exportDelayMinutes: clamp(org.exportDelayMinutes, 0, 7 * 24 * 60, DEFAULT_EXPORT_DELAY_MINUTES),
       ipHandling,
+      replayOrigins,
     };
   });
   const ids = new Set(orgs.map((org) => org.id));
   if (ids.size !== orgs.length) throw new Error('config: org ids must be unique');
   const rate = (input.rateLimit ?? {}) as Partial<RateLimitConfig>;
+  const viewerHosts = input.viewerHosts ?? [];
+  if (!isStringArray(viewerHosts)) throw new Error('config: "viewerHosts" must be an array of host names');
   return {
     orgs,
     viewerAccessKey: typeof input.viewerAccessKey === 'string' && input.viewerAccessKey.length >= 16 ? input.viewerAccessKey : newSecret('vk_'),
@@ -124,6 +146,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
       ingestPerOrgPerMinute: clamp(rate.ingestPerOrgPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.ingestPerOrgPerMinute),
       apiPerKeyPerMinute: clamp(rate.apiPerKeyPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.apiPerKeyPerMinute),
     },
+    viewerHosts: viewerHosts.map((host) => host.toLowerCase()),
   };
 }
 

@@ -3,7 +3,8 @@ import type { CollectorConfig } from './config';
 import type { RateLimiter } from './rate-limit';
 import type { Refusal } from './refusal';
 import type { Storage } from './storage/types';
-import type { DecodeLimits } from './ingest/decode';
+import type { DecodeGate } from './ingest/gate';
+import type { IngestLimits } from './ingest/limits';
 
 /** What every route needs; built once per collector by startCollector. */
 export interface CollectorContext {
@@ -12,7 +13,8 @@ export interface CollectorContext {
   config(): CollectorConfig;
   updateConfig(change: (config: CollectorConfig) => CollectorConfig): void;
   limiter: RateLimiter;
-  limits: DecodeLimits;
+  limits: IngestLimits;
+  decodeGate: DecodeGate;
   now(): number;
   /** True when the collector listens beyond loopback: the viewer then asks for the access key. */
   viewerNeedsKey: boolean;

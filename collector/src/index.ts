@@ -5,7 +5,8 @@ import { registerAdmin } from './admin/route';
 import { loadConfig, normalizeConfig, saveConfig, type CollectorConfig } from './config';
 import type { CollectorContext } from './context';
 import { registerExport } from './export/route';
-import { PROTOCOL_LIMITS, type DecodeLimits } from './ingest/decode';
+import { createDecodeGate } from './ingest/gate';
+import { INGEST_LIMITS, type IngestLimits } from './ingest/limits';
 import { registerIngest } from './ingest/route';
 import { createRateLimiter } from './rate-limit';
 import { sweepRetention } from './retention';
@@ -26,6 +27,13 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** A request that has not finished in this time is cut off (slow-body clients hold no socket forever). */
 const REQUEST_TIMEOUT_MS = 30_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+const PRIVATE_DIRECTORY_MODE = 0o700;
+/**
+ * `trustProxy: true` trusts proxies on the loopback, link-local and private ranges (proxy-addr's
+ * names), never a public address: the client address is the right-most X-Forwarded-For entry not
+ * in them, so a client cannot choose its address by prepending entries.
+ */
+const PRIVATE_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export interface CollectorOptions {
   /** Directory for config.json and the SQLite database; created when missing. */
@@ -36,10 +44,14 @@ export interface CollectorOptions {
   port?: number;
   /** Another storage backend; defaults to SQLite in dataDir. */
   storage?: Storage;
-  /** Trust X-Forwarded-For for PageIp and rate limiting (only behind your own reverse proxy). */
-  trustProxy?: boolean;
-  /** Overrides the protocol's body caps (tests use smaller ones). */
-  limits?: Partial<DecodeLimits>;
+  /**
+   * Take the client address from X-Forwarded-For (only behind your own reverse proxy): the
+   * right-most entry not sent by a trusted proxy. `true` trusts private and loopback addresses; a
+   * list names the proxies (addresses or CIDR ranges).
+   */
+  trustProxy?: boolean | string[];
+  /** Overrides ingest's limits (tests use smaller ones). */
+  limits?: Partial<IngestLimits>;
   /** Clock, for tests of retention and export availability. */
   now?: () => number;
   /** Fastify request logging to stdout. */
@@ -66,29 +78,33 @@ export interface Collector {
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
+  // Recordings, emails and API keys live here: owner-only when the collector creates it.
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
   let config = loadConfig(dataDir);
   const now = options.now ?? Date.now;
   const storage = options.storage ?? openSqliteStorage(dataDir);
   const host = options.host ?? '127.0.0.1';
 
+  const limits = { ...INGEST_LIMITS, ...options.limits };
   const context: CollectorContext = {
     storage,
     config: () => config,
     updateConfig(change) {
-      const next = normalizeConfig(change(config));
+      // From the file as it is now: a hand edit not yet reloaded (SIGHUP) is kept, not overwritten.
+      const next = normalizeConfig(change(loadConfig(dataDir)));
       saveConfig(dataDir, next);
       config = next;
     },
     limiter: createRateLimiter(now),
-    limits: { ...PROTOCOL_LIMITS, ...options.limits },
+    limits,
+    decodeGate: createDecodeGate(limits),
     now,
     viewerNeedsKey: options.viewerNeedsKey ?? !LOOPBACK_HOSTS.has(host),
   };
 
   const app = Fastify({
     logger: options.logger ?? false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy === true ? PRIVATE_PROXY_RANGES : (options.trustProxy ?? false),
     requestTimeout: REQUEST_TIMEOUT_MS,
     forceCloseConnections: true,
     // Session keys are three 64-character ids.
@@ -102,6 +118,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       return reply.code(500).send({ ok: false, error: 'internal', message: 'internal error' });
     }
     return reply.code(status).send({ ok: false, error: error.code ?? 'bad-request', message: error.message });
+  });
+  // Every answer: no MIME sniffing of recorded or JSON content, no Referer leaving the viewer.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
   });
   registerIngest(app, context);
   registerExport(app, context);

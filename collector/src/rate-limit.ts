@@ -2,15 +2,18 @@
 const MAX_BUCKETS = 100_000;
 
 export interface RateLimiter {
-  /** Takes one token for `key`; returns 0 when allowed, else the seconds until a token is available. */
-  take(key: string, perMinute: number): number;
+  /**
+   * Takes `cost` tokens (default 1) for `key` when at least one is left, possibly going into debt;
+   * returns 0 when allowed, else the seconds until a token is available. A cost of 0 only checks.
+   */
+  take(key: string, perMinute: number, cost?: number): number;
 }
 
 /** Token buckets per key, refilled continuously at `perMinute` with a burst of one minute's worth. */
 export function createRateLimiter(now: () => number): RateLimiter {
   const buckets = new Map<string, { tokens: number; updated: number }>();
   return {
-    take(key, perMinute) {
+    take(key, perMinute, cost = 1) {
       const time = now();
       const ratePerMs = perMinute / 60_000;
       if (buckets.size >= MAX_BUCKETS) {
@@ -21,7 +24,7 @@ export function createRateLimiter(now: () => number): RateLimiter {
       bucket.updated = time;
       buckets.set(key, bucket);
       if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+        bucket.tokens -= cost;
         return 0;
       }
       return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));

@@ -1,9 +1,9 @@
 /** A request the collector refuses: the status and stable error code of docs/protocol.md. */
 export interface Refusal {
-  status: 400 | 401 | 403 | 404 | 413 | 429;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
   error: string;
   message: string;
-  /** Seconds, for 429. */
+  /** Seconds, for 429 and 503. */
   retryAfter?: number;
 }
 

@@ -35,6 +35,7 @@ const NOW = Date.now();
 const bundleFor = (index: number) =>
   makeBundle({
     pageId: `p-${index}`,
+    sentAt: NOW,
     page: pageMetadata({ startTime: NOW }),
     events: [factAt('custom', { EventCustomName: `order-${index}`, properties: {} }, NOW + index)] as any,
   });

@@ -8,6 +8,7 @@ import { launchChromium } from '../../test/helpers/chromium';
 import { bundleForBrowser } from '../../test/helpers/bundle';
 import { startCollector, startDemoSite, type Collector, type DemoSite } from '../src/index';
 import { EXPORT_COLUMNS } from '../src/export/rows';
+import { sessionEvents } from './fixtures';
 import { pngByteVariety } from './png';
 
 const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));
@@ -18,10 +19,12 @@ let browser: Browser;
 let collector: Collector;
 let site: DemoSite;
 let snippet = '';
+/** Added to the collector's clock once the session is recorded (ingest corrects skewed client clocks). */
+let clockAhead = 0;
 
 beforeAll(async () => {
-  // The clock runs an hour ahead so the export period holding this session has already ended.
-  collector = await startCollector({ dataDir, now: () => Date.now() + HOUR });
+  // Before the export the clock jumps an hour ahead, so the period holding this session has ended.
+  collector = await startCollector({ dataDir, now: () => Date.now() + clockAhead });
   let fsScript: string;
   [fsScript, snippet] = await Promise.all([bundleForBrowser('src/browser.ts', 'openstoryFs'), bundleForBrowser('src/api/snippet.ts', 'openstorySnippet')]);
   site = await startDemoSite({
@@ -80,6 +83,7 @@ test('demo site with the real fs.js → session in the viewer → replay → exp
   expect(await sessionsPage.locator('.timeline .marker.rage').count()).toBeGreaterThan(0);
   expect(pngByteVariety(await sessionsPage.locator('#replay').screenshot())).toBeGreaterThan(64);
 
+  clockAhead = HOUR;
   const apiKey = collector.config().orgs[0].apiKeys[0];
   const api = (path: string) => fetch(`${collector.url}${path}`, { headers: { authorization: `Basic ${apiKey}` } });
   const { exports } = await (await api('/api/v1/export/list?start=0')).json();
@@ -120,7 +124,7 @@ test("npm start's site: examples/script-tag, its snippet rewritten to the collec
     };
     await expect.poll(async () => (await fromExamples())?.session.rageClicks ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
     const { session } = (await fromExamples())!;
-    const events = await collector.storage.sessionEventsJson(session.orgId, session.userId, session.sessionId);
+    const events = JSON.stringify(await sessionEvents(collector.storage, session.orgId, session.userId, session.sessionId));
     expect(events).toContain('Harbor Supplies');
     // The example's .fs-exclude paragraph never reaches the collector.
     expect(events).not.toContain('supplier margin');

@@ -5,13 +5,14 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { EXPORT_COLUMNS } from '../src/export/rows';
 import { numericId } from '../src/enrich';
-import { startTestCollector, T0, type TestCollector } from './fixtures';
+import { sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
 let collector: TestCollector;
 afterEach(() => collector?.dispose());
 
 const HOUR = 3600_000;
+const ADMIN_DELETE = { method: 'DELETE', headers: { 'x-openstory-admin': '1' } };
 
 async function ingestAlice(c: TestCollector, userId?: string, pageId?: string) {
   for (const bundle of aliceSession(userId, pageId)) expect((await c.send(bundle)).status).toBe(200);
@@ -121,12 +122,12 @@ test('user deletion by UserAppKey removes the user everywhere; later exports no 
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector, 'u-laptop', 'p-1');
   await ingestAlice(collector, 'u-phone', 'p-2');
-  const deleted = await collector.api('/api/v1/users?userAppKey=customer-42', { method: 'DELETE' });
+  const deleted = await collector.api('/api/v1/users?userAppKey=customer-42', ADMIN_DELETE);
   expect(deleted.status).toBe(200);
-  expect(await deleted.json()).toEqual({ ok: true, deleted: { users: 2, sessions: 2, pages: 2, bundles: 4 } });
+  expect(await deleted.json()).toEqual({ ok: true, deleted: { users: 2, sessions: 2, pages: 2, bundles: 4, purged: true } });
   expect(await exportRows(collector)).toEqual([]);
   expect(await collector.storage.listSessions({ limit: 10 })).toEqual([]);
-  expect(await collector.storage.sessionEventsJson('o-demo', 'u-laptop', 's-1')).toBe('[]');
+  expect(await sessionEvents(collector.storage, 'o-demo', 'u-laptop', 's-1')).toEqual([]);
   // secure_delete and the WAL checkpoint leave no copy of the user's data in the files.
   for (const file of readdirSync(collector.dataDir).filter((name) => name.startsWith('openstory.sqlite'))) {
     expect(readFileSync(join(collector.dataDir, file)).includes('alice@example.com')).toBe(false);
@@ -137,15 +138,15 @@ test('user deletion by UserId leaves other users alone', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector, 'u-laptop', 'p-1');
   await ingestAlice(collector, 'u-phone', 'p-2');
-  expect((await collector.api('/api/v1/users?userId=u-laptop', { method: 'DELETE' })).status).toBe(200);
+  expect((await collector.api('/api/v1/users?userId=u-laptop', ADMIN_DELETE)).status).toBe(200);
   const rows = await exportRows(collector);
   expect(new Set(rows.map((row) => row.UserId))).toEqual(new Set([numericId('o-demo', 'user', 'u-phone')]));
-  expect((await collector.api('/api/v1/users', { method: 'DELETE' })).status).toBe(400);
+  expect((await collector.api('/api/v1/users', ADMIN_DELETE)).status).toBe(400);
 });
 
 test('API keys are regenerable: the new key works, the old one is refused', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
-  const response = await collector.api('/api/v1/keys/regenerate', { method: 'POST' });
+  const response = await collector.api('/api/v1/keys/regenerate', { method: 'POST', headers: { 'x-openstory-admin': '1' } });
   const { apiKey } = await response.json();
   expect(apiKey).toMatch(/^ok_/);
   expect((await collector.api('/api/v1/export/list?start=0')).status).toBe(401);
@@ -171,7 +172,7 @@ test('retention deletes sessions older than the org retention, for good', async 
   await ingestAlice(collector);
   now = T0 + 61 * 24 * HOUR;
   const swept = await collector.sweepRetention();
-  expect(swept['o-demo']).toEqual({ users: 1, sessions: 1, pages: 1, bundles: 2 });
+  expect(swept['o-demo']).toEqual({ users: 1, sessions: 1, pages: 1, bundles: 2, purged: true });
   expect(await collector.storage.listSessions({ limit: 10 })).toEqual([]);
   now = T0 + 2 * HOUR;
   expect(await exportRows(collector)).toEqual([]);

@@ -4,11 +4,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fact, type FactPayloads, type FactTag } from 'openstory/vocabulary';
 import type { Bundle, PageMetadata } from 'openstory/vocabulary';
-import { startCollector, type Collector, type CollectorConfig, type CollectorOptions } from '../src/index';
+import { startCollector, type Collector, type CollectorConfig, type CollectorOptions, type Storage } from '../src/index';
 import { loadConfig, saveConfig } from '../src/config';
 
 export const ORG = 'o-demo';
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+/**
+ * The clock of test collectors and of the bundles' sentAt: two hours after T0, when exports of the
+ * recorded periods are available. Equal clocks on both sides: no skew correction (see clock.ts).
+ */
+export const TEST_NOW = T0 + 2 * 3600_000;
 export const CHROME_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -65,11 +70,18 @@ export function makeBundle(overrides: Partial<Bundle> = {}): Bundle {
     sessionId: 's-1',
     pageId: 'p-1',
     seq,
-    sentAt: T0 + 1000,
+    sentAt: TEST_NOW,
     ...(seq === 0 ? { page: pageMetadata() } : {}),
     events: [],
     ...overrides,
   } as Bundle;
+}
+
+/** A session's stored events, read through the streaming storage method. */
+export async function sessionEvents(storage: Storage, orgId: string, userId: string, sessionId: string): Promise<any[]> {
+  const events: any[] = [];
+  for await (const part of storage.sessionEvents(orgId, userId, sessionId)) events.push(...JSON.parse(part));
+  return events;
 }
 
 export const gzipJson = (value: unknown): Buffer => gzipSync(Buffer.from(JSON.stringify(value)));
@@ -89,7 +101,7 @@ export async function startTestCollector(
   dataDir = mkdtempSync(join(tmpdir(), 'openstory-')),
 ): Promise<TestCollector> {
   if (options.configure) saveConfig(dataDir, options.configure(loadConfig(dataDir)));
-  const collector = await startCollector({ dataDir, ...options });
+  const collector = await startCollector({ dataDir, now: () => TEST_NOW, ...options });
   const apiKey = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).orgs[0].apiKeys[0] as string;
   const post: TestCollector['post'] = async (body, query = 'v=1&enc=gzip', headers = {}) => {
     const response = await fetch(`${collector.url}/rec/bundle?${query}`, {

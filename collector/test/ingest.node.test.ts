@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
-import { factAt, gzipJson, makeBundle, recordingStart, startTestCollector, T0, type TestCollector } from './fixtures';
+import { factAt, gzipJson, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 
 let collector: TestCollector;
 afterEach(() => collector?.dispose());
 
 const eventsOf = async (c: TestCollector, userId = 'u-alice', sessionId = 's-1') =>
-  JSON.parse(await c.storage.sessionEventsJson('o-demo', userId, sessionId));
+  sessionEvents(c.storage, 'o-demo', userId, sessionId);
 
 describe('ingest', () => {
   test('stores a bundle and acknowledges it with 200 {ok:true}', async () => {

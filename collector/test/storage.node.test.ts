@@ -7,7 +7,7 @@ import { openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
 import { extractFacts } from '../src/facts';
-import { factAt, recordingStart, T0 } from './fixtures';
+import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,7 +37,7 @@ test('close() commits and answers the batches accepted before it, then refuses n
   const reopened = openSqliteStorage(dir);
   const [session] = await reopened.listSessions({ limit: 10 });
   expect(session).toMatchObject({ pages: 2, events: 4 });
-  expect(JSON.parse(await reopened.sessionEventsJson('o-demo', 'u-alice', 's-1'))).toHaveLength(4);
+  expect(await sessionEvents(reopened, 'o-demo', 'u-alice', 's-1')).toHaveLength(4);
   await reopened.close();
 });
 
@@ -45,7 +45,7 @@ test('group commit: items submitted together share one write, each promise gets 
   const writes: number[][] = [];
   const commits = createGroupCommit((items: number[]) => {
     writes.push(items);
-    return items.map((item) => item * 10);
+    return items.map((item) => ({ value: item * 10 }));
   }, 2);
   expect(await Promise.all([commits.submit(1), commits.submit(2), commits.submit(3)])).toEqual([10, 20, 30]);
   expect(await commits.submit(4)).toBe(40);
@@ -56,7 +56,7 @@ test('group commit: a failed write rejects every item of its group, the next gro
   let fail = true;
   const commits = createGroupCommit((items: string[]) => {
     if (fail) throw new Error('disk full');
-    return items;
+    return items.map((value) => ({ value }));
   }, 2);
   const failed = [commits.submit('a'), commits.submit('b')].map((promise) => promise.catch((error: Error) => error.message));
   expect(await Promise.all(failed)).toEqual(['disk full', 'disk full']);
@@ -70,7 +70,7 @@ test('group commit: close() waits for an asynchronous write under way', async ()
   const commits = createGroupCommit(async (items: string[]) => {
     await new Promise<void>((resolve) => (finish = resolve));
     written.push(...items);
-    return items;
+    return items.map((value) => ({ value }));
   }, 2);
   const pending = commits.submit('a');
   const closing = commits.close();

@@ -1,16 +1,26 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ID_PATTERN } from 'openstory/vocabulary';
 import { authorizeApi } from '../api-auth';
 import { newSecret } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
+import { ADMIN_REQUEST_HEADER } from '../guards';
 import { refuse } from '../refusal';
 
 const MAX_APP_KEY_CHARS = 2048;
 
+/** The org of an admin request that carries the API key and the admin header (see guards.ts). */
+function authorizeAdmin(request: FastifyRequest, reply: FastifyReply, context: CollectorContext) {
+  if (request.headers[ADMIN_REQUEST_HEADER] === undefined) {
+    sendRefusal(reply, refuse(403, 'admin-header-required', `state-changing admin requests must send the ${ADMIN_REQUEST_HEADER} header`));
+    return undefined;
+  }
+  return authorizeApi(request, reply, context);
+}
+
 /** User deletion and API key regeneration, behind the org's API key. */
 export function registerAdmin(app: FastifyInstance, context: CollectorContext): void {
   app.delete('/api/v1/users', async (request, reply) => {
-    const auth = authorizeApi(request, reply, context);
+    const auth = authorizeAdmin(request, reply, context);
     if (!auth) return reply;
     const { userId, userAppKey } = request.query as Record<string, string | undefined>;
     if ((userId === undefined) === (userAppKey === undefined)) {
@@ -25,7 +35,7 @@ export function registerAdmin(app: FastifyInstance, context: CollectorContext): 
   });
 
   app.post('/api/v1/keys/regenerate', async (request, reply) => {
-    const auth = authorizeApi(request, reply, context);
+    const auth = authorizeAdmin(request, reply, context);
     if (!auth) return reply;
     const apiKey = newSecret('ok_');
     context.updateConfig((config) => ({

@@ -1,14 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { MAX_BUNDLE_BYTES, MAX_INFLATED_BYTES } from 'openstory/vocabulary';
 import { refuse, type Refusal } from '../refusal';
-
-export interface DecodeLimits {
-  maxBodyBytes: number;
-  maxInflatedBytes: number;
-}
-
-export const PROTOCOL_LIMITS: DecodeLimits = { maxBodyBytes: MAX_BUNDLE_BYTES, maxInflatedBytes: MAX_INFLATED_BYTES };
+import { maxInflatedFor, type IngestLimits } from './limits';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -16,7 +9,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * Reads the request body, refusing it as soon as it passes the wire cap. The rest of an oversize
  * body is not read: the caller answers 413 and closes the connection.
  */
-export function readBody(stream: Readable, declaredLength: number | undefined, limits: DecodeLimits): Promise<Buffer | Refusal> {
+export function readBody(stream: Readable, declaredLength: number | undefined, limits: IngestLimits): Promise<Buffer | Refusal> {
   if (declaredLength !== undefined && declaredLength > limits.maxBodyBytes) {
     stream.resume();
     return Promise.resolve(refuse(413, 'too-large', `body over ${limits.maxBodyBytes} bytes`));
@@ -48,10 +41,11 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
 }
 
 /**
- * Inflates a gzip body while counting output; past the cap the inflater is destroyed, so a gzip
- * bomb costs at most `maxInflatedBytes` of work and memory.
+ * Inflates a gzip body while counting output; past the cap (the inflated cap, or the inflation
+ * ratio times the body) the inflater is destroyed, so a gzip bomb costs at most that much work.
  */
-export function inflate(body: Buffer, limits: DecodeLimits): Promise<Buffer | Refusal> {
+export function inflate(body: Buffer, limits: IngestLimits): Promise<Buffer | Refusal> {
+  const cap = maxInflatedFor(body.length, limits);
   if (body.length < 2 || body[0] !== GZIP_MAGIC[0] || body[1] !== GZIP_MAGIC[1]) {
     return Promise.resolve(refuse(400, 'bad-gzip', 'enc=gzip but the body is not gzip'));
   }
@@ -67,8 +61,8 @@ export function inflate(body: Buffer, limits: DecodeLimits): Promise<Buffer | Re
     };
     gunzip.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limits.maxInflatedBytes) {
-        settle(refuse(413, 'inflated-too-large', `decompressed body over ${limits.maxInflatedBytes} bytes`));
+      if (size > cap) {
+        settle(refuse(413, 'inflated-too-large', `decompressed body over ${cap} bytes (${limits.maxInflationRatio}x the body, at most ${limits.maxInflatedBytes})`));
         gunzip.destroy();
         return;
       }

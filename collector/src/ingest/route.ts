@@ -5,9 +5,11 @@ import { sendRefusal, type CollectorContext } from '../context';
 import { parseAgent, storedIp } from '../enrich';
 import { extractFacts } from '../facts';
 import { isRefusal, refuse, type Refusal } from '../refusal';
-import type { IngestBatch } from '../storage/types';
+import type { IngestBatch, IngestConflict, IngestResult } from '../storage/types';
+import { correctClock, pageClockOffset } from './clock';
 import { inflate, parseJson, readBody } from './decode';
 import { deriveChanges } from './derive';
+import { maxInflatedFor } from './limits';
 import { validateBundle } from './validate';
 
 const GZIP_MAGIC_FIRST = 0x1f;
@@ -20,8 +22,8 @@ const tooMany = (retryAfter: number, who: string): Refusal => ({
   retryAfter,
 });
 
-/** Body → validated bundle, or the refusal docs/protocol.md gives for the first problem met. */
-async function decodeBundle(request: FastifyRequest, context: CollectorContext): Promise<Bundle | Refusal> {
+/** Body → validated bundle and its decoded size, or the refusal docs/protocol.md gives for the first problem met. */
+async function decodeBundle(request: FastifyRequest, context: CollectorContext): Promise<{ bundle: Bundle; decodedBytes: number } | Refusal> {
   const query = request.query as Record<string, string | undefined>;
   if (query.v !== undefined && query.v !== '1') return refuse(400, 'bad-version', 'protocol version 1 expected');
   if (query.enc !== undefined && query.enc !== 'gzip' && query.enc !== 'identity') return refuse(400, 'bad-encoding', 'enc must be gzip or identity');
@@ -34,7 +36,43 @@ async function decodeBundle(request: FastifyRequest, context: CollectorContext):
   if (isRefusal(json)) return json;
   const parsed = parseJson(json);
   if (isRefusal(parsed)) return parsed;
-  return validateBundle(parsed.json);
+  const bundle = validateBundle(parsed.json);
+  return isRefusal(bundle) ? bundle : { bundle, decodedBytes: json.length };
+}
+
+/**
+ * Decoding under the per-client budget of decoded bytes and the collector-wide decode gate. The
+ * budget is checked before and charged after (the size is known only then), so an address that
+ * sent a large body waits until its budget refills.
+ */
+async function boundedDecode(request: FastifyRequest, context: CollectorContext): Promise<Bundle | Refusal> {
+  const { limiter, limits, decodeGate } = context;
+  const budgetKey = `decode-client:${request.ip}`;
+  const wait = limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, 0);
+  if (wait > 0) return tooMany(wait, 'client');
+  const declared = Number(request.headers['content-length']);
+  const wireBytes = Number.isFinite(declared) ? Math.min(declared, limits.maxBodyBytes) : limits.maxBodyBytes;
+  const decoded = await decodeGate.run(maxInflatedFor(wireBytes, limits), () => decodeBundle(request, context));
+  if (isRefusal(decoded)) return decoded;
+  limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, decoded.decodedBytes);
+  return decoded.bundle;
+}
+
+const conflict = (refused: IngestConflict): Refusal =>
+  refuse(409, refused, refused === 'session-full' ? 'the session holds as many bundles or bytes as the collector stores for one' : 'this pageId belongs to another session');
+
+/** Clock correction, the page's owner and the session cap, then the durable commit. */
+async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, context: CollectorContext): Promise<IngestResult | Refusal> {
+  const { storage, limits } = context;
+  const receivedAt = context.now();
+  const owner = await storage.pageOwner(org.id, bundle.pageId);
+  if (owner && (owner.userId !== bundle.userId || owner.sessionId !== bundle.sessionId)) return conflict('page-owned-elsewhere');
+  const clockOffset = pageClockOffset(owner?.clockOffset, receivedAt, bundle.sentAt);
+  const corrected = correctClock(bundle, clockOffset, receivedAt);
+  if (isRefusal(corrected)) return corrected;
+  const batch = { ...toBatch(corrected, request, org, receivedAt), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
+  const result = await storage.ingest(deriveChanges(batch));
+  return result.refused ? conflict(result.refused) : result;
 }
 
 function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receivedAt: number): IngestBatch {
@@ -91,11 +129,11 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       // Every answer is readable by the page, so a refused client drops its bundle instead of
       // retrying a CORS failure forever; whether the origin may send is decided per org below.
       if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      const { config, limiter, storage } = context;
+      const { config, limiter } = context;
       const clientWait = limiter.take(`ingest-client:${request.ip}`, config().rateLimit.ingestPerClientPerMinute);
       if (clientWait > 0) return sendRefusal(reply.header('connection', 'close'), tooMany(clientWait, 'client'));
 
-      const bundle = await decodeBundle(request, context);
+      const bundle = await boundedDecode(request, context);
       if (isRefusal(bundle)) {
         if (bundle.status === 413) reply.header('connection', 'close');
         return sendRefusal(reply, bundle);
@@ -106,8 +144,9 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const { duplicate } = await storage.ingest(deriveChanges(toBatch(bundle, request, org, context.now())));
-      return reply.code(200).send(duplicate ? { ok: true, duplicate: true } : { ok: true });
+      const result = await commit(bundle, request, org, context);
+      if (isRefusal(result)) return sendRefusal(reply, result);
+      return reply.code(200).send(result.duplicate ? { ok: true, duplicate: true } : { ok: true });
     });
   });
 }

@@ -14,10 +14,21 @@ const MAX_EVENT_TYPE = EventType.Plugin;
 const MAX_EVENT_DEPTH = 1000;
 /** Sequence numbers are per page; a page would need centuries of bundles to pass this. */
 const MAX_SEQ = 2 ** 31 - 1;
+/**
+ * Events in one bundle. The SDK cuts a bundle every few seconds and rrweb samples mouse moves and
+ * scrolls, so real bundles hold hundreds; the cap bounds the per-event work a single body buys.
+ */
+export const MAX_EVENTS_PER_BUNDLE = 20_000;
+/**
+ * JSON values (objects, arrays, leaves) in one event. A full snapshot of a large page (10,000
+ * elements, each a node object, an attributes object and a few leaves) stays below 200,000.
+ */
+const MAX_EVENT_VALUES = 500_000;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** Epoch milliseconds as the SDK sends them (Date.now()): integers, so export periods and ids stay integers. */
+const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isSize = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100_000;
 const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
 
@@ -31,31 +42,36 @@ function validatePage(page: unknown): PageMetadata | Refusal {
     return schema('page.userAgent, page.timeZone and page.language must be strings');
   }
   if (![screenWidth, screenHeight, viewportWidth, viewportHeight].every(isSize)) return schema('page sizes must be integers');
-  if (!isTime(startTime)) return schema('page.startTime must be epoch ms');
+  // performance.timeOrigin is fractional; an older SDK may send it unrounded.
+  if (typeof startTime !== 'number' || !Number.isFinite(startTime) || startTime < 0) return schema('page.startTime must be epoch ms');
   return {
-    url, referrer, userAgent, timeZone, language, startTime,
+    url, referrer, userAgent, timeZone, language, startTime: Math.round(startTime),
     screenWidth: screenWidth as number, screenHeight: screenHeight as number,
     viewportWidth: viewportWidth as number, viewportHeight: viewportHeight as number,
   };
 }
 
-/** Nesting depth of a parsed JSON value, measured without recursion. */
-function depthOf(value: unknown, limit: number): number {
-  let deepest = 0;
+/**
+ * Whether a parsed JSON value stays within the depth and value-count caps, walked without
+ * recursion. Anything within them serializes again (JSON.stringify recurses once per level).
+ */
+function withinBounds(value: unknown): boolean {
+  let values = 0;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
+    if (++values > MAX_EVENT_VALUES || depth > MAX_EVENT_DEPTH) return false;
     if (typeof current !== 'object' || current === null) continue;
-    if (depth > deepest) deepest = depth;
-    if (deepest > limit) return deepest;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
   }
-  return deepest;
+  return true;
 }
 
-function validateEvent(event: unknown, index: number): Refusal | undefined {
+/**
+ * An event checked field by field and rebuilt from the fields rrweb's eventWithTime defines: a
+ * field the replay does not read is not stored, so nothing unchecked reaches a commit.
+ */
+function validateEvent(event: unknown, index: number): eventWithTime | Refusal {
   if (!isObject(event)) return schema(`events[${index}] must be an object`);
   if (!Number.isInteger(event.type) || (event.type as number) < 0 || (event.type as number) > MAX_EVENT_TYPE) {
     return schema(`events[${index}].type must be an rrweb EventType`);
@@ -65,8 +81,14 @@ function validateEvent(event: unknown, index: number): Refusal | undefined {
   if (event.type === EventType.Custom && (typeof event.data.tag !== 'string' || event.data.tag.length > 64)) {
     return schema(`events[${index}] is a Custom event without a tag`);
   }
-  if (depthOf(event.data, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) return schema(`events[${index}] nests deeper than ${MAX_EVENT_DEPTH} levels`);
-  return undefined;
+  if (event.delay !== undefined && !(typeof event.delay === 'number' && Number.isFinite(event.delay))) {
+    return schema(`events[${index}].delay must be a number`);
+  }
+  if (!withinBounds(event.data)) {
+    return schema(`events[${index}] nests deeper than ${MAX_EVENT_DEPTH} levels or holds over ${MAX_EVENT_VALUES} values`);
+  }
+  const { type, data, timestamp, delay } = event;
+  return (delay === undefined ? { type, data, timestamp } : { type, data, timestamp, delay }) as eventWithTime;
 }
 
 /** Checks a parsed body against docs/protocol.md; returns the bundle with only the known fields. */
@@ -80,9 +102,12 @@ export function validateBundle(body: unknown): Bundle | Refusal {
   if (!Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > MAX_SEQ) return schema('seq must be a non-negative integer');
   if (!isTime(sentAt)) return schema('sentAt must be epoch ms');
   if (!Array.isArray(events)) return schema('events must be an array');
+  if (events.length > MAX_EVENTS_PER_BUNDLE) return schema(`a bundle holds at most ${MAX_EVENTS_PER_BUNDLE} events`);
+  const checked: eventWithTime[] = [];
   for (let index = 0; index < events.length; index++) {
-    const problem = validateEvent(events[index], index);
-    if (problem) return problem;
+    const event = validateEvent(events[index], index);
+    if ('status' in event) return event;
+    checked.push(event);
   }
   let page: PageMetadata | undefined;
   if (seq === 0) {
@@ -100,6 +125,6 @@ export function validateBundle(body: unknown): Bundle | Refusal {
     seq: seq as number,
     sentAt: sentAt as number,
     page,
-    events: events as eventWithTime[],
+    events: checked,
   };
 }

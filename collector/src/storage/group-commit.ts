@@ -1,8 +1,9 @@
 /**
  * Group commit: items submitted while the event loop is busy are written together by one call of
  * `write`, so one durable commit (one fsync) acknowledges many of them. Each promise still settles
- * only after the write that holds its item: resolved with its result, or rejected with the write's
- * error (the whole group fails together, as one transaction does).
+ * only after the write that holds its item: resolved with its result, or rejected with its own
+ * error when the write isolated that item's failure, or with the write's error when the whole write
+ * failed (a commit that could not happen fails every item in it).
  */
 export interface GroupCommit<Item, Result> {
   submit(item: Item): Promise<Result>;
@@ -10,8 +11,11 @@ export interface GroupCommit<Item, Result> {
   close(): Promise<void>;
 }
 
-/** Results in the order of the items; may be synchronous (SQLite) or not (a network database). */
-export type GroupWrite<Item, Result> = (items: Item[]) => Result[] | Promise<Result[]>;
+/** One item's outcome in a write that committed the others. */
+export type Outcome<Result> = { value: Result } | { error: unknown };
+
+/** Outcomes in the order of the items; may be synchronous (SQLite) or not (a network database). */
+export type GroupWrite<Item, Result> = (items: Item[]) => Array<Outcome<Result>> | Promise<Array<Outcome<Result>>>;
 
 interface Waiting<Item, Result> {
   item: Item;
@@ -35,8 +39,12 @@ export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>,
     if (group.length === 0) return;
     const written = (async () => {
       try {
-        const results = await write(group.map((entry) => entry.item));
-        group.forEach((entry, index) => entry.resolve(results[index]));
+        const outcomes = await write(group.map((entry) => entry.item));
+        group.forEach((entry, index) => {
+          const outcome = outcomes[index];
+          if ('error' in outcome) entry.reject(outcome.error);
+          else entry.resolve(outcome.value);
+        });
       } catch (error) {
         group.forEach((entry) => entry.reject(error));
       }

@@ -45,6 +45,10 @@ const MIGRATIONS: string[] = [
      is_row INTEGER NOT NULL,
      PRIMARY KEY (org_id, page_id, seq, idx)) WITHOUT ROWID;
    CREATE INDEX facts_rows_by_time ON facts (org_id, is_row, ts);`,
+  // Per-session caps and per-page clock skew (docs/collector.md, limits and defences).
+  `ALTER TABLE sessions ADD COLUMN bundles INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE pages ADD COLUMN clock_offset INTEGER;`,
 ];
 
 export function migrate(db: Database): void {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { mergeUserVars } from '../facts';
 import { factValues, pageMetadataParams, pageStateParams, parseJson, type Row } from './sqlite-rows';
-import type { BatchChanges } from './types';
+import type { BatchChanges, IngestResult } from './types';
 
 /**
  * Persists one bundle's BatchChanges (the caller wraps it in a transaction). Every merge is an SQL
@@ -9,8 +9,11 @@ import type { BatchChanges } from './types';
  * bundle left null (read once from the page) and user vars (see facts.mergeUserVars). Statements
  * run in this order because the facts snapshot the page as it stood before this bundle's state.
  */
-export function prepareIngest(db: Database): (changes: BatchChanges) => { duplicate: boolean } {
+export function prepareIngest(db: Database): (changes: BatchChanges) => IngestResult {
   const statements = {
+    selectOwner: db.prepare('SELECT user_id, session_id FROM pages WHERE org_id = ? AND page_id = ?'),
+    selectUsage: db.prepare('SELECT bundles, bytes FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
+    setClockOffset: db.prepare('UPDATE pages SET clock_offset = min(coalesce(clock_offset, ?), ?) WHERE org_id = ? AND page_id = ?'),
     insertBundle: db.prepare(
       'INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -41,21 +44,31 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => { duplic
     setUserVars: db.prepare(
       'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
     ),
-    upsertSession: db.prepare(`INSERT INTO sessions (org_id, user_id, session_id, start, last, pages, events, rage_clicks, dead_clicks, error_clicks, errors)
-        VALUES (@orgId, @userId, @sessionId, @start, @last, @pages, @events, @rageClicks, @deadClicks, @errorClicks, @errors)
+    upsertSession: db.prepare(`INSERT INTO sessions (org_id, user_id, session_id, start, last, pages, events, rage_clicks, dead_clicks, error_clicks, errors, bundles, bytes)
+        VALUES (@orgId, @userId, @sessionId, @start, @last, @pages, @events, @rageClicks, @deadClicks, @errorClicks, @errors, 1, @bytes)
         ON CONFLICT DO UPDATE SET start = min(start, excluded.start), last = max(last, excluded.last),
+        bundles = bundles + 1, bytes = bytes + excluded.bytes,
         pages = pages + excluded.pages, events = events + excluded.events, rage_clicks = rage_clicks + excluded.rage_clicks,
         dead_clicks = dead_clicks + excluded.dead_clicks, error_clicks = error_clicks + excluded.error_clicks, errors = errors + excluded.errors`),
   };
 
   return (changes) => {
-    const { orgId, userId, sessionId, pageId, seq, receivedAt, events, page, firstSeen, userVars } = changes;
-    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, JSON.stringify(events));
+    const { orgId, userId, sessionId, pageId, seq, receivedAt, events, page, firstSeen, userVars, sessionCap } = changes;
+    // Checked inside the commit, so two bundles racing for one new page cannot both bind it.
+    const owner = statements.selectOwner.get(orgId, pageId) as Row | undefined;
+    if (owner && (owner.user_id !== userId || owner.session_id !== sessionId)) return { duplicate: false, refused: 'page-owned-elsewhere' };
+    const text = JSON.stringify(events);
+    const usage = statements.selectUsage.get(orgId, userId, sessionId) as Row | undefined;
+    if (sessionCap && usage && ((usage.bundles as number) >= sessionCap.bundles || (usage.bytes as number) + text.length > sessionCap.bytes)) {
+      return { duplicate: false, refused: 'session-full' };
+    }
+    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, text);
     if (inserted.changes === 0) return { duplicate: true };
 
     statements.ensureUser.run(orgId, userId, firstSeen);
     const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
     if (page) statements.setPageMetadata.run(pageMetadataParams(orgId, pageId, page));
+    if (changes.clockOffset !== undefined) statements.setClockOffset.run(changes.clockOffset, changes.clockOffset, orgId, pageId);
     // One read of the page as it stands before this bundle fills in the snapshots the bundle left null.
     const before = statements.selectSnapshot.get(orgId, pageId) as Row;
     for (const fact of changes.facts) statements.insertFact.run(...factValues(orgId, fact, before));
@@ -70,7 +83,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => { duplic
       statements.setUserVars.run(userVars.email ?? null, userVars.displayName ?? null, JSON.stringify(vars), orgId, userId);
     }
     statements.upsertSession.run({
-      orgId, userId, sessionId, start: firstSeen, last: changes.lastSeen, pages: newPage ? 1 : 0, ...changes.session,
+      orgId, userId, sessionId, start: firstSeen, last: changes.lastSeen, pages: newPage ? 1 : 0, bytes: text.length, ...changes.session,
     });
     return { duplicate: false };
   };

@@ -1,14 +1,16 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGroupCommit } from './group-commit';
+import { createGroupCommit, type Outcome } from './group-commit';
 import { migrate } from './migrations';
+import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type {
-  BatchChanges, DeletionCounts, ExportRecord, PageSummary, SessionQuery, Storage, UserSelector, UserSummary,
-} from './types';
+import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
+/** The database holds recordings and emails: readable by the collector's user only. */
+const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * How long the first bundle of a group waits for others before the commit. An fsync costs several
@@ -41,6 +43,8 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
 /** The embedded store: one SQLite file in the data directory, WAL mode, created on first start. */
 export function openSqliteStorage(dataDir: string): Storage {
   const path = join(dataDir, DATABASE_FILE);
+  // Created owner-only before SQLite opens it: SQLite gives its WAL and shm files the same mode.
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
   const db = openDatabase(path, false);
   migrate(db);
 
@@ -52,61 +56,12 @@ export function openSqliteStorage(dataDir: string): Storage {
         WHERE @orgId IS NULL OR s.org_id = @orgId ORDER BY s.last DESC LIMIT @limit`),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
         WHERE s.org_id = ? AND s.user_id = ? AND s.session_id = ?`),
-    sessionBundles: db.prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
-        WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`),
     sessionFacts: db.prepare(`SELECT f.* FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
         WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY f.ts, f.page_id, f.seq, f.idx`),
-    usersByAppKey: db.prepare('SELECT user_id FROM users WHERE org_id = ? AND user_app_key = ?'),
-    sessionsBefore: db.prepare('SELECT user_id, session_id FROM sessions WHERE org_id = ? AND last < ?'),
-    pagesOfUser: db.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ?'),
-    pagesOfSession: db.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ? AND session_id = ?'),
-    deleteFactsOfPage: db.prepare('DELETE FROM facts WHERE org_id = ? AND page_id = ?'),
-    deleteBundlesOfPage: db.prepare('DELETE FROM bundles WHERE org_id = ? AND page_id = ?'),
-    deletePage: db.prepare('DELETE FROM pages WHERE org_id = ? AND page_id = ?'),
-    deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ?'),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
-    deleteUser: db.prepare('DELETE FROM users WHERE org_id = ? AND user_id = ?'),
-    deleteOrphanUsers: db.prepare(
-      'DELETE FROM users WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.org_id = users.org_id AND s.user_id = users.user_id)',
-    ),
+    pageOwner: db.prepare('SELECT user_id, session_id, clock_offset FROM pages WHERE org_id = ? AND page_id = ?'),
   };
 
-  const deletePages = (orgId: string, pageIds: string[], counts: DeletionCounts) => {
-    for (const pageId of pageIds) {
-      statements.deleteFactsOfPage.run(orgId, pageId);
-      counts.bundles += statements.deleteBundlesOfPage.run(orgId, pageId).changes;
-      counts.pages += statements.deletePage.run(orgId, pageId).changes;
-    }
-  };
-  const pageIds = (rows: unknown[]) => (rows as Row[]).map((row) => row.page_id as string);
-
-  const deleteUserTransaction = db.transaction((orgId: string, selector: UserSelector): DeletionCounts => {
-    const counts: DeletionCounts = { users: 0, sessions: 0, pages: 0, bundles: 0 };
-    const userIds =
-      'userId' in selector
-        ? [selector.userId]
-        : (statements.usersByAppKey.all(orgId, selector.userAppKey) as Row[]).map((row) => row.user_id as string);
-    for (const userId of userIds) {
-      deletePages(orgId, pageIds(statements.pagesOfUser.all(orgId, userId)), counts);
-      counts.sessions += statements.deleteSessionsOfUser.run(orgId, userId).changes;
-      counts.users += statements.deleteUser.run(orgId, userId).changes;
-    }
-    return counts;
-  });
-
-  const retentionTransaction = db.transaction((orgId: string, cutoff: number): DeletionCounts => {
-    const counts: DeletionCounts = { users: 0, sessions: 0, pages: 0, bundles: 0 };
-    for (const session of statements.sessionsBefore.all(orgId, cutoff) as Row[]) {
-      const { user_id: userId, session_id: sessionId } = session as { user_id: string; session_id: string };
-      deletePages(orgId, pageIds(statements.pagesOfSession.all(orgId, userId, sessionId)), counts);
-      counts.sessions += statements.deleteSession.run(orgId, userId, sessionId).changes;
-    }
-    if (counts.sessions > 0) counts.users += statements.deleteOrphanUsers.run(orgId).changes;
-    return counts;
-  });
-
-  /** After a deletion the old pages may still sit in the WAL; fold it into the (zeroed) main file. */
-  const checkpoint = () => db.pragma('wal_checkpoint(TRUNCATE)');
+  const deletion = prepareDeletion(db);
 
   async function* exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord> {
     // A connection of its own: the iterator holds it (and a consistent snapshot) while ingest keeps writing.
@@ -153,13 +108,42 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+    // Its own connection, like exportRecords: a slow reader of a large session never holds the writer.
+    const reader = openDatabase(path, true);
+    try {
+      const rows = reader
+        .prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
+          WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`)
+        .iterate(orgId, userId, sessionId) as IterableIterator<Row>;
+      for (const row of rows) yield row.events as string;
+    } finally {
+      reader.close();
+    }
+  }
+
+  // Each bundle in a savepoint of the group's transaction: one that fails anyway is rolled back
+  // alone and only its request gets the error; the others commit with the group.
+  const ingestOne = db.transaction(ingest);
   const commits = createGroupCommit(
-    db.transaction((group: BatchChanges[]) => group.map(ingest)),
+    db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
+      group.map((changes) => {
+        try {
+          return { value: ingestOne(changes) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    ),
     GROUP_COMMIT_WINDOW_MS,
   );
 
   return {
     ingest: commits.submit,
+    async pageOwner(orgId, pageId) {
+      const row = statements.pageOwner.get(orgId, pageId) as Row | undefined;
+      return row && { userId: row.user_id as string, sessionId: row.session_id as string, clockOffset: row.clock_offset as number | null };
+    },
     async exportPeriods(orgId, from, until, periodMs, limit) {
       return (statements.exportPeriods.all({ orgId, from, until, period: periodMs, limit }) as Row[]).map((row) => row.start as number);
     },
@@ -171,28 +155,16 @@ export function openSqliteStorage(dataDir: string): Storage {
       const row = statements.getSession.get(orgId, userId, sessionId) as Row | undefined;
       return row && sessionFrom(row);
     },
-    async sessionEventsJson(orgId, userId, sessionId) {
-      const parts = (statements.sessionBundles.all(orgId, userId, sessionId) as Row[])
-        .map((row) => (row.events as string).slice(1, -1))
-        .filter((part) => part.length > 0);
-      return `[${parts.join(',')}]`;
-    },
+    sessionEvents,
     async sessionFacts(orgId, userId, sessionId) {
       return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
     },
-    async deleteUser(orgId, selector) {
-      const counts = deleteUserTransaction(orgId, selector);
-      checkpoint();
-      return counts;
-    },
-    async deleteSessionsBefore(orgId, cutoff) {
-      const counts = retentionTransaction(orgId, cutoff);
-      if (counts.sessions > 0) checkpoint();
-      return counts;
-    },
+    deleteUser: deletion.deleteUser,
+    deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {
       // Batches accepted before close are committed and answered before the database goes away.
       await commits.close();
+      deletion.stop();
       db.close();
     },
   };

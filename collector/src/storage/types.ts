@@ -11,17 +11,23 @@ export interface Storage {
   /**
    * Commits all of the changes durably before resolving, or none of them; changes whose bundle
    * (orgId, pageId, seq) is already stored change nothing and resolve as a duplicate. After
-   * close() it rejects.
+   * close() it rejects. The check of the page's owner and of the session cap happens in the same
+   * commit; a refused bundle changes nothing, and the other bundles of its commit are unaffected.
    */
-  ingest(changes: BatchChanges): Promise<{ duplicate: boolean }>;
+  ingest(changes: BatchChanges): Promise<IngestResult>;
+  /** Whom a page belongs to and its client clock offset so far, if it is stored. */
+  pageOwner(orgId: string, pageId: string): Promise<PageOwner | undefined>;
   /** Periods (start, epoch ms) in [from, until) holding at least one export row, oldest first. */
   exportPeriods(orgId: string, from: number, until: number, periodMs: number, limit: number): Promise<number[]>;
   /** The joined records behind export rows with EventStart in [start, stop), in time order. Read lazily. */
   exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord>;
   listSessions(query: SessionQuery): Promise<SessionSummary[]>;
   getSession(orgId: string, userId: string, sessionId: string): Promise<SessionSummary | undefined>;
-  /** The session's rrweb events as one JSON array text, pages in start order, bundles in seq order. */
-  sessionEventsJson(orgId: string, userId: string, sessionId: string): Promise<string>;
+  /**
+   * The session's rrweb events, one JSON array text per bundle, pages in start order, bundles in
+   * seq order. Read lazily, so a session of any size is served with one bundle in memory.
+   */
+  sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string>;
   sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]>;
   /** Deletes one user's data everywhere: sessions, pages, events, facts, user record. */
   deleteUser(orgId: string, selector: UserSelector): Promise<DeletionCounts>;
@@ -31,6 +37,28 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+/** Why a commit refused one bundle: its page is another session's, or its session is at its cap. */
+export type IngestConflict = 'page-owned-elsewhere' | 'session-full';
+
+export interface IngestResult {
+  duplicate: boolean;
+  refused?: IngestConflict;
+}
+
+export interface PageOwner {
+  userId: string;
+  sessionId: string;
+  /** Smallest receivedAt − sentAt seen for the page (ms), null before the first bundle that set it. */
+  clockOffset: number | null;
+}
+
+/** What a session may hold at most; a bundle that would pass either is refused. */
+export interface SessionCap {
+  bundles: number;
+  /** Stored event JSON, in characters. */
+  bytes: number;
+}
+
 export type UserSelector = { userId: string } | { userAppKey: string };
 
 export interface DeletionCounts {
@@ -38,6 +66,8 @@ export interface DeletionCounts {
   sessions: number;
   pages: number;
   bundles: number;
+  /** False while a reader's snapshot still holds the deleted rows in the WAL (see docs/collector.md). */
+  purged?: boolean;
 }
 
 /** Page metadata as stored: the protocol's, with the start time renamed and enrichment added. */
@@ -67,6 +97,9 @@ export interface IngestBatch {
   page?: PageRecord;
   events: eventWithTime[];
   facts: FactRecord[];
+  /** receivedAt − sentAt of this bundle (ms); the page keeps the smallest. */
+  clockOffset?: number;
+  sessionCap?: SessionCap;
 }
 
 /**

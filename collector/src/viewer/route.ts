@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sameSecret } from '../auth';
-import type { CollectorContext } from '../context';
+import { findOrg } from '../config';
+import { sendRefusal, type CollectorContext } from '../context';
+import { authThrottled, noteAuthFailure, viewerHostAllowed } from '../guards';
 import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
 
 const ACCESS_COOKIE = 'openstory_viewer';
@@ -11,19 +14,24 @@ const ACCESS_COOKIE = 'openstory_viewer';
 const SESSIONS_PAGE_LIMIT = 500;
 
 /**
- * The viewer's pages may load their own scripts only. Recorded styles, images and fonts come from
- * the recorded site, so those are allowed from anywhere; the replay iframe inherits this policy.
+ * The viewer's pages load their own scripts only, and by default nothing from elsewhere: recorded
+ * images, styles, fonts and media would make the viewer's browser request every URL a recording
+ * names (tracking pixels, intranet addresses), so they come only from the org's `replayOrigins`.
+ * The replay iframe (about:blank) inherits this policy.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline' *",
-  'img-src * data: blob:',
-  'font-src * data:',
-  'media-src * data: blob:',
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+const contentSecurityPolicy = (replayOrigins: string[] = []): string => {
+  const remote = replayOrigins.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' 'unsafe-inline' ${remote}`,
+    `img-src 'self' data: blob: ${remote}`,
+    `font-src 'self' data: ${remote}`,
+    `media-src 'self' data: blob: ${remote}`,
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].map((directive) => directive.trim()).join('; ');
+};
 
 /**
  * The browser assets, read once at start-up: rrweb's player bundle and stylesheet from the
@@ -45,6 +53,19 @@ function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript:
   };
 }
 
+/** Joins per-bundle JSON arrays into one array text, one bundle at a time (backpressure from the socket). */
+async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
+  let first = true;
+  yield '[';
+  for await (const part of parts) {
+    const inner = part.slice(1, -1);
+    if (inner.length === 0) continue;
+    yield first ? inner : `,${inner}`;
+    first = false;
+  }
+  yield ']';
+}
+
 function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
@@ -58,7 +79,16 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
   const assets = browserAssets();
 
   const allowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!viewerHostAllowed(request.headers.host, context.config())) {
+      reply.code(421).type('text/plain').send('this host name is not one of the viewer\'s (viewerHosts in config.json)');
+      return false;
+    }
     if (!context.viewerNeedsKey) return true;
+    const throttled = authThrottled(request, context);
+    if (throttled) {
+      sendRefusal(reply, throttled);
+      return false;
+    }
     const expected = context.config().viewerAccessKey;
     const given = (request.query as Record<string, string | undefined>).key;
     if (given !== undefined && sameSecret(given, expected)) {
@@ -67,12 +97,13 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     }
     const fromCookie = cookie(request, ACCESS_COOKIE);
     if (fromCookie !== undefined && sameSecret(decodeURIComponent(fromCookie), expected)) return true;
+    if (given !== undefined || fromCookie !== undefined) noteAuthFailure(request, context);
     reply.code(401).type('text/html; charset=utf-8').send(accessKeyPage());
     return false;
   };
 
-  const html = (reply: FastifyReply, body: string) =>
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-content-type-options', 'nosniff').type('text/html; charset=utf-8').send(body);
+  const html = (reply: FastifyReply, body: string, replayOrigins?: string[]) =>
+    reply.header('content-security-policy', contentSecurityPolicy(replayOrigins)).type('text/html; charset=utf-8').send(body);
 
   const sessionFor = async (request: FastifyRequest) => {
     const key = parseSessionKey((request.params as { key: string }).key);
@@ -91,15 +122,14 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (!allowed(request, reply)) return reply;
     const session = await sessionFor(request);
     if (!session) return reply.code(404).type('text/plain').send('no such session');
-    return html(reply, replayPage(session));
+    return html(reply, replayPage(session), findOrg(context.config(), session.orgId)?.replayOrigins);
   });
 
   app.get('/sessions/:key/events.json', async (request, reply) => {
     if (!allowed(request, reply)) return reply;
     const session = await sessionFor(request);
     if (!session) return reply.code(404).send([]);
-    const json = await context.storage.sessionEventsJson(session.orgId, session.userId, session.sessionId);
-    return reply.type('application/json').send(json);
+    return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
