@@ -26,8 +26,11 @@ afterAll(async () => {
 
 test('the real collector stores gzip bundles, identity swan-song pieces and split numbers, in order', async () => {
   const orgId = collector.config().orgs[0].id;
-  const stored = async () =>
-    numbers(JSON.parse(await collector.storage.sessionEventsJson(orgId, 'u-test', 's-test').catch(() => '[]')));
+  const stored = async () => {
+    const events = [];
+    for await (const bundle of collector.storage.sessionEvents(orgId, 'u-test', 's-test')) events.push(...JSON.parse(bundle));
+    return numbers(events);
+  };
   const context = await browser.newContext();
   const live = await openPage(context, server, { host: collector.url, orgId, pageId: 'p-real', thresholds: { timeMs: 200 } });
   await live.evaluate(() => {
