@@ -83,7 +83,7 @@ const NUMERIC_ID_HEX_DIGITS = 13;
  * exported as the first 52 bits of SHA-256 over (org, kind, id): stable, and colliding only
  * around 2^26 ids of one kind.
  */
-export function numericId(orgId: string, kind: 'user' | 'session' | 'page' | 'individual', id: string): number {
+export function numericId(orgId: string, kind: 'user' | 'session' | 'page' | 'individual' | 'cluster', id: string): number {
   return parseInt(createHash('sha256').update(`${kind}\0${orgId}\0${id}`).digest('hex').slice(0, NUMERIC_ID_HEX_DIGITS), 16) + 1;
 }
 

@@ -45,6 +45,9 @@ const MIGRATIONS: string[] = [
      is_row INTEGER NOT NULL,
      PRIMARY KEY (org_id, page_id, seq, idx)) WITHOUT ROWID;
    CREATE INDEX facts_rows_by_time ON facts (org_id, is_row, ts);`,
+  // Web vitals the Segment Export carries as page fields (LoadLargestPaintTime, EventCumulativeLayoutShift).
+  `ALTER TABLE pages ADD COLUMN load_largest_paint INTEGER;
+   ALTER TABLE pages ADD COLUMN cumulative_layout_shift REAL;`,
 ];
 
 export function migrate(db: Database): void {

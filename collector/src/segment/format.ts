@@ -1,0 +1,89 @@
+import type { SegmentRow } from './fields';
+
+/** FullStory's Segment Export formats ("Create segment export": FORMAT_JSON, FORMAT_CSV, FORMAT_NDJSON). */
+export const FORMATS = ['FORMAT_JSON', 'FORMAT_CSV', 'FORMAT_NDJSON'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Which fields a row keeps: the request's names, and every custom property under a requested `<prefix>*`. */
+export interface FieldSelection {
+  /** No `fields` in the request: every field. */
+  all: boolean;
+  names: string[];
+  prefixes: string[];
+}
+
+export const selects = (selection: FieldSelection, name: string): boolean =>
+  selection.all || selection.names.includes(name) || selection.prefixes.some((prefix) => name.startsWith(prefix));
+
+/**
+ * A JSON value written by hand: ids may be bigints (64-bit, never rounded through a double),
+ * numbers are written as JavaScript writes them, anything else as JSON.stringify does.
+ */
+function jsonValue(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** A value is written when it is known: null, undefined and non-finite numbers leave the field out. */
+const present = (value: unknown): boolean =>
+  value !== null && value !== undefined && (typeof value !== 'number' || Number.isFinite(value));
+
+/** One row as a JSON object of its selected, present fields. */
+export function jsonRow(row: SegmentRow, selection: FieldSelection): string {
+  let text = '';
+  for (const name in row) {
+    const value = row[name];
+    if (!present(value) || !selects(selection, name)) continue;
+    text += `${text ? ',' : '{'}${JSON.stringify(name)}:${jsonValue(value)}`;
+  }
+  return text ? `${text}}` : '{}';
+}
+
+/** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
+function csvCell(value: unknown): string {
+  if (!present(value)) return '';
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (cells: unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** Custom property columns one CSV export discovers at most (FullStory caps custom properties per org; ours per export). */
+export const MAX_DISCOVERED_COLUMNS = 1000;
+
+/**
+ * The CSV header: the requested names (or every fixed field), then the custom properties under the
+ * requested prefixes, found by a first pass over the rows (sorted, at most MAX_DISCOVERED_COLUMNS).
+ */
+export async function csvColumns(selection: FieldSelection, fixed: readonly string[], rows: AsyncIterable<SegmentRow>): Promise<string[]> {
+  const columns = selection.all ? [...fixed] : [...selection.names];
+  const prefixes = selection.all ? null : selection.prefixes;
+  if (prefixes?.length === 0) return columns;
+  const known = new Set(columns);
+  const discovered = new Set<string>();
+  for await (const row of rows) {
+    for (const name in row) {
+      if (known.has(name) || discovered.has(name) || !present(row[name])) continue;
+      if (prefixes ? prefixes.some((prefix) => name.startsWith(prefix)) : !fixed.includes(name)) discovered.add(name);
+    }
+    if (discovered.size >= MAX_DISCOVERED_COLUMNS) break;
+  }
+  return [...columns, ...[...discovered].sort()];
+}
+
+/** Rows serialized lazily in the chosen format, in chunks of about `chunkChars` characters. */
+export async function* formatRows(rows: AsyncIterable<SegmentRow>, format: Format, selection: FieldSelection, columns: string[], chunkChars: number): AsyncGenerator<string> {
+  let chunk = format === 'FORMAT_JSON' ? '[' : format === 'FORMAT_CSV' ? csvLine(columns) : '';
+  let first = true;
+  for await (const row of rows) {
+    if (format === 'FORMAT_CSV') chunk += csvLine(columns.map((name) => row[name]));
+    else if (format === 'FORMAT_NDJSON') chunk += `${jsonRow(row, selection)}\n`;
+    else chunk += (first ? '' : ',') + jsonRow(row, selection);
+    first = false;
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield format === 'FORMAT_JSON' ? `${chunk}]` : chunk;
+}
