@@ -12,15 +12,31 @@ export interface FieldSelection {
   prefixes: string[];
 }
 
-export const selects = (selection: FieldSelection, name: string): boolean =>
-  selection.all || selection.names.includes(name) || selection.prefixes.some((prefix) => name.startsWith(prefix));
+/** Distinct field names whose selection is remembered per export (memory bound). */
+const SELECTOR_CACHE_LIMIT = 10_000;
+
+/** Whether a field is selected, remembered per name: a row asks for every one of its ~60 fields. */
+export function createSelector(selection: FieldSelection): (name: string) => boolean {
+  if (selection.all) return () => true;
+  const names = new Set(selection.names);
+  const known = new Map<string, boolean>();
+  return (name) => {
+    let selected = known.get(name);
+    if (selected === undefined) {
+      if (known.size >= SELECTOR_CACHE_LIMIT) known.clear();
+      selected = names.has(name) || selection.prefixes.some((prefix) => name.startsWith(prefix));
+      known.set(name, selected);
+    }
+    return selected;
+  };
+}
 
 /**
  * A JSON value written by hand: ids may be bigints (64-bit, never rounded through a double),
  * numbers are written as JavaScript writes them, anything else as JSON.stringify does.
  */
 function jsonValue(value: unknown): string {
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
   return JSON.stringify(value) ?? 'null';
 }
 
@@ -29,11 +45,11 @@ const present = (value: unknown): boolean =>
   value !== null && value !== undefined && (typeof value !== 'number' || Number.isFinite(value));
 
 /** One row as a JSON object of its selected, present fields. */
-export function jsonRow(row: SegmentRow, selection: FieldSelection): string {
+export function jsonRow(row: SegmentRow, selected: (name: string) => boolean): string {
   let text = '';
   for (const name in row) {
     const value = row[name];
-    if (!present(value) || !selects(selection, name)) continue;
+    if (!present(value) || !selected(name)) continue;
     text += `${text ? ',' : '{'}${JSON.stringify(name)}:${jsonValue(value)}`;
   }
   return text ? `${text}}` : '{}';
@@ -75,10 +91,11 @@ export async function csvColumns(selection: FieldSelection, fixed: readonly stri
 export async function* formatRows(rows: AsyncIterable<SegmentRow>, format: Format, selection: FieldSelection, columns: string[], chunkChars: number): AsyncGenerator<string> {
   let chunk = format === 'FORMAT_JSON' ? '[' : format === 'FORMAT_CSV' ? csvLine(columns) : '';
   let first = true;
+  const selected = createSelector(selection);
   for await (const row of rows) {
     if (format === 'FORMAT_CSV') chunk += csvLine(columns.map((name) => row[name]));
-    else if (format === 'FORMAT_NDJSON') chunk += `${jsonRow(row, selection)}\n`;
-    else chunk += (first ? '' : ',') + jsonRow(row, selection);
+    else if (format === 'FORMAT_NDJSON') chunk += `${jsonRow(row, selected)}\n`;
+    else chunk += (first ? '' : ',') + jsonRow(row, selected);
     first = false;
     if (chunk.length >= chunkChars) {
       yield chunk;
