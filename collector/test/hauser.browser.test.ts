@@ -11,7 +11,7 @@ import type { Bundle } from 'openstory/vocabulary';
 import { launchChromium } from '../../test/helpers/chromium';
 import { bundleForBrowser } from '../../test/helpers/bundle';
 import { startDemoSite, type DemoSite } from '../src/index';
-import { gzipJson, startTestCollector, type TestCollector } from './fixtures';
+import { gzipJson, parseExportJson, startTestCollector, type TestCollector } from './fixtures';
 import { BUILD_TIMEOUT_MS, hauserBinary, parseCsv, runHauser, type HauserRun } from './hauser';
 
 const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));
@@ -124,11 +124,11 @@ test('hauser, FullStory\'s own loader, loads a recorded session from the collect
   // The collector's own export of the window: the legacy Data Export bundles of [WINDOW, WINDOW + 1 h).
   const { exports } = await (await collector.api(`/api/v1/export/list?start=${WINDOW / 1000}`)).json();
   const expected: any[] = [];
-  for (const { ID, Stop } of exports) if (Stop * 1000 <= WINDOW + HOUR) expected.push(...(await (await collector.api(`/api/v1/export/get?id=${ID}`)).json()));
+  for (const { ID, Stop } of exports) if (Stop * 1000 <= WINDOW + HOUR) expected.push(...parseExportJson(await (await collector.api(`/api/v1/export/get?id=${ID}`)).text()));
   expect(expected.map((row) => row.EventType)).toEqual(expect.arrayContaining(['navigate', 'click', 'custom']));
 
   const jsonText = readFileSync(join(jsonDir, 'out', names('json')[0]), 'utf8');
-  const jsonRows = JSON.parse(jsonText);
+  const jsonRows = parseExportJson(jsonText);
   for (const id of ['IndvId', 'UserId', 'SessionId', 'PageId']) expect(jsonText).toMatch(new RegExp(`"${id}":\\d+[,}]`));
   expect(jsonText).not.toContain('null');
 

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { numericId } from '../src/enrich';
 import { pagePattern } from '../src/segment/fields';
-import { factAt, makeBundle, startTestCollector, T0, type TestCollector } from './fixtures';
+import { factAt, makeBundle, parseExportJson, startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
 let collector: TestCollector | undefined;
@@ -68,7 +68,7 @@ test('an event export: FullStory names and types, absent fields left out, custom
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector);
   const text = await segmentExport(collector, everyone());
-  const rows = JSON.parse(text);
+  const rows = parseExportJson(text);
   expect(rows.map((row: any) => row.EventType)).toEqual(['navigate', 'click', 'click', 'click', 'change', 'navigate', 'custom']);
   const [load, click, , , , , custom] = rows;
   expect(click).toMatchObject({
@@ -82,15 +82,16 @@ test('an event export: FullStory names and types, absent fields left out, custom
     expect(Object.values(row)).not.toContain(null);
     for (const name of ['PageAgent', 'CustomVars', 'plan_str', 'ReqUrl', 'PageLatLong']) expect(row).not.toHaveProperty(name);
   }
-  // Ids are integers in the text itself, not strings.
+  // Ids are integers in the text itself, not strings, and beyond 2^53 (64-bit) they are not rounded.
   expect(text).toMatch(/"IndvId":\d+,/);
+  expect(text).toContain(`"UserId":${numericId('o-demo', 'user', 'u-alice')},`);
 });
 
 test('fields select names and wildcards; NDJSON and CSV carry the same rows', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector);
   const fields = ['EventType', 'EventCustomName', 'UserEmail', 'user_*'];
-  const ndjson = (await segmentExport(collector, everyone({ format: 'FORMAT_NDJSON', fields }))).trim().split('\n').map((line) => JSON.parse(line));
+  const ndjson = (await segmentExport(collector, everyone({ format: 'FORMAT_NDJSON', fields }))).trim().split('\n').map(parseExportJson);
   expect(ndjson[6]).toEqual({ EventType: 'custom', EventCustomName: 'Checkout Started', UserEmail: 'alice@example.com', user_plan_str: 'pro', user_seats_int: 3 });
   const csv = (await segmentExport(collector, everyone({ format: 'FORMAT_CSV', fields }))).trim().split('\r\n');
   expect(csv[0]).toBe('EventType,EventCustomName,UserEmail,user_plan_str,user_seats_int');
@@ -102,9 +103,9 @@ test('an individual export: one row per Individual', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   for (const bundle of aliceSession('u-laptop', 'p-1')) await collector.send(bundle);
   for (const bundle of aliceSession('u-phone', 'p-2')) await collector.send(bundle);
-  const rows = JSON.parse(await segmentExport(collector, everyone({ type: 'TYPE_INDIVIDUAL', timeRange: { start: '', end: '' } })));
+  const rows = parseExportJson(await segmentExport(collector, everyone({ type: 'TYPE_INDIVIDUAL', timeRange: { start: '', end: '' } })));
   expect(rows).toEqual([{
-    IndvId: expect.any(Number), UserAppKey: 'customer-42', UserDisplayName: 'Alice', UserEmail: 'alice@example.com',
+    IndvId: expect.any(BigInt), UserAppKey: 'customer-42', UserDisplayName: 'Alice', UserEmail: 'alice@example.com',
     UserCreated: expect.stringMatching(/^2026-01-05T09:00/), user_plan_str: 'pro', user_seats_int: 3,
   }]);
 });

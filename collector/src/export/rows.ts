@@ -1,6 +1,7 @@
 import { finite, text } from '../facts';
 import { individualId, numericId } from '../enrich';
 import type { ExportRecord } from '../storage/types';
+import { jsonObject } from './json';
 
 /**
  * Every column FullStory's export clients ask for (the Data Export field list, and the fields
@@ -135,9 +136,9 @@ export function createRowSerializer(): (record: ExportRecord) => string {
     let shared = pages.get(record.page.pageId);
     if (shared === undefined) {
       if (pages.size >= PAGE_CACHE_LIMIT) pages.clear();
-      shared = JSON.stringify(legacyPageColumns(record)).slice(1);
+      shared = jsonObject(legacyPageColumns(record)).slice(1);
       pages.set(record.page.pageId, shared);
     }
-    return `${JSON.stringify(eventColumns(record)).slice(0, -1)},${shared}`;
+    return `${jsonObject(eventColumns(record)).slice(0, -1)},${shared}`;
   };
 }

@@ -69,8 +69,8 @@ const userFields = (user: UserSummary): SegmentRow => prefixed(USER_PREFIX, user
  */
 export function createEventRows(): (record: ExportRecord) => SegmentRow {
   const pages = new Map<string, SegmentRow>();
-  const clusters = new Map<string, number | null>();
-  const clusterId = (orgId: string, url: string): number | null => {
+  const clusters = new Map<string, bigint | null>();
+  const clusterId = (orgId: string, url: string): bigint | null => {
     let id = clusters.get(url);
     if (id === undefined) {
       if (clusters.size >= CLUSTER_CACHE_LIMIT) clusters.clear();

@@ -1,3 +1,4 @@
+import { jsonObject, jsonValue } from '../export/json';
 import type { SegmentRow } from './fields';
 
 /** FullStory's Segment Export formats ("Create segment export": FORMAT_JSON, FORMAT_CSV, FORMAT_NDJSON). */
@@ -31,34 +32,18 @@ export function createSelector(selection: FieldSelection): (name: string) => boo
   };
 }
 
-/**
- * A JSON value written by hand: ids may be bigints (64-bit, never rounded through a double),
- * numbers are written as JavaScript writes them, anything else as JSON.stringify does.
- */
-function jsonValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** A value is written when it is known: null, undefined and non-finite numbers leave the field out. */
 const present = (value: unknown): boolean =>
   value !== null && value !== undefined && (typeof value !== 'number' || Number.isFinite(value));
 
 /** One row as a JSON object of its selected, present fields. */
-export function jsonRow(row: SegmentRow, selected: (name: string) => boolean): string {
-  let text = '';
-  for (const name in row) {
-    const value = row[name];
-    if (!present(value) || !selected(name)) continue;
-    text += `${text ? ',' : '{'}${JSON.stringify(name)}:${jsonValue(value)}`;
-  }
-  return text ? `${text}}` : '{}';
-}
+export const jsonRow = (row: SegmentRow, selected: (name: string) => boolean): string =>
+  jsonObject(row, (name, value) => present(value) && selected(name));
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
 function csvCell(value: unknown): string {
   if (!present(value)) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? jsonValue(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
