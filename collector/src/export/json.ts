@@ -8,10 +8,10 @@ export function jsonValue(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** An object's fields as JSON, those `keep` accepts (all by default), in the object's order. */
+/** An object's own fields as JSON, those `keep` accepts (all by default), in the object's order. */
 export function jsonObject(row: Record<string, unknown>, keep: (name: string, value: unknown) => boolean = () => true): string {
   let text = '';
-  for (const name in row) {
+  for (const name of Object.keys(row)) {
     const value = row[name];
     if (!keep(name, value)) continue;
     text += `${text ? ',' : '{'}${JSON.stringify(name)}:${jsonValue(value)}`;

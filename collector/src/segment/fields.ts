@@ -8,6 +8,7 @@ import type { ExportRecord, UserSummary } from '../storage/types';
  * added, and custom properties as `user_<name>_<type>` / `evt_<name>_<type>` fields. A field without
  * a value is null here and left out of the written row (format.ts).
  */
+/** A row's fields; an event row's own fields are the event's, its page's come from its prototype. */
 export type SegmentRow = Record<string, unknown>;
 
 /** Prefixes of the custom property fields, which `user_*`, `evt_*`, `page_*` select. */
@@ -98,14 +99,13 @@ export function createEventRows(): (record: ExportRecord) => SegmentRow {
     }
     const event = eventColumns(record);
     const isLoad = fact.tag === 'navigate' && event.EventSubType === 'load';
-    return {
-      ...event,
-      ...shared,
+    // The page's fields are the row's prototype: shared, not copied, and serialized once per page (format.ts).
+    return Object.assign(Object.create(shared) as SegmentRow, event, {
       // FullStory reports the page's layout shift on its load event; web-vitals gives it once final.
       EventCumulativeLayoutShift: isLoad ? page.cumulativeLayoutShift : null,
       PageClusterId: clusterId(record.orgId, String(event.PageUrl)),
       ...(fact.tag === 'custom' ? prefixed(EVENT_PREFIX, fact.payload.properties) : {}),
-    };
+    });
   };
 }
 

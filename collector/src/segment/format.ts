@@ -36,9 +36,26 @@ export function createSelector(selection: FieldSelection): (name: string) => boo
 const present = (value: unknown): boolean =>
   value !== null && value !== undefined && (typeof value !== 'number' || Number.isFinite(value));
 
-/** One row as a JSON object of its selected, present fields. */
-export const jsonRow = (row: SegmentRow, selected: (name: string) => boolean): string =>
-  jsonObject(row, (name, value) => present(value) && selected(name));
+/**
+ * Writes rows as JSON objects of their selected, present fields. A row's prototype (an event
+ * row's page fields, fields.ts) is serialized once and reused for every row sharing it.
+ */
+export function createJsonWriter(selected: (name: string) => boolean): (row: SegmentRow) => string {
+  const keep = (name: string, value: unknown) => present(value) && selected(name);
+  const shared = new WeakMap<object, string>();
+  return (row) => {
+    const own = jsonObject(row, keep);
+    const prototype = Object.getPrototypeOf(row) as SegmentRow | null;
+    if (prototype === null || prototype === Object.prototype) return own;
+    let inherited = shared.get(prototype);
+    if (inherited === undefined) {
+      inherited = jsonObject(prototype, keep);
+      shared.set(prototype, inherited);
+    }
+    if (inherited === '{}') return own;
+    return own === '{}' ? inherited : `${own.slice(0, -1)},${inherited.slice(1)}`;
+  };
+}
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
 function csvCell(value: unknown): string {
@@ -76,11 +93,11 @@ export async function csvColumns(selection: FieldSelection, fixed: readonly stri
 export async function* formatRows(rows: AsyncIterable<SegmentRow>, format: Format, selection: FieldSelection, columns: string[], chunkChars: number): AsyncGenerator<string> {
   let chunk = format === 'FORMAT_JSON' ? '[' : format === 'FORMAT_CSV' ? csvLine(columns) : '';
   let first = true;
-  const selected = createSelector(selection);
+  const jsonRow = createJsonWriter(createSelector(selection));
   for await (const row of rows) {
     if (format === 'FORMAT_CSV') chunk += csvLine(columns.map((name) => row[name]));
-    else if (format === 'FORMAT_NDJSON') chunk += `${jsonRow(row, selected)}\n`;
-    else chunk += (first ? '' : ',') + jsonRow(row, selected);
+    else if (format === 'FORMAT_NDJSON') chunk += `${jsonRow(row)}\n`;
+    else chunk += (first ? '' : ',') + jsonRow(row);
     first = false;
     if (chunk.length >= chunkChars) {
       yield chunk;
