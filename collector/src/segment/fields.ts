@@ -6,9 +6,9 @@ import type { ExportRecord, UserSummary } from '../storage/types';
  * The rows of FullStory's Segment Export (its "Export Fields" reference), built on the legacy Data
  * Export columns (export/rows.ts): the same values under the Segment Export's names, the fields it
  * added, and custom properties as `user_<name>_<type>` / `evt_<name>_<type>` fields. A field without
- * a value is null here and left out of the written row (format.ts).
+ * a value is null here and left out of the written row (format.ts). An event row's own fields are
+ * the event's; its page's fields come from its prototype, shared by the page's rows.
  */
-/** A row's fields; an event row's own fields are the event's, its page's come from its prototype. */
 export type SegmentRow = Record<string, unknown>;
 
 /** Prefixes of the custom property fields, which `user_*`, `evt_*`, `page_*` select. */
