@@ -123,6 +123,17 @@ test('refusals: 401 without a key, 400 for unknown segments and bad bodies, 404 
   expect((await rawGet(`${collector.url}/search/v1/exports/nope/download?expires=9999999999&signature=x`)).status).toBe(403);
 });
 
+test('past the org\'s rate limit the Segment Export answers 429 with Retry-After', async () => {
+  collector = await startTestCollector({
+    now: () => T0 + 2 * HOUR,
+    configure: (config) => ({ ...config, rateLimit: { ...config.rateLimit, apiPerKeyPerMinute: 1 } }),
+  });
+  expect((await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify(everyone()) })).status).toBe(200);
+  const limited = await collector.api('/operations/v1/any.id');
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+});
+
 test('an operation lost in a restart answers FAILED, never PENDING forever', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   const { operationId } = await (await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify(everyone()) })).json();
