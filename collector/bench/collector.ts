@@ -10,20 +10,16 @@
  * CLI runs with --trust-proxy). No export run.
  * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { request, type IncomingMessage } from 'node:http';
 import Database from 'better-sqlite3';
 import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
-import { openSqliteStorage } from '../src/storage/sqlite';
-import { extractFacts } from '../src/facts';
-import { deriveChanges } from '../src/ingest/derive';
+import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, UA } from './export-data';
 import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
 import { attack, type AttackResult } from './attacker';
 
@@ -38,8 +34,6 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const BUNDLES = Number(values.bundles);
 const EXPORT_EVENTS = Number(values.events);
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 /** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
 const BUNDLES_PER_PAGE = 20;
 
@@ -82,16 +76,7 @@ async function ingestBenchmark(withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
   saveConfig(dataDir, { ...config, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, ...(values.attack ? ['--trust-proxy'] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
-  });
+  const { child, url } = await startCli(dataDir, values.attack ? ['--trust-proxy'] : []);
   const now = Date.now();
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
@@ -138,36 +123,9 @@ async function ingestBenchmark(withAttack = false) {
 
 async function exportBenchmark() {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-export-'));
-  const config = loadConfig(dataDir);
-  saveConfig(dataDir, {
-    ...config,
-    orgs: config.orgs.map((org) => ({ ...org, exportPeriodMinutes: 1440, exportDelayMinutes: 0, retentionDays: 3650 })),
-    rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 },
-  });
-  const day = Date.UTC(2026, 0, 5);
-  const storage = openSqliteStorage(dataDir);
-  const ROWS_PER_BATCH = 500;
-  const USERS = 2000;
-  const loadStarted = performance.now();
-  for (let batch = 0; batch * ROWS_PER_BATCH < EXPORT_EVENTS; batch++) {
-    const user = batch % USERS;
-    const start = day + Math.floor((batch * ROWS_PER_BATCH * 86_400_000) / EXPORT_EVENTS);
-    const events = Array.from({ length: Math.min(ROWS_PER_BATCH, EXPORT_EVENTS - batch * ROWS_PER_BATCH) }, (_, i) => {
-      const at = start + i * 10;
-      return i % 4 === 0
-        ? fact('navigate', { PageUrl: `https://shop.example/p/${i}`, EventSubType: 'spa', EventModSuspicious: 0 }, at)
-        : i % 4 === 1
-          ? fact('change', { EventTargetText: '', EventTargetSelectorTok: 'html body form input#q', EventModSuspicious: 0 }, at)
-          : fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
-    }) as eventWithTime[];
-    await storage.ingest(deriveChanges({
-      orgId: 'o-demo', userId: `u-${user}`, sessionId: 's-1', pageId: `p-${batch}`, seq: 0, receivedAt: day + 86_400_000,
-      page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en' },
-      events, facts: extractFacts(events),
-    }));
-  }
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
-  await storage.close();
+  benchConfig(dataDir);
+  const day = EXPORT_DAY;
+  const loadSeconds = await loadExportEvents(dataDir, EXPORT_EVENTS);
 
   const collector = await startCollector({ dataDir, now: () => day + 2 * 86_400_000 });
   const apiKey = collector.config().orgs[0].apiKeys[0];

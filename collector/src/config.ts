@@ -61,7 +61,15 @@ export interface CollectorConfig {
    * another site whose name resolves to this collector sends that name as Host).
    */
   viewerHosts: string[];
+  /**
+   * Signs Segment Export operation ids and download URLs (HMAC-SHA256). Kept in the file so an
+   * operation issued before a restart is still recognised (and answered FAILED, not 404).
+   */
+  exportSecret: string;
 }
+
+/** Shorter secrets are replaced: 32 base64url characters are 192 bits. */
+const MIN_EXPORT_SECRET_LENGTH = 32;
 
 export const CONFIG_FILE = 'config.json';
 
@@ -95,6 +103,7 @@ function demoConfig(): CollectorConfig {
     viewerAccessKey: newSecret('vk_'),
     rateLimit: { ...DEFAULT_RATE_LIMIT },
     viewerHosts: [],
+    exportSecret: newSecret('es_'),
   };
 }
 
@@ -147,14 +156,22 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
       apiPerKeyPerMinute: clamp(rate.apiPerKeyPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.apiPerKeyPerMinute),
     },
     viewerHosts: viewerHosts.map((host) => host.toLowerCase()),
+    exportSecret:
+      typeof input.exportSecret === 'string' && input.exportSecret.length >= MIN_EXPORT_SECRET_LENGTH ? input.exportSecret : newSecret('es_'),
   };
 }
 
-/** Reads `<dataDir>/config.json`, writing the demo config first when there is none. */
+/**
+ * Reads `<dataDir>/config.json`, writing the demo config first when there is none, and writing back
+ * an export secret the file lacked (a file from before it existed), so it stays the same across restarts.
+ */
 export function loadConfig(dataDir: string): CollectorConfig {
   const path = join(dataDir, CONFIG_FILE);
   if (!existsSync(path)) saveConfig(dataDir, demoConfig());
-  return normalizeConfig(JSON.parse(readFileSync(path, 'utf8')));
+  const raw = JSON.parse(readFileSync(path, 'utf8'));
+  const config = normalizeConfig(raw);
+  if (raw?.exportSecret !== config.exportSecret) saveConfig(dataDir, { ...raw, exportSecret: config.exportSecret });
+  return config;
 }
 
 /** Writes atomically (temp file + rename) with owner-only permissions: the file holds secrets. */

@@ -87,23 +87,25 @@ export function anonymizeIp(address: string | undefined): string {
   return '';
 }
 
-/** Bits kept from a digest: a JSON number up to 2^52 is exact in every JSON reader, and as a Go int64. */
-const NUMERIC_ID_HEX_DIGITS = 13;
+/** Bits kept from a digest: 62, so the id plus one stays a positive signed 64-bit integer (FullStory's int64). */
+const NUMERIC_ID_BITS = 62n;
 
 /**
  * The export's integer form of an id. FullStory's ids are 64-bit integers and its export clients
  * (hauser) type UserId, SessionId, PageId and IndvId as BIGINT, so the SDK's string ids are
- * exported as the first 52 bits of SHA-256 over (org, kind, id): stable, and colliding only
- * around 2^26 ids of one kind.
+ * exported as the first 62 bits of SHA-256 over (org, kind, id), plus one: stable, and colliding
+ * only around 2^31 ids of one kind. A bigint: beyond 2^53 a JavaScript number would round it, so
+ * exports write it by hand (export/json.ts).
  */
-export function numericId(orgId: string, kind: 'user' | 'session' | 'page' | 'individual', id: string): number {
-  return parseInt(createHash('sha256').update(`${kind}\0${orgId}\0${id}`).digest('hex').slice(0, NUMERIC_ID_HEX_DIGITS), 16) + 1;
+export function numericId(orgId: string, kind: 'user' | 'session' | 'page' | 'individual' | 'cluster', id: string): bigint {
+  const digest = createHash('sha256').update(`${kind}\0${orgId}\0${id}`).digest();
+  return (digest.readBigUInt64BE(0) >> (64n - NUMERIC_ID_BITS)) + 1n;
 }
 
 /**
  * IndvId: every user identified with the same UserAppKey belongs to one Individual; an anonymous
  * user is an Individual of its own. Derived, not stored, so an identify() merges past sessions too.
  */
-export function individualId(orgId: string, userId: string, userAppKey: string | null): number {
+export function individualId(orgId: string, userId: string, userAppKey: string | null): bigint {
   return numericId(orgId, 'individual', userAppKey ? `key:${userAppKey}` : `user:${userId}`);
 }

@@ -72,6 +72,11 @@ export function foldFacts(facts: FactRecord[], pageId: string, seq: number): Fol
         state.loadEventTime = finite(payload.LoadEventTime) ?? state.loadEventTime;
         state.loadFirstPaintTime = finite(payload.LoadFirstPaintTime) ?? state.loadFirstPaintTime;
         break;
+      case FACT.vital:
+        // web-vitals reports LCP and CLS when final (a later report replaces an earlier one).
+        if (payload.name === 'LCP') state.largestPaintTime = finite(payload.value) ?? state.largestPaintTime;
+        if (payload.name === 'CLS') state.cumulativeLayoutShift = finite(payload.value) ?? state.cumulativeLayoutShift;
+        break;
       case FACT.duration:
         // Totals only grow; a late retry of an older bundle must not shrink them (storage keeps the maximum too).
         state.duration = Math.max(state.duration ?? 0, finite(payload.PageDuration) ?? 0);

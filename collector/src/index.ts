@@ -13,6 +13,8 @@ import { sweepRetention } from './retention';
 import { openSqliteStorage } from './storage/sqlite';
 import type { DeletionCounts, Storage } from './storage/types';
 import { registerViewer } from './viewer/route';
+import { createSegmentExports } from './segment/jobs';
+import { registerSegmentExport } from './segment/route';
 
 export type { CollectorConfig, OrgConfig, RateLimitConfig } from './config';
 export type { Storage, IngestBatch, BatchChanges, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
@@ -125,6 +127,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   registerIngest(app, context);
   registerExport(app, context);
+  const segmentExports = createSegmentExports({ dataDir, storage, now });
+  registerSegmentExport(app, context, segmentExports);
   registerAdmin(app, context);
   registerViewer(app, context);
 
@@ -138,6 +142,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   } catch (error) {
     clearInterval(timer);
     await app.close();
+    await segmentExports.close();
     await storage.close();
     throw error;
   }
@@ -156,6 +161,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     async close() {
       clearInterval(timer);
       await app.close();
+      // Running exports stop (their storage readers close) before the store does.
+      await segmentExports.close();
       await storage.close();
     },
   };

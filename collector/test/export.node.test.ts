@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { EXPORT_COLUMNS } from '../src/export/rows';
 import { numericId } from '../src/enrich';
-import { sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
+import { parseExportJson, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
 let collector: TestCollector;
@@ -26,7 +26,7 @@ async function exportRows(c: TestCollector): Promise<any[]> {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBe('gzip');
     // fetch inflates Content-Encoding: gzip, as Go's default transport does for hauser.
-    rows.push(...(await response.json()));
+    rows.push(...parseExportJson(await response.text()));
   }
   return rows;
 }
@@ -95,9 +95,9 @@ test('rows: one per interaction fact, every hauser column, values mapped from fa
   });
   expect(JSON.parse(firstClick.CustomVars)).toEqual({ plan_str: 'pro', seats_int: 3 });
   expect(thirdClick.EventModFrustrated).toBe(3);
-  // hauser types the ids as BIGINT: they are exported as exact integers.
+  // hauser types the ids as BIGINT: they are exported as exact positive 64-bit integers.
   for (const column of ['IndvId', 'UserId', 'SessionId', 'PageId']) {
-    expect(Number.isSafeInteger(firstClick[column]) && firstClick[column] > 0).toBe(true);
+    expect(typeof firstClick[column] === 'bigint' && firstClick[column] > 0n && firstClick[column] < 2n ** 63n).toBe(true);
   }
   expect(load).toMatchObject({ EventSubType: 'load', PageUrl: 'https://shop.example/cart' });
   // Console totals are running totals at the time of the event.

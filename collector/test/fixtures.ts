@@ -126,3 +126,11 @@ export async function startTestCollector(
     },
   };
 }
+
+/** Export ids are 64-bit integers: parsed as bigints from the text, where JSON.parse would round them. */
+const ID_FIELDS = /"(IndvId|UserId|SessionId|PageId|PageClusterId)":(\d+)/g;
+export function parseExportJson(text: string): any {
+  return JSON.parse(text.replace(ID_FIELDS, '"$1":"#$2"'), (_key, value) =>
+    typeof value === 'string' && /^#\d+$/.test(value) ? BigInt(value.slice(1)) : value,
+  );
+}

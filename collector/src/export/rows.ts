@@ -1,6 +1,7 @@
 import { finite, text } from '../facts';
 import { individualId, numericId } from '../enrich';
 import type { ExportRecord } from '../storage/types';
+import { jsonObject } from './json';
 
 /**
  * Every column FullStory's export clients ask for (the Data Export field list, and the fields
@@ -36,14 +37,14 @@ function decodeSelector(token: string): string {
 }
 
 /** Integer columns (BIGINT in hauser's schema) are rounded: browsers report timings with fractions. */
-const integer = (value: unknown): number | null => {
+export const integer = (value: unknown): number | null => {
   const number = finite(value);
   return number === undefined ? null : Math.round(number);
 };
 const modifier = (value: unknown): number => integer(value) ?? 0;
 
 /** The columns that change from event to event: the event itself and the page state at that moment. */
-function eventColumns(record: ExportRecord): Record<string, unknown> {
+export function eventColumns(record: ExportRecord): Record<string, unknown> {
   const { fact, page } = record;
   const payload = fact.payload;
   const selectorTok = text(payload.EventTargetSelectorTok) ?? null;
@@ -70,9 +71,9 @@ function eventColumns(record: ExportRecord): Record<string, unknown> {
 }
 
 /** The columns shared by every row of one page: user, session, page metadata and totals. */
-function pageColumns(record: ExportRecord): Record<string, unknown> {
+export function pageColumns(record: ExportRecord): Record<string, unknown> {
   const { page, user } = record;
-  const columns: Record<string, unknown> = {
+  return {
     IndvId: individualId(record.orgId, user.userId, user.userAppKey),
     UserId: numericId(record.orgId, 'user', user.userId),
     UserAppKey: user.userAppKey,
@@ -108,13 +109,18 @@ function pageColumns(record: ExportRecord): Record<string, unknown> {
     ReqMethod: null,
     ReqStatus: null,
   };
-  for (const [name, value] of Object.entries(user.vars)) if (!KNOWN_COLUMNS.has(name)) columns[name] = value;
+}
+
+/** The legacy export's columns of a page: pageColumns, then each custom var as a column of its own. */
+function legacyPageColumns(record: ExportRecord): Record<string, unknown> {
+  const columns = pageColumns(record);
+  for (const [name, value] of Object.entries(record.user.vars)) if (!KNOWN_COLUMNS.has(name)) columns[name] = value;
   return columns;
 }
 
 /** One Data Export row from one stored fact and the page, session and user it belongs to. */
 export function exportRow(record: ExportRecord): ExportRow {
-  return { ...eventColumns(record), ...pageColumns(record) } as ExportRow;
+  return { ...eventColumns(record), ...legacyPageColumns(record) } as ExportRow;
 }
 
 /** Pages whose shared columns are kept serialized during one export (memory bound). */
@@ -130,9 +136,9 @@ export function createRowSerializer(): (record: ExportRecord) => string {
     let shared = pages.get(record.page.pageId);
     if (shared === undefined) {
       if (pages.size >= PAGE_CACHE_LIMIT) pages.clear();
-      shared = JSON.stringify(pageColumns(record)).slice(1);
+      shared = jsonObject(legacyPageColumns(record)).slice(1);
       pages.set(record.page.pageId, shared);
     }
-    return `${JSON.stringify(eventColumns(record)).slice(0, -1)},${shared}`;
+    return `${jsonObject(eventColumns(record)).slice(0, -1)},${shared}`;
   };
 }

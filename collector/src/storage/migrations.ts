@@ -49,6 +49,9 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE sessions ADD COLUMN bundles INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE sessions ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE pages ADD COLUMN clock_offset INTEGER;`,
+  // Web vitals the Segment Export carries as page fields (LoadLargestPaintTime, EventCumulativeLayoutShift).
+  `ALTER TABLE pages ADD COLUMN load_largest_paint INTEGER;
+   ALTER TABLE pages ADD COLUMN cumulative_layout_shift REAL;`,
 ];
 
 export function migrate(db: Database): void {

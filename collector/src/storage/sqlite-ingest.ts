@@ -35,6 +35,8 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         num_warnings = coalesce(@numWarnings, num_warnings), num_errors = coalesce(@numErrors, num_errors),
         load_dom_content = coalesce(@loadDomContentTime, load_dom_content), load_event = coalesce(@loadEventTime, load_event),
         load_first_paint = coalesce(@loadFirstPaintTime, load_first_paint),
+        load_largest_paint = coalesce(@largestPaintTime, load_largest_paint),
+        cumulative_layout_shift = coalesce(@cumulativeLayoutShift, cumulative_layout_shift),
         duration = CASE WHEN @duration IS NULL THEN duration ELSE max(coalesce(duration, 0), @duration) END,
         active_duration = CASE WHEN @activeDuration IS NULL THEN active_duration ELSE max(coalesce(active_duration, 0), @activeDuration) END,
         max_scroll = CASE WHEN @maxScrollDepthPercent IS NULL THEN max_scroll ELSE max(coalesce(max_scroll, 0), @maxScrollDepthPercent) END

@@ -47,6 +47,10 @@ export const pageFrom = (row: Row): PageSummary => ({
   loadDomContentTime: row.load_dom_content as number | null,
   loadEventTime: row.load_event as number | null,
   loadFirstPaintTime: row.load_first_paint as number | null,
+  largestPaintTime: row.load_largest_paint as number | null,
+  cumulativeLayoutShift: row.cumulative_layout_shift as number | null,
+  numEvents: (row.num_events as number | null) ?? 0,
+  numDerivedEvents: (row.num_derived_events as number | null) ?? 0,
 });
 
 export const factFrom = (row: Row): StoredFact => ({
@@ -98,6 +102,8 @@ export const pageStateParams = (orgId: string, pageId: string, change: PageState
   loadDomContentTime: change.loadDomContentTime ?? null,
   loadEventTime: change.loadEventTime ?? null,
   loadFirstPaintTime: change.loadFirstPaintTime ?? null,
+  largestPaintTime: change.largestPaintTime ?? null,
+  cumulativeLayoutShift: change.cumulativeLayoutShift ?? null,
   duration: change.duration ?? null,
   activeDuration: change.activeDuration ?? null,
   maxScrollDepthPercent: change.maxScrollDepthPercent ?? null,

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { FACT } from 'openstory/vocabulary';
 import { createGroupCommit, type Outcome } from './group-commit';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
@@ -21,6 +22,9 @@ const GROUP_COMMIT_WINDOW_MS = 2;
 
 /** Cap on the per-export caches of page and user records; beyond it a cache restarts (memory bound). */
 const USER_CACHE_LIMIT = 10_000;
+
+/** Fact tags the SDK judges from other input rather than observes (PageNumDerivedEvents). */
+const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join(', ');
 
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
   (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
@@ -72,7 +76,11 @@ export function openSqliteStorage(dataDir: string): Storage {
         .prepare(`SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors FROM facts
           WHERE org_id = ? AND is_row = 1 AND ts >= ? AND ts < ? ORDER BY ts, page_id, seq, idx`)
         .iterate(orgId, start, stop) as IterableIterator<Row>;
-      const selectPage = reader.prepare(`SELECT p.*, s.start AS session_start FROM pages p
+      const selectPage = reader.prepare(`SELECT p.*, s.start AS session_start,
+          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND f.is_row = 1) AS num_events,
+          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND f.is_row = 1
+            AND f.tag IN (${DERIVED_TAGS})) AS num_derived_events
+          FROM pages p
           LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
           WHERE p.org_id = ? AND p.page_id = ?`);
       const selectUser = reader.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?');
@@ -122,6 +130,21 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
+  async function* exportUsers(orgId: string, start: number, stop: number): AsyncIterable<UserSummary> {
+    const reader = openDatabase(path, true);
+    try {
+      // The same key as enrich.individualId, so one Individual's users are adjacent.
+      const rows = reader
+        .prepare(`SELECT u.*, CASE WHEN coalesce(u.user_app_key, '') = '' THEN 'user:' || u.user_id ELSE 'key:' || u.user_app_key END AS indv
+          FROM users u WHERE u.org_id = ? AND EXISTS (SELECT 1 FROM sessions s WHERE s.org_id = u.org_id AND s.user_id = u.user_id
+          AND s.last >= ? AND s.start < ?) ORDER BY indv, u.created, u.user_id`)
+        .iterate(orgId, start, stop) as IterableIterator<Row>;
+      for (const row of rows) yield userFrom(row, row.user_id as string);
+    } finally {
+      reader.close();
+    }
+  }
+
   // Each bundle in a savepoint of the group's transaction: one that fails anyway is rolled back
   // alone and only its request gets the error; the others commit with the group.
   const ingestOne = db.transaction(ingest);
@@ -148,6 +171,7 @@ export function openSqliteStorage(dataDir: string): Storage {
       return (statements.exportPeriods.all({ orgId, from, until, period: periodMs, limit }) as Row[]).map((row) => row.start as number);
     },
     exportRecords,
+    exportUsers,
     async listSessions(query: SessionQuery) {
       return (statements.listSessions.all({ orgId: query.orgId ?? null, limit: query.limit }) as Row[]).map(sessionFrom);
     },

@@ -21,6 +21,11 @@ export interface Storage {
   exportPeriods(orgId: string, from: number, until: number, periodMs: number, limit: number): Promise<number[]>;
   /** The joined records behind export rows with EventStart in [start, stop), in time order. Read lazily. */
   exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord>;
+  /**
+   * The users with a session active in [start, stop), grouped by Individual: ordered by
+   * `individualKey` so the users of one Individual come one after another. Read lazily.
+   */
+  exportUsers(orgId: string, start: number, stop: number): AsyncIterable<UserSummary>;
   listSessions(query: SessionQuery): Promise<SessionSummary[]>;
   getSession(orgId: string, userId: string, sessionId: string): Promise<SessionSummary | undefined>;
   /**
@@ -137,6 +142,9 @@ export interface PageStateChange {
   loadDomContentTime?: number;
   loadEventTime?: number;
   loadFirstPaintTime?: number;
+  /** The page's latest Largest Contentful Paint (ms) and Cumulative Layout Shift score, as web-vitals reports them final. */
+  largestPaintTime?: number;
+  cumulativeLayoutShift?: number;
   /** Keep the larger of the stored value and this one: totals only grow, a late retry must not shrink them. */
   duration?: number;
   activeDuration?: number;
@@ -195,6 +203,8 @@ export interface PageTotals {
   loadDomContentTime: number | null;
   loadEventTime: number | null;
   loadFirstPaintTime: number | null;
+  largestPaintTime: number | null;
+  cumulativeLayoutShift: number | null;
 }
 
 export interface PageSummary extends PageTotals {
@@ -209,6 +219,9 @@ export interface PageSummary extends PageTotals {
   screenHeight: number | null;
   viewportWidth: number | null;
   viewportHeight: number | null;
+  /** Export rows of the page, and those of them the SDK derives from other input (thrash, abandon). */
+  numEvents: number;
+  numDerivedEvents: number;
 }
 
 export interface UserSummary {
