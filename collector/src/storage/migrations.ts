@@ -45,6 +45,9 @@ const MIGRATIONS: string[] = [
      is_row INTEGER NOT NULL,
      PRIMARY KEY (org_id, page_id, seq, idx)) WITHOUT ROWID;
    CREATE INDEX facts_rows_by_time ON facts (org_id, is_row, ts);`,
+  // FS('setProperties', { type: 'page' }): the page's name and its other properties (a JSON object).
+  `ALTER TABLE pages ADD COLUMN page_name TEXT;
+   ALTER TABLE pages ADD COLUMN page_vars TEXT NOT NULL DEFAULT '{}';`,
 ];
 
 export function migrate(db: Database): void {

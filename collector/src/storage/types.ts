@@ -108,6 +108,9 @@ export interface PageStateChange {
   duration?: number;
   activeDuration?: number;
   maxScrollDepthPercent?: number;
+  /** FS('setProperties', { type: 'page' }): the name replaces, the vars merge over the stored ones. */
+  pageName?: string;
+  pageVars?: Record<string, unknown>;
 }
 
 /**
