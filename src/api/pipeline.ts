@@ -55,6 +55,8 @@ export interface PipelineOptions {
   privacy: PrivacyOptions;
   transport: InitOptions['transport'];
   sampling: InitOptions['sampling'];
+  /** When this page record starts (epoch ms); the page load when absent. */
+  startTime?: number;
   /** Called for every event that shows the user acting, before it enters the stream. */
   onActivity(at: number): void;
   reportError(error: unknown): void;
@@ -92,7 +94,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       host: options.host,
       orgId: options.orgId,
       identity: () => ids,
-      page: pageMetadata(win, privacy),
+      page: { ...pageMetadata(win, privacy), ...(options.startTime ? { startTime: options.startTime } : {}) },
       window: win,
       onHide: () => {
         attempt(() => heuristics?.flush());

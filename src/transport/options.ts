@@ -52,6 +52,8 @@ export interface TransportOptions {
   persist?: boolean;
   /** Defaults to the global window. */
   window?: Window;
+  /** The page's original fetch when a snippet kept it (FullStory's `FS._w.fetch`); defaults to the window's. */
+  fetch?: typeof fetch;
 }
 
 /**
