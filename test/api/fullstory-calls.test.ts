@@ -1,7 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
+import { initWith } from '../../src/api';
 import { installFromSnippet, type SnippetWindow } from '../../src/api/install';
 import type { FSApi, InitOptions } from '../../src/api/types';
-import { setup } from './jsdom-setup';
+import { blankWindow, setup } from './jsdom-setup';
 
 describe("FullStory's calls beyond identity and events", () => {
   test('page properties: pageName is PageName, the rest typed vars; setVars("page") is the same call', () => {
@@ -110,4 +111,13 @@ describe('fs.js configures itself from either snippet generation', () => {
     expect(options).toMatchObject({ orgId: 'o-20', host: 'h', cookieDomain: 'example.com', startCaptureManually: true, recordOnlyThisIFrame: true });
     expect(api).toHaveBeenCalledWith('observe', { type: 'start', callback: expect.any(Function) });
   });
+});
+
+test('a missing org or host is one console error naming what is missing', () => {
+  const window = blankWindow();
+  const error = vi.fn();
+  Object.defineProperty(window, 'console', { value: { ...console, error } });
+  const fs = initWith({ orgId: 'o-unit', host: '' }, {}, window as unknown as Window);
+  expect(() => fs('trackEvent', { name: 'x' })).not.toThrow();
+  expect(error.mock.calls).toEqual([[expect.stringMatching(/missing host .*nothing is captured/)]]);
 });

@@ -10,9 +10,12 @@ const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
   JSDOM: new (html: string, options: { url: string }) => { window: Window & typeof globalThis };
 };
 
+/** A page nothing has started capture on. */
+export const blankWindow = () => new JSDOM('<!doctype html><p>page</p>', { url: 'https://shop.example/' }).window;
+
 /** A fresh page with a transport that keeps what it is given, and a console to read warnings from. */
 export function setup(options: Partial<InitOptions> = {}) {
-  const { window } = new JSDOM('<!doctype html><p>page</p>', { url: 'https://shop.example/' });
+  const window = blankWindow();
   const warn = vi.fn();
   Object.defineProperty(window, 'console', { value: { ...console, warn } });
   const pushed: Array<{ event: eventWithTime; userId: string; sessionId: string; pageId: string }> = [];
