@@ -81,6 +81,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   // This page's properties so far: a new page record (consent, a new session) carries them on.
   let pageVars: PageVarsFact | null = null;
   let pipelines = 0;
+  // Sequence numbers per page, shared by the transports of one page record across shutdown/restart.
+  const sequence = new Map<string, number>();
 
   // Without requireConsent, consent is FullStory's element-level consent: it never stops capture.
   const mayCapture = () => !blocked && !shutDown && (consent === '1' || !options.requireConsent);
@@ -88,10 +90,13 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   const emit = <T extends FactTag>(tag: T, payload: FactPayloads[T]) =>
     pipeline?.emit(fact(tag, payload, now()) as unknown as eventWithTime);
 
-  function start(announce = false) {
+  /** `resume`: go on with the page record in force when the user and session are still the same. */
+  function start(announce = false, resume = false) {
     if (pipeline || !mayCapture()) return;
     const user = store.user();
-    ids = { userId: user.userId, sessionId: store.session(), pageId: newId('p') };
+    const sessionId = store.session();
+    const same = resume && ids?.userId === user.userId && ids.sessionId === sessionId;
+    ids = { userId: user.userId, sessionId, pageId: same ? ids!.pageId : newId('p') };
     pipeline = startPipeline({
       parts,
       ids,
@@ -107,7 +112,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
         urlPrivacy: options.urlPrivacy,
         consent: consent === '1',
       },
-      transport: options.transport,
+      transport: { ...options.transport, sequence },
       sampling: options.sampling,
       // Only the first page record starts with the page load; later ones (restart, a new session) start now.
       startTime: pipelines++ ? now() : undefined,
@@ -278,7 +283,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     },
     restart() {
       shutDown = false;
-      start();
+      // FullStory's restart continues the session and the page view.
+      start(false, true);
     },
     session(format) {
       if (!ids) return null;

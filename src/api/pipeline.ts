@@ -6,6 +6,7 @@ import type { PageMetadata } from '../protocol';
 import type { Privacy, PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
+import type { TransportOptions } from '../transport';
 import type { InitOptions } from './types';
 
 /** rrweb IncrementalSnapshot sources that are the user acting. */
@@ -53,7 +54,7 @@ export interface PipelineOptions {
   orgId: string;
   win: Window;
   privacy: PrivacyOptions;
-  transport: InitOptions['transport'];
+  transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
   /** When this page record starts (epoch ms); the page load when absent. */
   startTime?: number;

@@ -63,6 +63,20 @@ describe("FullStory's calls beyond identity and events", () => {
     expect(warnings()).toEqual([expect.stringContaining("FS('bogus') is not a known operation")]);
   });
 
+  test('restart after shutdown continues the page record; a new user starts a new one', () => {
+    const { fs, facts } = setup();
+    fs.event('Before');
+    fs.shutdown();
+    fs('start');
+    fs.event('After');
+    fs.identify('someone');
+    fs.identify('someone else');
+    fs.event('Other User');
+    const pages = facts().filter(({ tag }) => tag === 'custom').map(({ pageId }) => pageId);
+    expect(pages[1]).toBe(pages[0]);
+    expect(pages[2]).not.toBe(pages[0]);
+  });
+
   test('a page record after the first starts when it starts, not at the page load', () => {
     const { fs, starts } = setup();
     fs.identify('a');
