@@ -3,8 +3,8 @@
  * one event stream as an rrweb Custom event (`EventType.Custom`) whose `data.tag` is one of FACT and
  * whose `data.payload` uses the Data Export's field names, so the collector's export is a plain
  * mapping (docs/data-export.md). Producers: heuristics/ (click, change, navigate, thrash,
- * abandon), page/ (console, error, load, vital, duration), api/ (identity, userVars, custom,
- * log), transport/ (dropped).
+ * abandon), page/ (console, error, load, vital, duration), api/ (identity, userVars, pageVars,
+ * custom, log), transport/ (dropped).
  */
 
 import { EventType } from './lib/rrweb';
@@ -18,6 +18,7 @@ export const FACT = {
   thrash: 'thrash',
   identity: 'identity',
   userVars: 'userVars',
+  pageVars: 'pageVars',
   log: 'log',
   console: 'console',
   error: 'error',
@@ -97,6 +98,14 @@ export interface UserVarsFact {
   vars: Record<string, unknown>;
 }
 
+/** FS('setProperties', { type: 'page' }): the page's properties, merged over earlier ones of the same page. */
+export interface PageVarsFact {
+  /** `pageName`, FullStory's special page property (the export's PageName). */
+  PageName?: string;
+  /** The other properties with type suffixes (`section_str`); the export's `page_*` fields. */
+  vars: Record<string, unknown>;
+}
+
 export interface LogFact {
   level: 'log' | 'info' | 'warn' | 'error' | 'debug';
   message: string;
@@ -156,6 +165,7 @@ export interface FactPayloads {
   thrash: ThrashFact;
   identity: IdentityFact;
   userVars: UserVarsFact;
+  pageVars: PageVarsFact;
   log: LogFact;
   console: ConsoleFact;
   error: ErrorFact;

@@ -3,8 +3,9 @@
  * vocabulary shared with the collector.
  */
 export { FACT, fact } from './facts';
-export { init } from './api';
-export type { FSApi, InitOptions, LogLevel, SessionFormat } from './api';
+export { init, FullStory, isInitialized } from './api/npm';
+export type { FullStoryInitOptions, ReadyCallback } from './api/npm';
+export type { FSApi, InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './api';
 export { record, createMirror } from './record';
 export type { NodeMirror, RecordOptions, SamplingOptions, RecordContext } from './record/types';
 export { createPrivacy } from './privacy';

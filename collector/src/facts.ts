@@ -99,6 +99,14 @@ export function foldFacts(facts: FactRecord[], pageId: string, seq: number): Fol
         }
         break;
       }
+      case FACT.pageVars:
+        state.pageName = text(payload.PageName) ?? state.pageName;
+        if (typeof payload.vars === 'object' && payload.vars !== null) {
+          for (const [name, value] of Object.entries(payload.vars)) {
+            if (VAR_NAME.test(name)) (state.pageVars ??= {})[name] = typeof value === 'string' ? text(value) : value;
+          }
+        }
+        break;
       case FACT.click:
         if ((finite(payload.EventModFrustrated) ?? 0) > 0) counts.rageClicks++;
         if (payload.EventModDead === 1) counts.deadClicks++;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
-import { openSqliteStorage } from '../src/storage/sqlite';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
 import { extractFacts } from '../src/facts';
@@ -131,4 +132,20 @@ test('state carried across bundles: snapshots from earlier bundles, totals only 
   const [session] = await storage.listSessions({ limit: 10 });
   expect(session).toMatchObject({ pages: 1, events: 7, start: T0, last: T0 + 950 });
   await storage.close();
+});
+
+test('page properties: the name is replaced, the other properties merge per page', async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withPageVars = (seq: number, payload: { PageName?: string; vars: Record<string, unknown> }) => {
+    const events = [factAt('pageVars', payload, T0 + seq)] as IngestBatch['events'];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+  };
+  await storage.ingest(withPageVars(1, { PageName: 'Cart', vars: { step_int: 1, section_str: 'shop' } }));
+  await storage.ingest(withPageVars(2, { PageName: 'Checkout', vars: { step_int: 2, 'bad name': 1 } }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const page = db.prepare('SELECT page_name, page_vars FROM pages WHERE page_id = ?').get('p-1') as { page_name: string; page_vars: string };
+  db.close();
+  expect(page.page_name).toBe('Checkout');
+  expect(JSON.parse(page.page_vars)).toEqual({ step_int: 2, section_str: 'shop' });
 });

@@ -5,7 +5,7 @@ import type { Warn } from './warn';
 
 type Options = Record<string, unknown>;
 const asObject = (value: unknown): Options => (typeof value === 'object' && value !== null ? (value as Options) : {});
-const SESSION_FORMATS: SessionFormat[] = ['url', 'url.now', 'id'];
+const SESSION_FORMATS: SessionFormat[] = ['url', 'url.now', 'id', 'all'];
 
 /**
  * One operation of the v2 function API, or of the queue FullStory's v1 snippet fills
@@ -20,9 +20,10 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       if (opts.anonymous === true || opts.uid === false) return core.anonymize();
       return core.identify(opts.uid, opts.properties);
     case 'setProperties':
-      if (opts.type === 'page') return warn('page-properties', "FS('setProperties', { type: 'page' }) is not supported yet; the call is ignored.");
+      if (opts.type === 'page') return core.setPageVars(opts.properties);
       // FullStory's v2 snippet queues identify(uid, vars) as user properties carrying `uid`.
-      return run(core, warn, 'user', opts.properties);
+      if (opts.type === 'user') return run(core, warn, 'user', opts.properties);
+      return warn(`properties:${String(opts.type)}`, `FS('setProperties'): type must be 'user' or 'page'; the call is ignored.`);
     case 'trackEvent':
       return core.event(opts.name, opts.properties);
     case 'shutdown':
@@ -34,6 +35,8 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       const format = (opts.format ?? 'url') as SessionFormat;
       return core.session(SESSION_FORMATS.includes(format) ? format : 'url');
     }
+    case 'observe':
+      return core.observe(opts.type, opts.callback);
     case 'log':
       return Array.isArray(options) ? core.log(options[0], options[1]) : core.log(opts.level, opts.msg ?? opts.message);
     // v1 snippet queue
@@ -54,10 +57,17 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       const [type, properties] = Array.isArray(options) ? options : [];
       return run(core, warn, 'setProperties', { type, properties });
     }
+    // Known to FullStory and without effect here: init is read when fs.js arrives (install.ts);
+    // the others tune FullStory's own servers, console capture or element ids.
+    case 'init':
     case 'account':
     case 'setConfig':
-    case 'observe':
-      return warn(`unsupported:${operation}`, `FS('${operation}') is not supported; the call is ignored.`);
+    case 'source':
+    case 'stat':
+    case 'setPage':
+    case 'getConfig':
+    case 'getFullstoryId':
+      return undefined;
     default:
       return warn(`unknown:${operation}`, `FS('${String(operation)}') is not a known operation; the call is ignored.`);
   }
@@ -99,6 +109,10 @@ export function createApi(core: Core, warn: Warn): FSApi & { _api: ApiEntry } {
   fs.shutdown = method('shutdown', () => core.shutdown());
   fs.restart = method('restart', () => core.restart());
   fs.consent = method('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
+  fs.setVars = method('setVars', (type: unknown, properties: unknown) => run(core, warn, 'setProperties', { type, properties }));
+  fs.getCurrentSession = method('getCurrentSession', () => core.session('id')) as FSApi['getCurrentSession'];
+  // No-ops in FullStory's own snippet, or console toggles openstory has no use for.
+  fs.identifyAccount = fs.clearUserCookie = fs.enableConsole = fs.disableConsole = () => undefined;
   fs.getCurrentSessionURL = method('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
   return fs;
 }

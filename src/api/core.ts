@@ -1,5 +1,5 @@
 import type { eventWithTime } from '@rrweb/types';
-import { FACT, fact, type FactPayloads, type FactTag, type LogFact } from '../facts';
+import { FACT, fact, type FactPayloads, type FactTag, type LogFact, type PageVarsFact } from '../facts';
 import { createCookieJar } from './cookies';
 import { isPrivacySignalOn } from './gates';
 import { normalizeHost } from './host';
@@ -14,10 +14,11 @@ import {
   type Ids,
 } from './identity';
 import type { Parts } from './parts';
+import { createObservers } from './observe';
 import { startPipeline, type Pipeline } from './pipeline';
-import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizeProperties, normalizeUserVars } from './properties';
+import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars } from './properties';
 import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } from './rate-limit';
-import type { InitOptions, LogLevel, SessionFormat } from './types';
+import type { InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './types';
 import type { Warn } from './warn';
 
 /** Remembers the visitor's answer to `consent()`, as long as the user cookie: '1' granted, '0' refused. */
@@ -40,12 +41,15 @@ export interface Core {
   identify(uid: unknown, userVars: unknown): void;
   anonymize(): void;
   setUserVars(userVars: unknown, call?: string): void;
+  setPageVars(properties: unknown): void;
   event(name: unknown, properties: unknown): void;
   log(level: unknown, message: unknown): void;
   consent(granted: boolean): void;
   shutdown(): void;
   restart(): void;
-  session(format: SessionFormat): string | null;
+  session(format: SessionFormat): string | SessionDetails | null;
+  /** FS('observe'): `start` hears every session capture starts ({ sessionUrl, settings }), `shutdown` every stop. */
+  observe(type: unknown, callback: unknown): Observer;
 }
 
 /**
@@ -73,6 +77,12 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   let pipeline: Pipeline | null = null;
   let ids: Ids | null = null;
   const pending: Array<() => void> = [];
+  const observers = createObservers(warn);
+  // This page's properties so far: a new page record (consent, a new session) carries them on.
+  let pageVars: PageVarsFact | null = null;
+  let pipelines = 0;
+  // Sequence numbers per page, shared by the transports of one page record across shutdown/restart.
+  const sequence = new Map<string, number>();
 
   // Without requireConsent, consent is FullStory's element-level consent: it never stops capture.
   const mayCapture = () => !blocked && !shutDown && (consent === '1' || !options.requireConsent);
@@ -80,10 +90,13 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   const emit = <T extends FactTag>(tag: T, payload: FactPayloads[T]) =>
     pipeline?.emit(fact(tag, payload, now()) as unknown as eventWithTime);
 
-  function start(announce = false) {
+  /** `resume`: go on with the page record in force when the user and session are still the same. */
+  function start(announce = false, resume = false) {
     if (pipeline || !mayCapture()) return;
     const user = store.user();
-    ids = { userId: user.userId, sessionId: store.session(), pageId: newId('p') };
+    const sessionId = store.session();
+    const same = resume && ids?.userId === user.userId && ids.sessionId === sessionId;
+    ids = { userId: user.userId, sessionId, pageId: same ? ids!.pageId : newId('p') };
     pipeline = startPipeline({
       parts,
       ids,
@@ -99,8 +112,10 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
         urlPrivacy: options.urlPrivacy,
         consent: consent === '1',
       },
-      transport: options.transport,
+      transport: { ...options.transport, sequence },
       sampling: options.sampling,
+      // Only the first page record starts with the page load; later ones (restart, a new session) start now.
+      startTime: pipelines++ ? now() : undefined,
       reportError,
       onActivity: (at) => {
         const sessionId = touch(at);
@@ -113,7 +128,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       return;
     }
     if (announce || user.appKey !== null) emit(FACT.identity, { UserAppKey: user.appKey, UserId: user.userId });
-    for (const call of pending.splice(0)) call();
+    if (pageVars) emit(FACT.pageVars, pageVars);
+    for (const later of pending.splice(0)) later();
+    observers.started(core.session('url') as string);
   }
 
   function stop(discard: boolean) {
@@ -200,6 +217,12 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       const payload = normalizeUserVars(input, { call, warn });
       if (payload) whenCapturing(() => emit(FACT.userVars, payload));
     },
+    setPageVars(properties) {
+      const payload = normalizePageVars(properties, { call: "FS('setProperties', { type: 'page' })", warn });
+      if (!payload) return;
+      pageVars = { ...pageVars, ...payload, vars: { ...pageVars?.vars, ...payload.vars } };
+      whenCapturing(() => emit(FACT.pageVars, payload));
+    },
     event(name, properties) {
       const call = `FS.event(${JSON.stringify(String(name)).slice(0, 60)})`;
       if (typeof name !== 'string' || name.length === 0 || name.length > MAX_EVENT_NAME_LENGTH) {
@@ -254,18 +277,23 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     },
     shutdown() {
       shutDown = true;
+      if (!pipeline) return;
       stop(false);
+      observers.stopped();
     },
     restart() {
       shutDown = false;
-      start();
+      // FullStory's restart continues the session and the page view.
+      start(false, true);
     },
     session(format) {
       if (!ids) return null;
       // FullStory's session id is "UserId:SessionId"; the collector's viewer keys sessions by org too.
       if (format === 'id') return `${ids.userId}:${ids.sessionId}`;
+      if (format === 'all') return { orgId, ...ids };
       return `${host}/sessions/${orgId}.${ids.userId}.${ids.sessionId}${format === 'url.now' ? `?t=${now()}` : ''}`;
     },
+    observe: observers.observe,
   };
   start();
   return core;

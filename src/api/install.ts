@@ -5,7 +5,18 @@ interface Stub {
   (...args: unknown[]): unknown;
   q?: Parameters<ApiEntry>[];
   _api?: ApiEntry;
+  /** FullStory's snippets keep the page's original fetch and XMLHttpRequest here. */
+  _w?: { fetch?: typeof fetch };
   [method: string]: unknown;
+}
+
+/** FullStory's `init` operation (snippet 2.1, `@fullstory/browser`): `{ env: { orgId, host, script, … } }`. */
+interface InitEnv {
+  orgId?: string;
+  host?: string;
+  captureOnStartup?: boolean;
+  cookieDomain?: string;
+  isOuterScript?: boolean;
 }
 
 export type SnippetWindow = Window & {
@@ -16,21 +27,39 @@ export type SnippetWindow = Window & {
   _fs_options?: Partial<InitOptions>;
   /** FullStory's delayed capture: `false` waits for `FS('start')`. */
   _fs_capture_on_startup?: boolean;
+  _fs_cookie_domain?: string;
+  /** FullStory's "record this frame as its own session". */
+  _fs_is_outer_script?: boolean;
+  /** Called once capture has started (FullStory: when the session URL is known). */
+  _fs_ready?: () => void;
 } & Record<string, unknown>;
 
-const API_METHODS = ['identify', 'anonymize', 'setUserVars', 'event', 'log', 'shutdown', 'restart', 'consent', 'getCurrentSessionURL'] as const;
-
 /**
- * What fs.js does when it arrives: starts capture with the snippet's variables, hands the
- * namespace's stub (ours or FullStory's) the real API, and replays the stub's queue in order.
+ * What fs.js does when it arrives: reads the configuration from whichever snippet loaded it
+ * (FullStory 2.1's queued `init` and its script URL's `?org=` and `data-fs-namespace`, or the
+ * 2.0 / openstory globals), starts capture, hands the namespace's stub the real API and its
+ * methods, and replays the stub's queue in order.
  */
 export function installFromSnippet(win: SnippetWindow, start: (options: InitOptions) => FSApi): void {
-  const namespace = win._fs_namespace || 'FS';
-  const manual = win._fs_capture_on_startup === false || win._fs_options?.startCaptureManually === true;
-  const api = start({ ...win._fs_options, startCaptureManually: manual, orgId: win._fs_org ?? '', host: win._fs_host ?? '' }) as FSApi & {
-    _api?: ApiEntry;
-  };
+  const script = win.document.currentScript as HTMLScriptElement | null;
+  const namespace = script?.getAttribute('data-fs-namespace') || win._fs_namespace || 'FS';
   const stub = win[namespace] as Stub | undefined;
+  const queue = (typeof stub === 'function' && stub.q) || [];
+  const env: InitEnv = Object.assign({}, ...queue.filter((entry) => entry[0] === 'init').map((entry) => (entry[1] as { env?: InitEnv })?.env));
+  const opts = win._fs_options;
+  const api = start({
+    ...opts,
+    orgId: env.orgId ?? win._fs_org ?? (script?.src && new URL(script.src).searchParams.get('org')) ?? '',
+    host: env.host ?? win._fs_host ?? '',
+    cookieDomain: env.cookieDomain ?? win._fs_cookie_domain ?? opts?.cookieDomain,
+    recordOnlyThisIFrame: env.isOuterScript ?? win._fs_is_outer_script ?? opts?.recordOnlyThisIFrame,
+    startCaptureManually: env.captureOnStartup === false || win._fs_capture_on_startup === false || opts?.startCaptureManually === true,
+    // Our requests go out through the page's original fetch, past wrappers added after the snippet.
+    transport: { ...opts?.transport, fetch: stub?._w?.fetch },
+  }) as FSApi & { _api?: ApiEntry };
+  const ready = win._fs_ready;
+  let readied = false;
+  if (typeof ready === 'function') api('observe', { type: 'start', callback: () => readied || ((readied = true), ready()) });
   if (stub === undefined) {
     win[namespace] = api;
     return;
@@ -38,8 +67,8 @@ export function installFromSnippet(win: SnippetWindow, start: (options: InitOpti
   if (typeof stub !== 'function' || !api._api || stub._api === api._api) return;
   stub._api = api._api;
   // FullStory's older stub queues while `q` is set, so calls made during the replay join its end.
-  const queue = stub.q ?? [];
   for (let i = 0; i < queue.length; i++) api._api(...queue[i]);
   delete stub.q;
-  for (const method of API_METHODS) stub[method] = api[method];
+  // Every v1 method, also those FullStory's stub lacks until its fs.js arrives (getCurrentSessionURL).
+  for (const method of Object.keys(api)) if (method !== '_api') stub[method] = api[method as keyof FSApi];
 }

@@ -6,6 +6,7 @@ import type { PageMetadata } from '../protocol';
 import type { Privacy, PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
+import type { TransportOptions } from '../transport';
 import type { InitOptions } from './types';
 
 /** rrweb IncrementalSnapshot sources that are the user acting. */
@@ -53,8 +54,10 @@ export interface PipelineOptions {
   orgId: string;
   win: Window;
   privacy: PrivacyOptions;
-  transport: InitOptions['transport'];
+  transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
+  /** When this page record starts (epoch ms); the page load when absent. */
+  startTime?: number;
   /** Called for every event that shows the user acting, before it enters the stream. */
   onActivity(at: number): void;
   reportError(error: unknown): void;
@@ -92,7 +95,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       host: options.host,
       orgId: options.orgId,
       identity: () => ids,
-      page: pageMetadata(win, privacy),
+      page: { ...pageMetadata(win, privacy), ...(options.startTime ? { startTime: options.startTime } : {}) },
       window: win,
       onHide: () => {
         attempt(() => heuristics?.flush());

@@ -1,4 +1,4 @@
-import type { UserVarsFact } from '../facts';
+import type { PageVarsFact, UserVarsFact } from '../facts';
 import type { Warn } from './warn';
 
 /*
@@ -161,5 +161,15 @@ export function normalizeUserVars(input: unknown, context: PropertyContext): Use
   }
   const payload = { ...special, vars: normalizeProperties(isPlainObject(input) ? custom : input, context) };
   if (Object.keys(special).length === 0 && Object.keys(payload.vars).length === 0) return null;
+  return fitsPayload(payload, context) ? payload : null;
+}
+
+/** FS('setProperties', { type: 'page' }): `pageName` is FullStory's special page property, a string. */
+export function normalizePageVars(input: unknown, context: PropertyContext): PageVarsFact | null {
+  const { pageName, ...custom } = isPlainObject(input) ? input : {};
+  const payload: PageVarsFact = { vars: normalizeProperties(custom, context) };
+  if (typeof pageName === 'string') payload.PageName = pageName;
+  else if (pageName !== undefined) context.warn(`${context.call}:pageName:string`, `${context.call}: property "pageName" dropped: it must be a string.`);
+  if (payload.PageName === undefined && Object.keys(payload.vars).length === 0) return null;
   return fitsPayload(payload, context) ? payload : null;
 }

@@ -36,6 +36,9 @@ type SnippetWindow = Window & Record<string, unknown> & { _fs_options?: { honorD
   fs.restart = () => fs('restart');
   fs.log = (level: unknown, msg: unknown) => fs('log', [level, msg]);
   fs.consent = (granted: unknown) => fs('setIdentity', { consent: granted !== false });
+  fs.setVars = (type: unknown, properties: unknown) => fs('setProperties', { type, properties });
+  // No-ops in FullStory's snippet too; getCurrentSessionURL answers null until fs.js replaces it.
+  fs.identifyAccount = fs.clearUserCookie = () => undefined;
   fs.getCurrentSessionURL = () => null;
   if ((win._fs_options || {}).honorDoNotTrack !== false && isPrivacySignalOn(win)) return;
   const script = doc.createElement('script');

@@ -17,6 +17,11 @@ export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
    * `window._fs_capture_on_startup = false`). Default false.
    */
   startCaptureManually?: boolean;
+  /**
+   * Inside a frame: record it as its own session (FullStory's `_fs_is_outer_script`). Default false:
+   * a same-origin frame whose parent records joins the parent's capture instead of starting a second one.
+   */
+  recordOnlyThisIFrame?: boolean;
   /** Honor Do Not Track and Global Privacy Control. Default true; false turns the gate off. */
   honorDoNotTrack?: boolean;
   /** Cookie domain, e.g. `example.com`, so `a.example.com` and `b.example.com` share one user. */
@@ -27,13 +32,27 @@ export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
   maxSessionLength?: number;
   sampling?: SamplingOptions;
   /** Batching, caps, backoff and persistence of the transport (docs/transport.md). */
-  transport?: Pick<TransportOptions, 'thresholds' | 'caps' | 'backoff' | 'persist'>;
+  transport?: Pick<TransportOptions, 'thresholds' | 'caps' | 'backoff' | 'persist' | 'fetch'>;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
 /** `FS.getCurrentSessionURL` / `FS('getSession', { format })`. */
-export type SessionFormat = 'url' | 'url.now' | 'id';
+export type SessionFormat = 'url' | 'url.now' | 'id' | 'all';
+
+/** `FS('getSession', { format: 'all' })`. */
+export interface SessionDetails {
+  orgId: string;
+  userId: string;
+  sessionId: string;
+  pageId: string;
+}
+
+/** What `FS('observe', …)` answers; `failed` when nothing was registered. */
+export interface Observer {
+  disconnect(): void;
+  failed?: true;
+}
 
 /**
  * FullStory's browser API in both styles: v1 methods (`FS.identify(...)`) and the v2 function
@@ -50,4 +69,13 @@ export interface FSApi {
   restart(): void;
   consent(granted?: boolean): void;
   getCurrentSessionURL(now?: boolean): string | null;
+  /** `FS.setVars('page' | 'user', properties)`. */
+  setVars(type: string, properties?: Record<string, unknown>): void;
+  /** FullStory's session id, `UserId:SessionId`. */
+  getCurrentSession(): string | null;
+  /** No-ops, as in FullStory's snippet (and its console toggles). */
+  identifyAccount(...args: unknown[]): void;
+  clearUserCookie(...args: unknown[]): void;
+  enableConsole(): void;
+  disableConsole(): void;
 }

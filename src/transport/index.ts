@@ -63,7 +63,7 @@ export function startTransport(options: TransportOptions): Transport {
     report: createReporter(),
     buffer: createBuffer(),
     drops: createDropTally(),
-    queue: createQueue(),
+    queue: createQueue(options.sequence),
     persistence: persist ? openPersistence(options.host, options.orgId, win) : null,
     handoff: persist ? openHandoff(options.host, options.orgId, win) : null,
   };

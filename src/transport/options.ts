@@ -52,6 +52,13 @@ export interface TransportOptions {
   persist?: boolean;
   /** Defaults to the global window. */
   window?: Window;
+  /**
+   * The next sequence number per page. The transports a page's capture restarts with (FS('restart')
+   * after a shutdown) share one, so the page goes on with fresh numbers and without a second seq 0.
+   */
+  sequence?: Map<string, number>;
+  /** The page's original fetch when a snippet kept it (FullStory's `FS._w.fetch`); defaults to the window's. */
+  fetch?: typeof fetch;
 }
 
 /**

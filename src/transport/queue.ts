@@ -23,10 +23,9 @@ export interface Queue {
   nextRange(pageId: string): SeqRange;
 }
 
-export function createQueue(): Queue {
+/** `nextSeq`: the next number to cut per page; never decreases. Shared when a page's capture restarts. */
+export function createQueue(nextSeq = new Map<string, number>()): Queue {
   let entries: readonly Pending[] = [];
-  /** Next number to cut per page; never decreases. */
-  const nextSeq = new Map<string, number>();
   return {
     all: () => entries,
     enqueue(envelope, events, range, before) {

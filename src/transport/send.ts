@@ -116,7 +116,7 @@ export function createSender(
     if (keepalive) keepaliveBytes += body.byteLength;
     // A keepalive request must outlive the page, so stop() does not cancel it.
     const request = { url: endpoint(options.host, entry.enc!), body, keepalive, signal: keepalive ? undefined : signal };
-    const outcome = await upload(request, win);
+    const outcome = await upload(request, win, options.fetch);
     entry.inFlight = false;
     if (keepalive) keepaliveBytes -= body.byteLength;
     if (signal.aborted && outcome.kind === 'retry') return false;

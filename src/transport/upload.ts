@@ -49,10 +49,10 @@ export interface UploadRequest {
  * POSTs a body. The swan song uses keepalive fetch; where fetch is missing or refuses keepalive
  * synchronously it falls back to sendBeacon, whose answer is never known.
  */
-export async function upload(request: UploadRequest, win: Window): Promise<Outcome> {
+export async function upload(request: UploadRequest, win: Window, fetcher = win.fetch): Promise<Outcome> {
   let pending: Promise<Response>;
   try {
-    pending = win.fetch(request.url, {
+    pending = fetcher.call(win, request.url, {
       method: 'POST',
       body: request.body as BodyInit,
       headers: { 'content-type': CONTENT_TYPE },

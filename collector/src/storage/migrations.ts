@@ -52,6 +52,9 @@ const MIGRATIONS: string[] = [
   // Web vitals the Segment Export carries as page fields (LoadLargestPaintTime, EventCumulativeLayoutShift).
   `ALTER TABLE pages ADD COLUMN load_largest_paint INTEGER;
    ALTER TABLE pages ADD COLUMN cumulative_layout_shift REAL;`,
+  // FS('setProperties', { type: 'page' }): the page's name and its other properties (a JSON object).
+  `ALTER TABLE pages ADD COLUMN page_name TEXT;
+   ALTER TABLE pages ADD COLUMN page_vars TEXT NOT NULL DEFAULT '{}';`,
 ];
 
 export function migrate(db: Database): void {

@@ -39,7 +39,9 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         cumulative_layout_shift = coalesce(@cumulativeLayoutShift, cumulative_layout_shift),
         duration = CASE WHEN @duration IS NULL THEN duration ELSE max(coalesce(duration, 0), @duration) END,
         active_duration = CASE WHEN @activeDuration IS NULL THEN active_duration ELSE max(coalesce(active_duration, 0), @activeDuration) END,
-        max_scroll = CASE WHEN @maxScrollDepthPercent IS NULL THEN max_scroll ELSE max(coalesce(max_scroll, 0), @maxScrollDepthPercent) END
+        max_scroll = CASE WHEN @maxScrollDepthPercent IS NULL THEN max_scroll ELSE max(coalesce(max_scroll, 0), @maxScrollDepthPercent) END,
+        page_name = coalesce(@pageName, page_name),
+        page_vars = CASE WHEN @pageVars IS NULL THEN page_vars ELSE json_patch(page_vars, @pageVars) END
         WHERE org_id = @orgId AND page_id = @pageId`),
     setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
     selectUserVars: db.prepare('SELECT vars FROM users WHERE org_id = ? AND user_id = ?'),

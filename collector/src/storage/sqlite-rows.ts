@@ -107,6 +107,8 @@ export const pageStateParams = (orgId: string, pageId: string, change: PageState
   duration: change.duration ?? null,
   activeDuration: change.activeDuration ?? null,
   maxScrollDepthPercent: change.maxScrollDepthPercent ?? null,
+  pageName: change.pageName ?? null,
+  pageVars: change.pageVars ? JSON.stringify(change.pageVars) : null,
 });
 
 /**

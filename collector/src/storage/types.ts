@@ -149,6 +149,9 @@ export interface PageStateChange {
   duration?: number;
   activeDuration?: number;
   maxScrollDepthPercent?: number;
+  /** FS('setProperties', { type: 'page' }): the name replaces, the vars merge over the stored ones. */
+  pageName?: string;
+  pageVars?: Record<string, unknown>;
 }
 
 /**
