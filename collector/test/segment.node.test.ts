@@ -87,6 +87,19 @@ test('an event export: FullStory names and types, absent fields left out, custom
   expect(text).toContain(`"UserId":${numericId('o-demo', 'user', 'u-alice')},`);
 });
 
+test('page properties: PageName and page_<name>_<type> on every row of the page once set', async () => {
+  collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
+  await ingestAlice(collector);
+  const named = makeBundle({ seq: 3, events: [factAt('pageVars', { PageName: 'Cart', vars: { step_int: 2, section_str: 'review' } }, T0 + 1900)] as any });
+  expect((await collector.send(named)).status).toBe(200);
+  const rows = parseExportJson(await segmentExport(collector, everyone()));
+  const cartRows = rows.filter((row: any) => row.PageUrl === 'https://shop.example/cart');
+  expect(cartRows.length).toBeGreaterThan(0);
+  for (const row of cartRows) expect(row).toMatchObject({ PageName: 'Cart', page_step_int: 2, page_section_str: 'review' });
+  const fields = parseExportJson((await segmentExport(collector, everyone({ format: 'FORMAT_NDJSON', fields: ['EventType', 'PageName', 'page_*'] }))).trim().split('\n')[0]);
+  expect(fields).toEqual({ EventType: 'navigate', PageName: 'Cart', page_step_int: 2, page_section_str: 'review' });
+});
+
 test('fields select names and wildcards; NDJSON and CSV carry the same rows', async () => {
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector);

@@ -5,7 +5,7 @@ import type { ExportRecord, UserSummary } from '../storage/types';
 /**
  * The rows of FullStory's Segment Export (its "Export Fields" reference), built on the legacy Data
  * Export columns (export/rows.ts): the same values under the Segment Export's names, the fields it
- * added, and custom properties as `user_<name>_<type>` / `evt_<name>_<type>` fields. A field without
+ * added, and custom properties as `user_<name>_<type>` / `evt_<name>_<type>` / `page_<name>_<type>` fields. A field without
  * a value is null here and left out of the written row (format.ts). An event row's own fields are
  * the event's; its page's fields come from its prototype, shared by the page's rows.
  */
@@ -26,7 +26,7 @@ export const EVENT_FIELDS = [
   'PageDevice', 'PagePlatform', 'PageOperatingSystem', 'PageScreenWidth', 'PageScreenHeight', 'PageViewportWidth',
   'PageViewportHeight', 'PageNumEvents', 'PageNumDerivedEvents', 'PageNumInfos', 'PageNumWarnings', 'PageNumErrors',
   'PageClusterId', 'PageMaxScrollDepthPercent', 'LoadDomContentTime', 'LoadEventTime', 'LoadFirstPaintTime',
-  'LoadLargestPaintTime',
+  'LoadLargestPaintTime', 'PageName',
 ] as const;
 
 /** The fields of a TYPE_INDIVIDUAL export (one row per Individual); user properties follow. */
@@ -93,7 +93,9 @@ export function createEventRows(): (record: ExportRecord) => SegmentRow {
         PageNumEvents: page.numEvents,
         PageNumDerivedEvents: page.numDerivedEvents,
         LoadLargestPaintTime: integer(page.largestPaintTime),
+        PageName: page.pageName,
         ...userFields(record.user),
+        ...prefixed(PAGE_PREFIX, page.pageVars),
       };
       pages.set(page.pageId, shared);
     }

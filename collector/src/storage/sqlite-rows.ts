@@ -51,6 +51,8 @@ export const pageFrom = (row: Row): PageSummary => ({
   cumulativeLayoutShift: row.cumulative_layout_shift as number | null,
   numEvents: (row.num_events as number | null) ?? 0,
   numDerivedEvents: (row.num_derived_events as number | null) ?? 0,
+  pageName: (row.page_name as string | null) ?? null,
+  pageVars: parseJson(row.page_vars ?? '{}'),
 });
 
 export const factFrom = (row: Row): StoredFact => ({

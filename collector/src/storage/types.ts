@@ -225,6 +225,9 @@ export interface PageSummary extends PageTotals {
   /** Export rows of the page, and those of them the SDK derives from other input (thrash, abandon). */
   numEvents: number;
   numDerivedEvents: number;
+  /** FS('setProperties', { type: 'page' }): `pageName`, and the other properties with their type suffixes. */
+  pageName: string | null;
+  pageVars: Record<string, unknown>;
 }
 
 export interface UserSummary {
