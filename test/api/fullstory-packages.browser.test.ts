@@ -77,10 +77,14 @@ async function stored(appKey: string) {
     .all(orgId, session.userId, session.sessionId) as Array<{ name: string | null; vars: string }>;
   connection.close();
   const events: string[] = [];
+  // The page names the export rows carry (the Segment Export's PageName, collector/src/segment/fields.ts).
+  const exportedPageNames = new Set<string | null>();
   for await (const record of collector.storage.exportRecords(orgId, 0, Date.now() + 60_000)) {
-    if (record.sessionId === session.sessionId && record.fact.tag === 'custom') events.push(String(record.fact.payload.EventCustomName));
+    if (record.sessionId !== session.sessionId) continue;
+    exportedPageNames.add(record.page.pageName);
+    if (record.fact.tag === 'custom') events.push(String(record.fact.payload.EventCustomName));
   }
-  return { session, pages: pages.map((page) => ({ name: page.name, vars: JSON.parse(page.vars) })), events };
+  return { session, pages: pages.map((page) => ({ name: page.name, vars: JSON.parse(page.vars) })), events, exportedPageNames: [...exportedPageNames] };
 }
 
 async function exerciseAndCheck(page: Page, problems: string[], appKey: string) {
@@ -111,6 +115,7 @@ async function exerciseAndCheck(page: Page, problems: string[], appKey: string) 
   // consent(true) begins a new page record (the page's properties carry over); start/restart after shutdown continue it.
   expect(kept.session.pages).toBe(2);
   expect(kept.pages.map((stored) => stored.name)).toEqual(['Checkout', 'Checkout']);
+  expect(kept.exportedPageNames).toEqual(['Checkout']);
   expect(kept.pages.map((stored) => stored.vars)).toContainEqual({ step_real: 2, section_str: 'cart' });
 }
 

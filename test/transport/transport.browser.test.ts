@@ -101,7 +101,8 @@ test('a swan song over the keepalive budget goes out in pieces; what does not fi
   // The overflow was handed to the next page load through localStorage (IndexedDB writes of a
   // closing tab are often dropped): the very next page sends it, with no wait in between.
   const next = await openPage(context, server, { host: collector.url, pageId: 'p-next', backoff: FAST_BACKOFF });
-  expect(await until(() => storedNumbers('p-big').length === 300), `stored ${storedNumbers('p-big').length}`).toBe(true);
+  // 45 s, not the default 20: once, with both cores saturated by other work, 183 of 300 had arrived at 20 s.
+  expect(await until(() => storedNumbers('p-big').length === 300, 45_000), `stored ${storedNumbers('p-big').length}`).toBe(true);
   expect(storedNumbers('p-big')).toEqual(range(300));
   // Adopted hand-offs move to IndexedDB and leave localStorage once delivered.
   expect(await until(() => next.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('openstory:')).length === 0))).toBe(true);
