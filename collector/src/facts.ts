@@ -141,3 +141,18 @@ const MAX_USER_VARS = 500;
  */
 export const mergeUserVars = (stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries({ ...stored, ...changed }).slice(0, MAX_USER_VARS));
+
+/**
+ * Properties kept per page, PageName aside: FullStory's page limit ("Set Page Properties": 50
+ * unique properties per page), which the SDK enforces too (src/api/properties.ts); a client that
+ * skips the SDK cannot grow a page record without bound.
+ */
+export const MAX_PAGE_VARS = 50;
+
+/** Of a bundle's page vars, those that fit: updates of stored names, then new names while the page holds fewer than MAX_PAGE_VARS. */
+export function pageVarsWithin(stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> {
+  const known = new Set(Object.keys(stored));
+  return Object.fromEntries(
+    Object.entries(changed).filter(([name]) => (known.has(name) || known.size < MAX_PAGE_VARS) && known.add(name)),
+  );
+}

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
-import { extractFacts } from '../src/facts';
+import { MAX_PAGE_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
 
 const dirs: string[] = [];
@@ -148,4 +148,23 @@ test('page properties: the name is replaced, the other properties merge per page
   db.close();
   expect(page.page_name).toBe('Checkout');
   expect(JSON.parse(page.page_vars)).toEqual({ step_int: 2, section_str: 'shop' });
+});
+
+test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update, new ones past the cap are dropped`, async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withPageVars = (seq: number, vars: Record<string, unknown>) => {
+    const events = [factAt('pageVars', { vars }, T0 + seq)] as IngestBatch['events'];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+  };
+  const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
+  await storage.ingest(withPageVars(1, many(0, MAX_PAGE_VARS - 1, 'a')));
+  await storage.ingest(withPageVars(2, { ...many(0, 1, 'b'), ...many(1000, 5, 'c') }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const page = db.prepare('SELECT page_vars FROM pages WHERE page_id = ?').get('p-1') as { page_vars: string };
+  db.close();
+  const vars = JSON.parse(page.page_vars) as Record<string, string>;
+  expect(Object.keys(vars)).toHaveLength(MAX_PAGE_VARS);
+  expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
+  expect(vars.v1001_str).toBeUndefined();
 });
