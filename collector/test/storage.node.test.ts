@@ -168,3 +168,18 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
   expect(vars.v1001_str).toBeUndefined();
 });
+
+test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as IngestBatch['events'];
+  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, events, facts: extractFacts(events) }));
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.prepare('UPDATE facts SET ts = ts + 0.5').run();
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  const hour = 3_600_000;
+  expect(await reopened.exportPeriods('o-demo', T0 - hour, T0 + hour, hour, 10)).toEqual([Math.floor((T0 + 10) / hour) * hour]);
+  await reopened.close();
+});
