@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
-import { MAX_PAGE_VARS, extractFacts } from '../src/facts';
+import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
 
 const dirs: string[] = [];
@@ -182,4 +182,13 @@ test('export periods start on whole milliseconds even where an older database ho
   const hour = 3_600_000;
   expect(await reopened.exportPeriods('o-demo', T0 - hour, T0 + hour, hour, 10)).toEqual([Math.floor((T0 + 10) / hour) * hour]);
   await reopened.close();
+});
+
+test(`a call's payload over ${MAX_CALL_PAYLOAD_BYTES} bytes (FullStory's per-call cap, the SDK's too) is not kept as a fact`, () => {
+  const events = [
+    factAt('custom', { EventCustomName: 'Big', properties: { text_str: 'x'.repeat(MAX_CALL_PAYLOAD_BYTES) } }, T0),
+    factAt('pageVars', { vars: { text_str: 'é'.repeat(MAX_CALL_PAYLOAD_BYTES / 2) } }, T0 + 1),
+    factAt('custom', { EventCustomName: 'Small', properties: { text_str: 'x'.repeat(1000) } }, T0 + 2),
+  ] as IngestBatch['events'];
+  expect(extractFacts(events).map((fact) => fact.payload.EventCustomName)).toEqual(['Small']);
 });
