@@ -21,7 +21,8 @@ import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
 import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, UA } from './export-data';
 import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
-import { attack, type AttackResult } from './attacker';
+import { fork } from 'node:child_process';
+import type { AttackResult } from './attacker';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,8 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const BUNDLES = Number(values.bundles);
 const EXPORT_EVENTS = Number(values.events);
+/** How long the attacker process gets to build its bodies and start sending before the legitimate clients start. */
+const ATTACK_HEAD_START_MS = 3000;
 /** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
 const BUNDLES_PER_PAGE = 20;
 
@@ -84,9 +87,11 @@ async function ingestBenchmark(withAttack = false) {
   const latencies: number[] = [];
   let errors = 0;
   let acknowledged = 0;
+  const attacker = withAttack ? fork(new URL('./attacker.ts', import.meta.url), [url], { execArgv: ['--import', 'tsx'] }) : undefined;
+  const attacking = new Promise<AttackResult | undefined>((resolve) => (attacker ? attacker.once('message', (result) => resolve(result as AttackResult)) : resolve(undefined)));
+  // The attack is under way (its bodies built) before the legitimate clients start.
+  if (attacker) await new Promise((resolve) => setTimeout(resolve, ATTACK_HEAD_START_MS));
   const started = performance.now();
-  let legitimateDone = false;
-  const attacking: Promise<AttackResult | undefined> = withAttack ? attack(url, () => legitimateDone) : Promise.resolve(undefined);
   await Promise.all(
     bodies.map(async (clientBodies, client) => {
       const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
@@ -105,7 +110,7 @@ async function ingestBenchmark(withAttack = false) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  legitimateDone = true;
+  attacker?.send('stop');
   const attacked = await attacking;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));

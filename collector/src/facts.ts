@@ -7,7 +7,16 @@ const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change,
 const VIEWER_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.error, FACT.log, FACT.vital, FACT.dropped]);
 const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
 
-/** The Custom events of a bundle whose tag is a known fact. */
+/** Tags whose payload is one call of the site's (identify, setUserVars, page properties, FS.event). */
+const CALL_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.userVars, FACT.pageVars, FACT.custom]);
+/**
+ * FullStory's cap on one call's payload ("Client API Requirements": 512 KB), which the SDK applies
+ * to these same payloads (MAX_PAYLOAD_BYTES, src/api/properties.ts): a larger one comes from a
+ * client that skipped the SDK, and is not kept as a fact (it stays in the replay's events).
+ */
+export const MAX_CALL_PAYLOAD_BYTES = 512 * 1024;
+
+/** The Custom events of a bundle whose tag is a known fact; a call's payload over MAX_CALL_PAYLOAD_BYTES is left out. */
 export function extractFacts(events: eventWithTime[]): FactRecord[] {
   const facts: FactRecord[] = [];
   events.forEach((event, index) => {
@@ -15,6 +24,7 @@ export function extractFacts(events: eventWithTime[]): FactRecord[] {
     const data = event.data as { tag?: unknown; payload?: unknown };
     if (typeof data.tag !== 'string' || !KNOWN_TAGS.has(data.tag)) return;
     const payload = typeof data.payload === 'object' && data.payload !== null && !Array.isArray(data.payload) ? (data.payload as Record<string, unknown>) : {};
+    if (CALL_TAGS.has(data.tag) && Buffer.byteLength(JSON.stringify(payload)) > MAX_CALL_PAYLOAD_BYTES) return;
     facts.push({ index, timestamp: event.timestamp, tag: data.tag, payload });
   });
   return facts;
@@ -141,3 +151,18 @@ const MAX_USER_VARS = 500;
  */
 export const mergeUserVars = (stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries({ ...stored, ...changed }).slice(0, MAX_USER_VARS));
+
+/**
+ * Properties kept per page, PageName aside: FullStory's page limit ("Set Page Properties": 50
+ * unique properties per page), which the SDK enforces too (src/api/properties.ts); a client that
+ * skips the SDK cannot grow a page record without bound.
+ */
+export const MAX_PAGE_VARS = 50;
+
+/** Of a bundle's page vars, those that fit: updates of stored names, then new names while the page holds fewer than MAX_PAGE_VARS. */
+export function pageVarsWithin(stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> {
+  const known = new Set(Object.keys(stored));
+  return Object.fromEntries(
+    Object.entries(changed).filter(([name]) => (known.has(name) || known.size < MAX_PAGE_VARS) && known.add(name)),
+  );
+}

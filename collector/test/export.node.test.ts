@@ -177,3 +177,12 @@ test('retention deletes sessions older than the org retention, for good', async 
   now = T0 + 2 * HOUR;
   expect(await exportRows(collector)).toEqual([]);
 });
+
+test('a non-integer start or id is refused with 400, never rounded into a period', async () => {
+  collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
+  await ingestAlice(collector);
+  const [ref] = (await (await collector.api('/api/v1/export/list?start=0')).json()).exports;
+  for (const query of ['list?start=1.5', 'list?start=abc', `get?id=${ref.ID}.5`, 'get?id=abc']) {
+    expect((await collector.api(`/api/v1/export/${query}`)).status, query).toBe(400);
+  }
+});

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
-import { extractFacts } from '../src/facts';
+import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
 
 const dirs: string[] = [];
@@ -148,4 +148,47 @@ test('page properties: the name is replaced, the other properties merge per page
   db.close();
   expect(page.page_name).toBe('Checkout');
   expect(JSON.parse(page.page_vars)).toEqual({ step_int: 2, section_str: 'shop' });
+});
+
+test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update, new ones past the cap are dropped`, async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withPageVars = (seq: number, vars: Record<string, unknown>) => {
+    const events = [factAt('pageVars', { vars }, T0 + seq)] as IngestBatch['events'];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+  };
+  const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
+  await storage.ingest(withPageVars(1, many(0, MAX_PAGE_VARS - 1, 'a')));
+  await storage.ingest(withPageVars(2, { ...many(0, 1, 'b'), ...many(1000, 5, 'c') }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const page = db.prepare('SELECT page_vars FROM pages WHERE page_id = ?').get('p-1') as { page_vars: string };
+  db.close();
+  const vars = JSON.parse(page.page_vars) as Record<string, string>;
+  expect(Object.keys(vars)).toHaveLength(MAX_PAGE_VARS);
+  expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
+  expect(vars.v1001_str).toBeUndefined();
+});
+
+test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as IngestBatch['events'];
+  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, events, facts: extractFacts(events) }));
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.prepare('UPDATE facts SET ts = ts + 0.5').run();
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  const hour = 3_600_000;
+  expect(await reopened.exportPeriods('o-demo', T0 - hour, T0 + hour, hour, 10)).toEqual([Math.floor((T0 + 10) / hour) * hour]);
+  await reopened.close();
+});
+
+test(`a call's payload over ${MAX_CALL_PAYLOAD_BYTES} bytes (FullStory's per-call cap, the SDK's too) is not kept as a fact`, () => {
+  const events = [
+    factAt('custom', { EventCustomName: 'Big', properties: { text_str: 'x'.repeat(MAX_CALL_PAYLOAD_BYTES) } }, T0),
+    factAt('pageVars', { vars: { text_str: 'é'.repeat(MAX_CALL_PAYLOAD_BYTES / 2) } }, T0 + 1),
+    factAt('custom', { EventCustomName: 'Small', properties: { text_str: 'x'.repeat(1000) } }, T0 + 2),
+  ] as IngestBatch['events'];
+  expect(extractFacts(events).map((fact) => fact.payload.EventCustomName)).toEqual(['Small']);
 });

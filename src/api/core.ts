@@ -218,7 +218,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       if (payload) whenCapturing(() => emit(FACT.userVars, payload));
     },
     setPageVars(properties) {
-      const payload = normalizePageVars(properties, { call: "FS('setProperties', { type: 'page' })", warn });
+      const payload = normalizePageVars(properties, { call: "FS('setProperties', { type: 'page' })", warn }, pageVars?.vars);
       if (!payload) return;
       pageVars = { ...pageVars, ...payload, vars: { ...pageVars?.vars, ...payload.vars } };
       whenCapturing(() => emit(FACT.pageVars, payload));

@@ -54,8 +54,9 @@ export function installFromSnippet(win: SnippetWindow, start: (options: InitOpti
     cookieDomain: env.cookieDomain ?? win._fs_cookie_domain ?? opts?.cookieDomain,
     recordOnlyThisIFrame: env.isOuterScript ?? win._fs_is_outer_script ?? opts?.recordOnlyThisIFrame,
     startCaptureManually: env.captureOnStartup === false || win._fs_capture_on_startup === false || opts?.startCaptureManually === true,
-    // Our requests go out through the page's original fetch, past wrappers added after the snippet.
-    transport: { ...opts?.transport, fetch: stub?._w?.fetch },
+    // Our requests go out through the page's original fetch (FullStory's snippet keeps it), else the
+    // one the page has now: wrappers the page adds later are not in our path.
+    transport: { ...opts?.transport, fetch: stub?._w?.fetch ?? win.fetch },
   }) as FSApi & { _api?: ApiEntry };
   const ready = win._fs_ready;
   let readied = false;

@@ -15,6 +15,12 @@ export const MAX_EVENT_NAME_LENGTH = 250;
  * call instead so a runaway object cannot fill a bundle. Our choice.
  */
 export const MAX_PROPERTIES_PER_CALL = 100;
+/**
+ * Properties one page may hold, `pageName` aside: FullStory's documented limit for page
+ * properties ("Set Page Properties": 50 unique properties per page). Names set before count
+ * until the page ends; updating one of them is always allowed.
+ */
+export const MAX_PAGE_PROPERTIES = 50;
 /** Longest string value kept. FullStory documents only the 512 KB payload cap; ours, per value. */
 export const MAX_STRING_VALUE_LENGTH = 4096;
 /** Nested objects deeper than this are dropped (FullStory indexes nested objects; ours). */
@@ -164,10 +170,21 @@ export function normalizeUserVars(input: unknown, context: PropertyContext): Use
   return fitsPayload(payload, context) ? payload : null;
 }
 
-/** FS('setProperties', { type: 'page' }): `pageName` is FullStory's special page property, a string. */
-export function normalizePageVars(input: unknown, context: PropertyContext): PageVarsFact | null {
+/**
+ * FS('setProperties', { type: 'page' }): `pageName` is FullStory's special page property, a
+ * string. `stored`: the page's properties so far; new names past MAX_PAGE_PROPERTIES are dropped.
+ */
+export function normalizePageVars(input: unknown, context: PropertyContext, stored: Record<string, unknown> = {}): PageVarsFact | null {
   const { pageName, ...custom } = isPlainObject(input) ? input : {};
-  const payload: PageVarsFact = { vars: normalizeProperties(custom, context) };
+  const known = new Set(Object.keys(stored));
+  const vars: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(normalizeProperties(custom, context))) {
+    if (known.has(name) || known.size < MAX_PAGE_PROPERTIES) {
+      known.add(name);
+      vars[name] = value;
+    } else context.warn(`${context.call}:page-limit`, `${context.call}: property "${name}" and any further new ones dropped: a page holds at most ${MAX_PAGE_PROPERTIES} properties.`);
+  }
+  const payload: PageVarsFact = { vars };
   if (typeof pageName === 'string') payload.PageName = pageName;
   else if (pageName !== undefined) context.warn(`${context.call}:pageName:string`, `${context.call}: property "pageName" dropped: it must be a string.`);
   if (payload.PageName === undefined && Object.keys(payload.vars).length === 0) return null;

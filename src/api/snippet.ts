@@ -44,6 +44,14 @@ type SnippetWindow = Window & Record<string, unknown> & { _fs_options?: { honorD
   const script = doc.createElement('script');
   const src = win._fs_script as string | undefined;
   script.async = true;
-  script.src = src ? (/^(https?:)?\/\//.test(src) ? src : `https://${src}`) : `${normalizeHost(String(win._fs_host), location.protocol)}/fs.js`;
-  (doc.head || doc.documentElement).appendChild(script);
+  const url = src ? (/^(https?:)?\/\//.test(src) ? src : `https://${src}`) : `${normalizeHost(String(win._fs_host), location.protocol)}/fs.js`;
+  try {
+    // Under Trusted Types a string in script.src throws: a policy named "openstory" (which a
+    // site's `trusted-types` allow-list must name) that can only ever answer fs.js's URL.
+    const types = win.trustedTypes as { createPolicy(name: string, rules: object): { createScriptURL(input: string): string } } | undefined;
+    script.src = types ? types.createPolicy('openstory', { createScriptURL: () => url }).createScriptURL('') : url;
+    (doc.head || doc.documentElement).appendChild(script);
+  } catch {
+    // A site allow-list without "openstory": the browser's console names the refused policy already.
+  }
 })(window as unknown as SnippetWindow, document);

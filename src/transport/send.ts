@@ -8,6 +8,15 @@ import { backoffDelay } from './retry';
 import type { BundleStorage } from './storage';
 import { endpoint, upload, type Outcome } from './upload';
 
+/**
+ * Answers that every later bundle of this transport would get too (docs/protocol.md, "Answers"):
+ * 403 (the org is unknown or does not allow this origin), 401 (a proxy in front of the collector
+ * wants credentials we never send), 404, 405 and 410 (the host serves no collector at this
+ * path). 400, 409 and 413 concern one bundle; 408 and 429 pass. After one of these the transport
+ * sends nothing more from this page: one request per page load instead of one per bundle.
+ */
+export const PERMANENT_STATUSES = [401, 403, 404, 405, 410];
+
 /** Delivery in queue order, one request at a time, and what each answer means for the bundle. */
 export interface Sender {
   /** Starts the delivery loop unless it runs; resolves when it pauses or the queue is empty. */
@@ -34,6 +43,10 @@ export function createSender(
   /** The part of retryAt the collector imposed; going back online does not shorten it. */
   let collectorRetryAt = 0;
   let keepaliveBytes = 0;
+  /** CORS requests failed while a no-cors one reached the collector: send no-cors from now on (upload.ts). */
+  let opaque = false;
+  /** A permanent refusal (PERMANENT_STATUSES): nothing is sent any more. */
+  let halted = false;
   let running: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -86,10 +99,18 @@ export function createSender(
       case 'beaconed':
         storage.forget(entry, true);
         return true;
-      case 'rejected':
-        report.once('rejected', `the collector refused a bundle (${outcome.status} ${outcome.code}); it is dropped`);
-        storage.drop(entry, 'rejected');
+      case 'opaque':
+        // The answer cannot be read: taken as delivered (a refusal of it goes unnoticed, see docs/transport.md).
+        failures = 0;
+        opaque = true;
+        report.once('opaque', 'requests to the collector fail CORS (does a fetch wrapper add a header?); sending them in no-cors mode');
+        storage.forget(entry);
         return true;
+      case 'rejected':
+        halted ||= PERMANENT_STATUSES.includes(outcome.status);
+        report.once('rejected', `the collector refused a bundle (${outcome.status} ${outcome.code}); it is dropped${halted ? ', and nothing more is sent from this page' : ''}`);
+        storage.drop(entry, 'rejected');
+        return !halted;
       case 'too-large':
         await split(entry);
         return true;
@@ -108,6 +129,7 @@ export function createSender(
   }
 
   async function transmit(entry: Pending, body: Uint8Array, keepalive: boolean): Promise<boolean> {
+    if (halted) return false;
     if (body.byteLength > MAX_BUNDLE_BYTES) {
       await split(entry);
       return true;
@@ -115,7 +137,7 @@ export function createSender(
     entry.inFlight = true;
     if (keepalive) keepaliveBytes += body.byteLength;
     // A keepalive request must outlive the page, so stop() does not cancel it.
-    const request = { url: endpoint(options.host, entry.enc!), body, keepalive, signal: keepalive ? undefined : signal };
+    const request = { url: endpoint(options.host, entry.enc!), body, keepalive, opaque, signal: keepalive ? undefined : signal };
     const outcome = await upload(request, win, options.fetch);
     entry.inFlight = false;
     if (keepalive) keepaliveBytes -= body.byteLength;
@@ -134,14 +156,14 @@ export function createSender(
 
   async function deliverInOrder() {
     await ready;
-    while (!signal.aborted && Date.now() >= retryAt) {
+    while (!signal.aborted && !halted && Date.now() >= retryAt) {
       const head = queue.all().find((entry) => !entry.inFlight);
       // The head is still being encoded: its encoder kicks the loop again when done.
       if (!head || head.residency.kind === 'encoding') return;
       const body = bodyOf(head);
       if (!(await (body ? transmit(head, body, false) : sendSaved(head)))) return;
     }
-    if (!signal.aborted && queue.all().length > 0) scheduleRetry();
+    if (!signal.aborted && !halted && queue.all().length > 0) scheduleRetry();
   }
 
   function kick(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { MAX_EVENT_NAME_LENGTH, MAX_PAYLOAD_BYTES, MAX_PROPERTIES_PER_CALL, MAX_PROPERTY_NAME_LENGTH, MAX_STRING_VALUE_LENGTH, fitsPayload, normalizeProperties } from '../../src/api/properties';
+import { MAX_EVENT_NAME_LENGTH, MAX_PAGE_PROPERTIES, MAX_PAYLOAD_BYTES, MAX_PROPERTIES_PER_CALL, MAX_PROPERTY_NAME_LENGTH, MAX_STRING_VALUE_LENGTH, fitsPayload, normalizePageVars, normalizeProperties } from '../../src/api/properties';
 import { createWarner } from '../../src/api/warn';
 
 function run(input: unknown) {
@@ -90,6 +90,16 @@ describe('names, values and counts', () => {
     const { out, warnings } = run(many);
     expect(Object.keys(out)).toHaveLength(MAX_PROPERTIES_PER_CALL);
     expect(warnings.some((warning) => warning.includes(`at most ${MAX_PROPERTIES_PER_CALL} properties`))).toBe(true);
+  });
+
+  test(`a page holds at most ${MAX_PAGE_PROPERTIES} properties (FullStory's page limit): new names past it are dropped with one warning, stored ones still update`, () => {
+    const con = { warn: vi.fn() };
+    const context = { call: "FS('setProperties', { type: 'page' })", warn: createWarner(con) };
+    const stored = Object.fromEntries(Array.from({ length: MAX_PAGE_PROPERTIES - 2 }, (_, n) => [`p${n}_str`, 'x']));
+    const out = normalizePageVars({ pageName: 'Checkout', p0: 'y', a: '1', b: '2', c: '3', d: '4' }, context, stored);
+    expect(out).toEqual({ PageName: 'Checkout', vars: { p0_str: 'y', a_str: '1', b_str: '2' } });
+    expect(con.warn).toHaveBeenCalledTimes(1);
+    expect(String(con.warn.mock.calls[0][0])).toContain(`at most ${MAX_PAGE_PROPERTIES} properties`);
   });
 
   test('a non-object is refused with one warning', () => {

@@ -67,3 +67,25 @@ test('the snippet is a few hundred bytes minified and gzipped', async () => {
   const code = result.outputFiles[0].text;
   expect(gzipSync(code).length).toBeLessThan(800);
 });
+
+test.each([
+  ["require-trusted-types-for 'script'", 'any policy name'],
+  ["require-trusted-types-for 'script'; trusted-types openstory", 'an allow-list naming openstory'],
+])('under Trusted Types (%s: %s) the snippet loads fs.js without an error and records', async (policy) => {
+  env.site.bundles.length = 0;
+  const html = await env.site.snippetPage();
+  const page = await env.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await page.route(`${env.site.url}/trusted`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', headers: { 'content-security-policy': policy }, body: html }),
+  );
+  await page.goto(`${env.site.url}/trusted`);
+  await page.evaluate(() => (window as unknown as { FS: { event(name: string): void } }).FS.event('Trusted'));
+  const thisPage = () => env.site.bundles.filter((bundle) => bundle.page?.url.endsWith('/trusted') || bundle.events.some((event) => JSON.stringify(event).includes('Trusted')));
+  await expect.poll(() => apiFactsOf(thisPage()).filter((fact) => fact.tag === 'custom').length, { timeout: 15_000 }).toBe(1);
+  expect(thisPage().flatMap((bundle) => bundle.events.map((event) => event.type))).toContain(EventType.FullSnapshot);
+  expect(errors).toEqual([]);
+  await page.close();
+});

@@ -9,6 +9,8 @@ export type PageTransportConfig = Pick<TransportOptions, 'caps' | 'thresholds' |
   pageId: string;
   /** Defaults to o-test (the fake collector takes any). */
   orgId?: string;
+  /** Defaults to s-test. */
+  sessionId?: string;
 };
 
 declare global {
@@ -26,7 +28,7 @@ const PAGE = `<!doctype html><title>transport test</title><script src="/transpor
     window.transport = openstoryTransport.startTransport({
       orgId: 'o-test',
       ...config,
-      identity: () => ({ userId: 'u-test', sessionId: 's-test', pageId: config.pageId }),
+      identity: () => ({ userId: 'u-test', sessionId: config.sessionId || 's-test', pageId: config.pageId }),
       page: { url: location.href, referrer: document.referrer, userAgent: navigator.userAgent,
         screenWidth: screen.width, screenHeight: screen.height, viewportWidth: innerWidth, viewportHeight: innerHeight,
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, language: navigator.language, startTime: Date.now() },

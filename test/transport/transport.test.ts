@@ -130,6 +130,55 @@ test('a 400 drops the bundle after one request, warns once, and the stream says 
   expect(warn.mock.calls.filter(([message]) => String(message).includes('refused'))).toHaveLength(1);
 });
 
+test('a permanent refusal (403) is one request and one warning: nothing more is sent from the page', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  answer = () => new Response('{"ok":false,"error":"unknown-org"}', { status: 403 });
+  const transport = start();
+  for (let n = 0; n < 4; n++) {
+    transport.push(event(n));
+    await transport.flush();
+  }
+  window.dispatchEvent(new Event('pagehide'));
+  await settle();
+  expect(sent).toHaveLength(1);
+  expect(warn.mock.calls.filter(([message]) => String(message).includes('nothing more is sent'))).toHaveLength(1);
+  sent = [];
+});
+
+test('a CORS request failing before any answer is sent again without CORS, and later ones go without CORS at once', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const fetch = vi.mocked(window.fetch);
+  const deliver = fetch.getMockImplementation()!;
+  const modes: string[] = [];
+  fetch.mockImplementation(async (input, init) => {
+    modes.push(String(init?.mode));
+    // A preflight failure looks like this to the page: no status, a TypeError.
+    if (init?.mode === 'cors') throw new TypeError('Failed to fetch');
+    await deliver(input, init);
+    return new Response(null, { status: 200 });
+  });
+  const transport = start();
+  for (let n = 0; n < 3; n++) {
+    transport.push(event(n));
+    await transport.flush();
+  }
+  expect(sentNumbers()).toEqual([0, 1, 2]);
+  expect(modes).toEqual(['cors', 'no-cors', 'no-cors', 'no-cors']);
+  expect(await transport.usage().pendingBundles).toBe(0);
+  expect(warn.mock.calls.filter(([message]) => String(message).includes('no-cors'))).toHaveLength(1);
+  sent = [];
+});
+
+test('when the collector is unreachable (no-cors fails too) the bundle stays queued for a retry', async () => {
+  vi.mocked(window.fetch).mockImplementation(async () => {
+    throw new TypeError('Failed to fetch');
+  });
+  const transport = start({ backoff: { baseMs: 60_000, maxMs: 60_000 } });
+  transport.push(event(0));
+  await transport.flush();
+  expect(transport.usage().pendingBundles).toBe(1);
+});
+
 test('without IndexedDB, the memory cap drops the newest bundles and reports them', async () => {
   answer = () => new Response('', { status: 503 });
   const caps = { memoryBytes: 20_000, storageBytes: 1 };

@@ -135,7 +135,9 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
 
       const bundle = await boundedDecode(request, context);
       if (isRefusal(bundle)) {
-        if (bundle.status === 413) reply.header('connection', 'close');
+        // Refused before or while reading (too large, decode budget spent, decode queue full): the
+        // rest of the body is never read, so an attacker's megabytes do not cost us reading them.
+        if (bundle.status === 413 || bundle.status === 429 || bundle.status === 503) reply.header('connection', 'close');
         return sendRefusal(reply, bundle);
       }
       const org = findOrg(config(), bundle.orgId);

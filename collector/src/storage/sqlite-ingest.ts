@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import { mergeUserVars } from '../facts';
+import { mergeUserVars, pageVarsWithin } from '../facts';
 import { factValues, pageMetadataParams, pageStateParams, parseJson, type Row } from './sqlite-rows';
 import type { BatchChanges, IngestResult } from './types';
 
 /**
  * Persists one bundle's BatchChanges (the caller wraps it in a transaction). Every merge is an SQL
- * upsert or update on the stored row, except two that need the stored state: fact snapshots the
- * bundle left null (read once from the page) and user vars (see facts.mergeUserVars). Statements
+ * upsert or update on the stored row, except three that need the stored state: fact snapshots the
+ * bundle left null (read once from the page), user vars (see facts.mergeUserVars) and the cap on
+ * page vars (facts.pageVarsWithin). Statements
  * run in this order because the facts snapshot the page as it stood before this bundle's state.
  */
 export function prepareIngest(db: Database): (changes: BatchChanges) => IngestResult {
@@ -44,6 +45,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         page_vars = CASE WHEN @pageVars IS NULL THEN page_vars ELSE json_patch(page_vars, @pageVars) END
         WHERE org_id = @orgId AND page_id = @pageId`),
     setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
+    selectPageVars: db.prepare('SELECT page_vars FROM pages WHERE org_id = ? AND page_id = ?'),
     selectUserVars: db.prepare('SELECT vars FROM users WHERE org_id = ? AND user_id = ?'),
     setUserVars: db.prepare(
       'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
@@ -76,7 +78,12 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     // One read of the page as it stands before this bundle fills in the snapshots the bundle left null.
     const before = statements.selectSnapshot.get(orgId, pageId) as Row;
     for (const fact of changes.facts) statements.insertFact.run(...factValues(orgId, fact, before));
-    statements.setPageState.run(pageStateParams(orgId, pageId, changes.pageState));
+    let { pageState } = changes;
+    if (pageState.pageVars) {
+      const stored = parseJson((statements.selectPageVars.get(orgId, pageId) as Row).page_vars);
+      pageState = { ...pageState, pageVars: pageVarsWithin(stored, pageState.pageVars) };
+    }
+    statements.setPageState.run(pageStateParams(orgId, pageId, pageState));
     for (const [identifiedUser, appKey] of changes.identities) {
       statements.ensureUser.run(orgId, identifiedUser, firstSeen);
       statements.setAppKey.run(appKey, orgId, identifiedUser);

@@ -54,7 +54,9 @@ export function openSqliteStorage(dataDir: string): Storage {
 
   const ingest = prepareIngest(db);
   const statements = {
-    exportPeriods: db.prepare(`SELECT DISTINCT ts - (ts % @period) AS start FROM facts
+    // CAST: ingest stores integer timestamps, but a database from before that may hold fractional ones, and
+    // SQLite's % truncates its operands, so `ts - ts % period` would be fractional; a period starts on a whole millisecond.
+    exportPeriods: db.prepare(`SELECT DISTINCT CAST(ts AS INTEGER) - (CAST(ts AS INTEGER) % @period) AS start FROM facts
         WHERE org_id = @orgId AND is_row = 1 AND ts >= @from AND ts < @until ORDER BY start LIMIT @limit`),
     listSessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
         WHERE @orgId IS NULL OR s.org_id = @orgId ORDER BY s.last DESC LIMIT @limit`),

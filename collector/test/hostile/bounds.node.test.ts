@@ -29,13 +29,17 @@ test('decoding is bounded: past the gate and its queue, bodies are refused with 
   expect(busy.length).toBeGreaterThan(0);
   expect(busy[0]).toMatchObject({ body: { error: 'busy' } });
   expect(busy[0].headers.get('retry-after')).toBe('1');
+  // The body of a refused request is never read: the connection closes instead.
+  expect(busy[0].headers.get('connection')).toBe('close');
   expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
 });
 
 test('one client address gets a budget of decoded bytes per minute', async () => {
   collector = await startTestCollector({ limits: { inflatedBytesPerClientPerMinute: 2 * MIB, maxInflationRatio: 10_000 } });
   expect((await collector.post(inflating(3 * MIB, 'p-1'))).status).toBe(200);
-  expect(await collector.post(inflating(3 * MIB, 'p-2'))).toMatchObject({ status: 429, body: { error: 'rate-limited' } });
+  const refused = await collector.post(inflating(3 * MIB, 'p-2'));
+  expect(refused).toMatchObject({ status: 429, body: { error: 'rate-limited' } });
+  expect(refused.headers.get('connection')).toBe('close');
 });
 
 test('a session past its bundle or byte cap is refused with 409 session-full, the rest of it still replays', async () => {
