@@ -62,6 +62,16 @@ describe('ingest', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8091');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    // A page whose fetch wrapper adds headers (tracing): the preflight allows what it asks for.
+    const preflightOf = (requested: string) =>
+      fetch(`${collector.url}/rec/bundle?v=1&enc=gzip`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://127.0.0.1:8091', 'access-control-request-method': 'POST', 'access-control-request-headers': requested },
+      }).then((response) => response.headers.get('access-control-allow-headers'));
+    expect(await preflightOf('content-type,X-Trace-Id,traceparent')).toBe('content-type, x-trace-id, traceparent');
+    expect(await preflightOf('content-type,bad header')).toBe('content-type');
     expect(await collector.storage.getSession('o-demo', 'u-alice', 's-1')).toBeDefined();
     expect((await collector.storage.listSessions({ limit: 10 })).length).toBe(1);
   });

@@ -43,8 +43,6 @@ export function createSender(
   /** The part of retryAt the collector imposed; going back online does not shorten it. */
   let collectorRetryAt = 0;
   let keepaliveBytes = 0;
-  /** CORS requests failed while a no-cors one reached the collector: send no-cors from now on (upload.ts). */
-  let opaque = false;
   /** A permanent refusal (PERMANENT_STATUSES): nothing is sent any more. */
   let halted = false;
   let running: Promise<void> | null = null;
@@ -99,13 +97,6 @@ export function createSender(
       case 'beaconed':
         storage.forget(entry, true);
         return true;
-      case 'opaque':
-        // The answer cannot be read: taken as delivered (a refusal of it goes unnoticed, see docs/transport.md).
-        failures = 0;
-        opaque = true;
-        report.once('opaque', 'requests to the collector fail CORS (does a fetch wrapper add a header?); sending them in no-cors mode');
-        storage.forget(entry);
-        return true;
       case 'rejected':
         halted ||= PERMANENT_STATUSES.includes(outcome.status);
         report.once('rejected', `the collector refused a bundle (${outcome.status} ${outcome.code}); it is dropped${halted ? ', and nothing more is sent from this page' : ''}`);
@@ -137,7 +128,7 @@ export function createSender(
     entry.inFlight = true;
     if (keepalive) keepaliveBytes += body.byteLength;
     // A keepalive request must outlive the page, so stop() does not cancel it.
-    const request = { url: endpoint(options.host, entry.enc!), body, keepalive, opaque, signal: keepalive ? undefined : signal };
+    const request = { url: endpoint(options.host, entry.enc!), body, keepalive, signal: keepalive ? undefined : signal };
     const outcome = await upload(request, win, options.fetch);
     entry.inFlight = false;
     if (keepalive) keepaliveBytes -= body.byteLength;

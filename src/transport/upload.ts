@@ -10,9 +10,7 @@ export type Outcome =
   /** Keep the bundle; `afterMs` is the collector's Retry-After when it gave one. */
   | { kind: 'retry'; status: number; afterMs: number | null }
   /** Handed to sendBeacon: the browser will deliver it, the answer is never known. */
-  | { kind: 'beaconed' }
-  /** A no-cors request reached the collector; its answer cannot be read. */
-  | { kind: 'opaque' };
+  | { kind: 'beaconed' };
 
 const CONTENT_TYPE = 'text/plain;charset=UTF-8';
 
@@ -44,15 +42,13 @@ export interface UploadRequest {
   body: Uint8Array;
   /** The swan song: the request must outlive the page (and counts against the 64 KiB keepalive budget). */
   keepalive: boolean;
-  /** Straight to a no-cors request: CORS requests to this collector failed already while no-cors ones reached it. */
-  opaque?: boolean;
   signal?: AbortSignal;
 }
 
 /** A response, or how the request failed: `throws` synchronously (fetch missing or refusing the request), `fails` before any answer. */
 type Attempt = Response | 'throws' | 'fails';
 
-async function post(request: UploadRequest, win: Window, fetcher: typeof fetch, mode: RequestMode): Promise<Attempt> {
+async function post(request: UploadRequest, win: Window, fetcher: typeof fetch): Promise<Attempt> {
   let pending: Promise<Response>;
   try {
     pending = fetcher.call(win, request.url, {
@@ -61,7 +57,6 @@ async function post(request: UploadRequest, win: Window, fetcher: typeof fetch, 
       // text/plain is CORS-safelisted: our own requests need no preflight.
       headers: { 'content-type': CONTENT_TYPE },
       credentials: 'omit',
-      mode,
       keepalive: request.keepalive,
       signal: request.signal,
     });
@@ -74,20 +69,16 @@ async function post(request: UploadRequest, win: Window, fetcher: typeof fetch, 
 const UNREACHED: Outcome = { kind: 'retry', status: 0, afterMs: null };
 
 /**
- * POSTs a body (docs/transport.md, "Hostile pages"). A CORS request that fails before any answer
- * is sent again in no-cors mode: a page's fetch wrapper that adds a header makes every CORS
- * request fail its preflight, while a no-cors request carries only safelisted headers (the
- * browser drops the others) and needs none; its opaque answer proves it reached the collector,
- * where a failure means the collector is unreachable (retry). Where fetch throws synchronously
- * (missing, or refusing keepalive), sendBeacon carries the body; its answer is never known.
+ * POSTs a body (docs/transport.md, "Hostile pages"). Every answer must be readable: a request that
+ * fails before any answer is retried with backoff, never sent blind (a no-cors request's opaque
+ * answer cannot tell an acknowledgement from a proxy's 502, so data would be lost in outages).
+ * A page's fetch wrapper that adds a header only costs a preflight: the collector allows the
+ * headers a preflight asks for. Where fetch throws synchronously (missing, or refusing keepalive),
+ * sendBeacon carries the body; its answer is never known.
  */
 export async function upload(request: UploadRequest, win: Window, fetcher = win.fetch): Promise<Outcome> {
-  let attempt: Attempt = request.opaque ? 'fails' : await post(request, win, fetcher, 'cors');
+  const attempt = await post(request, win, fetcher);
   if (typeof attempt !== 'string') return classify(attempt, Date.now()).catch(() => UNREACHED);
-  if (attempt === 'fails' && !request.signal?.aborted) {
-    attempt = await post(request, win, fetcher, 'no-cors');
-    if (typeof attempt !== 'string') return { kind: 'opaque' };
-  }
   const beacon = win.navigator.sendBeacon?.bind(win.navigator);
   if (attempt === 'throws' && beacon?.(request.url, new Blob([request.body as BlobPart], { type: CONTENT_TYPE }))) {
     return { kind: 'beaconed' };

@@ -16,6 +16,10 @@ const GZIP_MAGIC_FIRST = 0x1f;
 const GZIP_MAGIC_SECOND = 0x8b;
 /** Browsers cache a preflight answer up to this many seconds (Chromium caps at 7200). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
+/** RFC 9110 token characters: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+/** More requested headers than any tracing or auth wrapper adds (measured: none adds over 5) means a malformed preflight. */
+const MAX_PREFLIGHT_HEADERS = 32;
 
 const tooMany = (retryAfter: number, who: string): Refusal => ({
   ...refuse(429, 'rate-limited', `too many bundles from this ${who}`),
@@ -103,6 +107,13 @@ function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receiv
   };
 }
 
+/** A preflight's requested header names, when they are plain header names; content-type otherwise. */
+function allowedRequestHeaders(requested: string | string[] | undefined): string {
+  const names = String(requested ?? '').toLowerCase().split(',').map((name) => name.trim()).filter(Boolean);
+  const valid = names.length > 0 && names.length <= MAX_PREFLIGHT_HEADERS && names.every((name) => HEADER_NAME.test(name));
+  return valid ? names.join(', ') : 'content-type';
+}
+
 /** The ingest endpoint of docs/protocol.md with its CORS answers. */
 export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
   app.register(async (scope) => {
@@ -118,7 +129,10 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
         .header('access-control-allow-origin', origin)
         .header('vary', 'Origin')
         .header('access-control-allow-methods', 'POST')
-        .header('access-control-allow-headers', 'content-type')
+        // Whatever headers the page's fetch adds (a tracing wrapper's x-trace-id): the SDK sends
+        // only content-type, but a wrapper the site installed around fetch may add more, and a
+        // refused preflight would fail every upload. No credentials are allowed, so this exposes nothing.
+        .header('access-control-allow-headers', allowedRequestHeaders(request.headers['access-control-request-headers']))
         .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
         .code(204)
         .send();
