@@ -32,13 +32,31 @@ const sqlite: Backend = {
  * is installed (.ci/run installs it), started once per test file and stopped after it. Each test
  * gets a database of its own on it.
  */
-export function conformanceBackends(): { backends: Backend[]; server: () => ClickHouseServer } {
+export function conformanceBackends(): { backends: Backend[] } {
+  const server = useClickHouseServer('the ClickHouse half of the storage conformance suite');
+  if (!server) return { backends: [sqlite] };
+  const clickhouse: Backend = {
+    name: 'clickhouse',
+    place() {
+      const database = `t_${randomUUID().replace(/-/g, '')}`;
+      const url = () => `clickhouse://default@${server().url.replace('http://', '')}/${database}`;
+      return { open: () => openClickHouseStorage(url()), remove: () => undefined };
+    },
+  };
+  return { backends: [sqlite, clickhouse] };
+}
+
+/**
+ * A clickhouse-server for the test file: started before its tests, stopped and removed after them.
+ * Undefined, with the skip printed, when the binary is not installed.
+ */
+export function useClickHouseServer(what: string): (() => ClickHouseServer) | undefined {
   const binary = clickhouseBinary();
-  let server: ClickHouseServer | undefined;
   if (!binary) {
-    console.warn('[conformance] clickhouse-server not installed: the ClickHouse half of the storage suite is SKIPPED (apt-get install clickhouse-server)');
-    return { backends: [sqlite], server: () => { throw new Error('no clickhouse-server'); } };
+    console.warn(`[storage tests] clickhouse-server not installed: ${what} is SKIPPED (apt-get install clickhouse-server)`);
+    return undefined;
   }
+  let server: ClickHouseServer | undefined;
   beforeAll(async () => {
     server = await createClickHouseServer(binary);
     await server.start();
@@ -47,13 +65,5 @@ export function conformanceBackends(): { backends: Backend[]; server: () => Clic
     await server?.stop();
     server?.remove();
   });
-  const clickhouse: Backend = {
-    name: 'clickhouse',
-    place() {
-      const database = `t_${randomUUID().replace(/-/g, '')}`;
-      const url = () => `clickhouse://default@${server!.url.replace('http://', '')}/${database}`;
-      return { open: () => openClickHouseStorage(url()), remove: () => undefined };
-    },
-  };
-  return { backends: [sqlite, clickhouse], server: () => server! };
+  return () => server!;
 }

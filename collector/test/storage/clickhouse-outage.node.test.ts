@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { openClickHouseStorage } from '../../src/storage/clickhouse';
 import { makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
-import { clickhouseBinary, createClickHouseServer, type ClickHouseServer } from './clickhouse-server';
+import { useClickHouseServer } from './backends';
 
 /**
  * A collector under load keeps its promises (issue 17, item 5): ClickHouse killed mid-ingest, the
  * bundles sent meanwhile answered 503 with Retry-After, never 200; once the server is back, the
  * same collector stores again by itself, and every bundle ever acknowledged is stored.
  */
-const binary = clickhouseBinary();
-if (!binary) console.warn('[clickhouse-outage] clickhouse-server not installed: this test is SKIPPED (apt-get install clickhouse-server)');
+const server = useClickHouseServer('the ClickHouse outage test');
 
 /** Bundles in flight at once, as many pages' transports of busy clients. */
 const CONCURRENCY = 8;
@@ -18,21 +17,12 @@ const BUNDLES = 160;
 /** How many acknowledged bundles before the kill: the outage hits an ingest in full swing. */
 const KILL_AFTER_ACKS = 40;
 
-let server: ClickHouseServer;
 let collector: TestCollector;
-beforeAll(async () => {
-  if (!binary) return;
-  server = await createClickHouseServer(binary);
-  await server.start();
-});
-afterAll(async () => {
-  await collector?.dispose();
-  await server?.stop();
-  server?.remove();
-});
+// Runs before the server's own afterAll (hooks unwind in reverse): the collector closes first.
+afterAll(() => collector?.dispose());
 
-test.runIf(binary)('ClickHouse killed mid-ingest: 503 + Retry-After meanwhile, recovery by itself, zero acknowledged bundles lost', async () => {
-  const storage = await openClickHouseStorage(`clickhouse://default@${server.url.replace('http://', '')}/t_${randomUUID().replace(/-/g, '')}`);
+test.runIf(server)('ClickHouse killed mid-ingest: 503 + Retry-After meanwhile, recovery by itself, zero acknowledged bundles lost', async () => {
+  const storage = await openClickHouseStorage(`clickhouse://default@${server!().url.replace('http://', '')}/t_${randomUUID().replace(/-/g, '')}`);
   collector = await startTestCollector({ storage });
   const bundle = (n: number) => makeBundle({ pageId: `p-${n % CONCURRENCY}`, seq: Math.floor(n / CONCURRENCY), events: recordingStart(`n${n}`, T0 + n) as never });
   const acknowledged = new Set<number>();
@@ -47,12 +37,12 @@ test.runIf(binary)('ClickHouse killed mid-ingest: 503 + Retry-After meanwhile, r
         const answer = await collector.send(bundle(n));
         if (answer.status === 200) {
           acknowledged.add(n);
-          if (acknowledged.size === KILL_AFTER_ACKS) killed = server.stop({ kill: true });
+          if (acknowledged.size === KILL_AFTER_ACKS) killed = server!().stop({ kill: true });
           break;
         }
         refusals.push({ status: answer.status, retryAfter: answer.headers.get('retry-after') });
         // The test's stand-in for Retry-After: the server comes back after some refusals.
-        if (refusals.length === CONCURRENCY * 2) restarted = killed!.then(() => server.start());
+        if (refusals.length === CONCURRENCY * 2) restarted = killed!.then(() => server!().start());
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
