@@ -50,8 +50,11 @@ export function parseClickHouseUrl(text: string): ClickHouseLocation {
  * no compression of the request) are what 18.16 understands.
  */
 const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
-/** A request to ClickHouse that takes longer is failed (and ingest answers 503): the SDK retries. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A request to ClickHouse that takes longer is failed, so ingest answers 503 (the SDK retries)
+ * before the collector's own 30 s request timeout (index.ts) would cut the client off unanswered.
+ */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export function clickhouseClient(location: ClickHouseLocation, database?: string): ClickHouseClient {
   return createClient({
