@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startCollector } from './index';
+import { openClickHouseStorage, startCollector } from './index';
 
-const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--trust-proxy] [--trusted-proxy <address|cidr> ...] [--log]
+const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--storage clickhouse://user:pass@host:8123/db] [--trust-proxy] [--trusted-proxy <address|cidr> ...] [--log]
 
 Receives bundles from fs.js, stores them in SQLite under --data, serves the replay viewer at
 /sessions and FullStory's Data Export API at /api/v1/export. config.json in the data directory
 holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).
+--storage stores recordings in ClickHouse instead of SQLite (the database is created and migrated;
+config.json stays in --data).
 --trust-proxy takes the client address from X-Forwarded-For behind a proxy on a loopback or private
 address; --trusted-proxy (repeatable) names the proxies instead. The address used is the right-most
 one no trusted proxy added.`;
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string', default: './.data' },
+      storage: { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
       'trusted-proxy': { type: 'string', multiple: true },
       log: { type: 'boolean', default: false },
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     dataDir: resolve(values.data as string),
     host: values.host,
     port,
+    storage: values.storage === undefined ? undefined : await openClickHouseStorage(values.storage),
     trustProxy: values['trusted-proxy'] ?? values['trust-proxy'],
     logger: values.log,
   });

@@ -11,6 +11,7 @@ import { registerIngest } from './ingest/route';
 import { createRateLimiter } from './rate-limit';
 import { sweepRetention } from './retention';
 import { openSqliteStorage } from './storage/sqlite';
+import { guardIngest, StorageUnavailableError } from './storage/unavailable';
 import type { DeletionCounts, Storage } from './storage/types';
 import { registerViewer } from './viewer/route';
 import { createSegmentExports } from './segment/jobs';
@@ -20,6 +21,7 @@ export type { CollectorConfig, OrgConfig, RateLimitConfig } from './config';
 export type { Storage, IngestBatch, BatchChanges, ExportRecord, SessionSummary, DeletionCounts, UserSelector } from './storage/types';
 export { EXPORT_COLUMNS, exportRow, type ExportRow } from './export/rows';
 export { openSqliteStorage } from './storage/sqlite';
+export { openClickHouseStorage } from './storage/clickhouse';
 export { deriveChanges } from './ingest/derive';
 export { parseAgent, anonymizeIp, individualId, numericId } from './enrich';
 export { startDemoSite, pointSnippetAt, CONTENT_TYPES, type DemoSite, type DemoSiteOptions } from './demo-site';
@@ -44,7 +46,7 @@ export interface CollectorOptions {
   host?: string;
   /** Defaults to 0: the OS picks a free port (see `url`). */
   port?: number;
-  /** Another storage backend; defaults to SQLite in dataDir. */
+  /** Another storage backend (openClickHouseStorage); defaults to SQLite in dataDir. */
   storage?: Storage;
   /**
    * Take the client address from X-Forwarded-For (only behind your own reverse proxy): the
@@ -89,7 +91,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
 
   const limits = { ...INGEST_LIMITS, ...options.limits };
   const context: CollectorContext = {
-    storage,
+    storage: guardIngest(storage),
     config: () => config,
     updateConfig(change) {
       // From the file as it is now: a hand edit not yet reloaded (SIGHUP) is kept, not overwritten.
@@ -114,6 +116,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   // Internal failures answer 500 without details (the client retries); Fastify's own 4xx keep their code.
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    if (error instanceof StorageUnavailableError) {
+      console.error(`[openstory collector] ${error.message}`);
+      return reply.code(503).header('retry-after', String(error.retryAfter))
+        .send({ ok: false, error: 'storage-unavailable', message: 'storage is unavailable; retry later' });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       console.error(`[openstory collector] ${(error as Error).stack ?? error.message}`);

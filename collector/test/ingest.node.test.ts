@@ -131,7 +131,7 @@ describe('ingest', () => {
     expect(session.pages).toBe(1);
   });
 
-  test('a storage failure answers 500 (the client retries) and the collector keeps serving', async () => {
+  test('a storage failure (disk full) answers 503 with Retry-After (the client retries) and the collector stores again by itself', async () => {
     const { openSqliteStorage } = await import('../src/storage/sqlite');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -143,7 +143,9 @@ describe('ingest', () => {
     const flaky = { ...real, ingest: (batch: Parameters<typeof real.ingest>[0]) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : real.ingest(batch)) };
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     collector = await startTestCollector({ storage: flaky });
-    expect(await collector.send(makeBundle())).toMatchObject({ status: 500, body: { ok: false, error: 'internal' } });
+    const refused = await collector.send(makeBundle());
+    expect(refused).toMatchObject({ status: 503, body: { ok: false, error: 'storage-unavailable' } });
+    expect(refused.headers.get('retry-after')).toBe('5');
     expect(await collector.send(makeBundle())).toMatchObject({ status: 200, body: { ok: true } });
     expect(errors).toHaveBeenCalledOnce();
     errors.mockRestore();

@@ -8,7 +8,7 @@ import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
 import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
-import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
+import { factAt, recordingStart, T0 } from './fixtures';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,22 +25,6 @@ const batch = (pageId: string, seq = 1) =>
     orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000,
     events: recordingStart() as IngestBatch['events'], facts: [],
   });
-
-test('close() commits and answers the batches accepted before it, then refuses new ones', async () => {
-  const dir = dataDir();
-  const storage = openSqliteStorage(dir);
-  // Not awaited: both batches still wait for their group commit when close() is called.
-  const pending = [storage.ingest(batch('p-1')), storage.ingest(batch('p-2'))];
-  await storage.close();
-  expect(await Promise.all(pending)).toEqual([{ duplicate: false }, { duplicate: false }]);
-  await expect(storage.ingest(batch('p-3'))).rejects.toThrow(/storage is closed/);
-
-  const reopened = openSqliteStorage(dir);
-  const [session] = await reopened.listSessions({ limit: 10 });
-  expect(session).toMatchObject({ pages: 2, events: 4 });
-  expect(await sessionEvents(reopened, 'o-demo', 'u-alice', 's-1')).toHaveLength(4);
-  await reopened.close();
-});
 
 test('group commit: items submitted together share one write, each promise gets its own result', async () => {
   const writes: number[][] = [];
@@ -104,34 +88,6 @@ test('deriveChanges: plain data, snapshots the bundle has not set yet left to th
     { tag: 'click', pageUrl: null, numInfos: null, row: true },
     { tag: 'navigate', pageUrl: 'https://shop.example/checkout', numInfos: null, row: true },
   ]);
-});
-
-test('state carried across bundles: snapshots from earlier bundles, totals only grow, vars merge, any arrival order', async () => {
-  const storage = openSqliteStorage(dataDir());
-  const send = (seq: number, events: unknown[], page?: IngestBatch['page']) =>
-    storage.ingest(deriveChanges({ ...batch('p-1', seq), page, events: events as IngestBatch['events'], facts: extractFacts(events as IngestBatch['events']) }));
-  const click = (at: number) => factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
-  // seq 2 arrives first, before the page's metadata: its click sees no URL yet.
-  await send(2, [factAt('duration', { PageDuration: 9000, PageActiveDuration: 2000, PageMaxScrollDepthPercent: 50 }, T0 + 900), click(T0 + 950)]);
-  await send(0, [factAt('console', { PageNumInfos: 3, PageNumWarnings: 0, PageNumErrors: 1 }, T0 + 10), factAt('userVars', { vars: { plan_str: 'pro', seats_int: 2 } }, T0 + 20)], {
-    start: T0, url: 'https://shop.example/cart', referrer: '', userAgent: 'test', ip: '127.0.0.0',
-    agent: { PageBrowser: 'Chrome', PageBrowserVersion: '1', PageDevice: 'Desktop', PageOperatingSystem: 'OS X' },
-    screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, timeZone: 'UTC', language: 'en',
-  });
-  // seq 1 is a late retry: smaller totals, a click that inherits the URL and console totals stored so far.
-  await send(1, [factAt('duration', { PageDuration: 5000, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 20 }, T0 + 500), click(T0 + 600), factAt('userVars', { vars: { seats_int: 4 } }, T0 + 700)]);
-
-  const records = [];
-  for await (const record of storage.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
-  expect(records.map(({ fact }) => [fact.seq, fact.pageUrl, fact.numInfos, fact.numErrors])).toEqual([
-    [1, 'https://shop.example/cart', 3, 1],
-    [2, '', 0, 0],
-  ]);
-  expect(records[0].page).toMatchObject({ url: 'https://shop.example/cart', duration: 9000, activeDuration: 3000, maxScrollDepthPercent: 50 });
-  expect(records[0].user.vars).toEqual({ plan_str: 'pro', seats_int: 4 });
-  const [session] = await storage.listSessions({ limit: 10 });
-  expect(session).toMatchObject({ pages: 1, events: 7, start: T0, last: T0 + 950 });
-  await storage.close();
 });
 
 test('page properties: the name is replaced, the other properties merge per page', async () => {

@@ -1,0 +1,50 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { num, selectRows } from './clickhouse-sql';
+
+/**
+ * The ClickHouse schema, versioned like storage/migrations.ts: `schema_versions` records each step
+ * applied. Never edit a released step: add the next one. Every statement is idempotent (IF NOT
+ * EXISTS), so two collectors starting at once against one database both end on the last version.
+ *
+ * One table. A bundle is one row holding everything it changes: its events, its facts (parallel
+ * arrays) and the state it sets (JSON texts). One INSERT of one block is atomic in MergeTree, so a
+ * group of bundles is stored whole or not at all, with no transaction; every read derives sessions,
+ * pages and users from the bundle rows (storage/clickhouse-fold.ts).
+ *
+ * ReplacingMergeTree on (org_id, page_id, seq): a bundle stored twice (a retry racing its own
+ * first attempt, two collectors) is merged into one row in the background, and until then every
+ * read counts it once (`LIMIT 1 BY org_id, page_id, seq`). Both copies hold the same events and
+ * counters, the client's, so either one counts the same.
+ *
+ * Types that 18.16 lacks are not used: no DateTime64 (times are UInt64 epoch milliseconds), no
+ * LowCardinality (experimental there), no column CODEC and no TTL (syntax errors there). The events
+ * text is still stored compressed: every MergeTree column is (LZ4 by default, zstd through the
+ * server's <compression> setting) — see docs/collector.md.
+ */
+const MIGRATIONS: string[][] = [
+  [
+    `CREATE TABLE IF NOT EXISTS bundles (
+      org_id String, page_id String, seq UInt32, user_id String, session_id String,
+      received_at UInt64, first_seen UInt64, last_seen UInt64,
+      event_count UInt32, bytes UInt64, events String,
+      clock_offset Nullable(Int64),
+      page String, page_start Nullable(UInt64), page_state String, identities String, user_vars String,
+      n_events UInt32, rage_clicks UInt32, dead_clicks UInt32, error_clicks UInt32, errors UInt32,
+      fact_idx Array(UInt32), fact_ts Array(UInt64), fact_tag Array(String), fact_payload Array(String),
+      fact_page_url Array(String), fact_num_infos Array(UInt32), fact_num_warnings Array(UInt32),
+      fact_num_errors Array(UInt32), fact_is_row Array(UInt8)
+    ) ENGINE = ReplacingMergeTree ORDER BY (org_id, page_id, seq)`,
+  ],
+];
+
+const VERSIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_versions (version UInt32, applied_at UInt64)
+  ENGINE = ReplacingMergeTree ORDER BY version`;
+
+export async function migrateClickHouse(client: ClickHouseClient, now: number): Promise<void> {
+  await client.command({ query: VERSIONS_TABLE });
+  const [row] = await selectRows<{ version: number }>(client, 'SELECT max(version) AS version FROM schema_versions');
+  for (let version = row?.version ?? 0; version < MIGRATIONS.length; version++) {
+    for (const statement of MIGRATIONS[version]) await client.command({ query: statement });
+    await client.command({ query: `INSERT INTO schema_versions VALUES (${num(version + 1)}, ${num(now)})` });
+  }
+}

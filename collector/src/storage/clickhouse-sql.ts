@@ -1,0 +1,81 @@
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * SQL text for ClickHouse 18.16 (Debian's package) and current releases alike. 18.16 has no query
+ * parameters ({name:Type} answers "Unknown setting param_…"), so values are written as literals
+ * here, and only here: strings escaped, numbers checked to be finite.
+ */
+export const str = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export const num = (value: number): string => {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  return String(value);
+};
+
+export const tuple = (values: Array<string | number>): string =>
+  `(${values.map((value) => (typeof value === 'number' ? num(value) : str(value))).join(', ')})`;
+
+/** `(a, b) IN (…)` over literal tuples; an empty list matches nothing. */
+export const tuplesIn = (columns: string[], rows: Array<Array<string | number>>): string =>
+  rows.length === 0 ? '0' : `(${columns.join(', ')}) IN (${rows.map(tuple).join(', ')})`;
+
+export interface ClickHouseLocation {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+const DEFAULT_DATABASE = 'openstory';
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** clickhouse://user:pass@host:8123/db → the HTTP interface, credentials and database. */
+export function parseClickHouseUrl(text: string): ClickHouseLocation {
+  const url = new URL(text);
+  if (url.protocol !== 'clickhouse:' && url.protocol !== 'clickhouses:') throw new Error(`--storage: clickhouse:// URL expected, got ${url.protocol}`);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || DEFAULT_DATABASE;
+  if (!DATABASE_NAME.test(database)) throw new Error(`--storage: database name must match ${DATABASE_NAME}, got ${database}`);
+  const scheme = url.protocol === 'clickhouses:' ? 'https' : 'http';
+  return {
+    url: `${scheme}://${url.host}`,
+    username: decodeURIComponent(url.username) || 'default',
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}
+
+/**
+ * The settings every query carries. 64-bit integers come back as JSON numbers (milliseconds fit in
+ * a double); both settings exist in 18.16. Nothing else is sent: the client's defaults (no session,
+ * no compression of the request) are what 18.16 understands.
+ */
+const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+/**
+ * A request to ClickHouse that takes longer is failed, so ingest answers 503 (the SDK retries)
+ * before the collector's own 30 s request timeout (index.ts) would cut the client off unanswered.
+ */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export function clickhouseClient(location: ClickHouseLocation, database?: string): ClickHouseClient {
+  return createClient({
+    url: location.url,
+    username: location.username,
+    password: location.password,
+    database,
+    request_timeout: REQUEST_TIMEOUT_MS,
+    clickhouse_settings: SETTINGS,
+    // The client's own logging prints every failed request; failures are answered to callers instead.
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+}
+
+export async function selectRows<Row>(client: ClickHouseClient, query: string): Promise<Row[]> {
+  const result = await client.query({ query, format: 'JSONEachRow' });
+  return result.json<Row>();
+}
+
+/** Rows one at a time, so a large answer is never held whole. */
+export async function* streamRows<Row>(client: ClickHouseClient, query: string): AsyncIterable<Row> {
+  const result = await client.query({ query, format: 'JSONEachRow' });
+  for await (const rows of result.stream()) for (const row of rows) yield row.json<Row>();
+}
