@@ -114,6 +114,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       },
       transport: { ...options.transport, sequence },
       sampling: options.sampling,
+      console: options.console,
+      network: options.network,
       // Only the first page record starts with the page load; later ones (restart, a new session) start now.
       startTime: pipelines++ ? now() : undefined,
       reportError,
