@@ -70,6 +70,8 @@ export interface PipelineOptions {
   transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
   console?: InitOptions['console'];
+  /** Whether console messages are kept now (init's `console`, then FS('enableConsole'/'disableConsole')). */
+  consoleOn?: () => boolean;
   network?: InitOptions['network'];
   /** When this page record starts (epoch ms); the page load when absent. */
   startTime?: number;
@@ -152,7 +154,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     window: win,
     onError: pageErrors.notify,
     privacy,
-    console: { levels: options.console === false ? [] : Array.isArray(options.console) ? options.console : CONSOLE_LEVELS, maskSecrets },
+    console: { levels: Array.isArray(options.console) ? options.console : CONSOLE_LEVELS, maskSecrets, on: options.consoleOn },
     network: options.network === false ? undefined : { options: options.network, maskBodies: maskSecrets, isOwn: ownRequest(options.host) },
   }));
 

@@ -21,6 +21,8 @@ export interface ConsoleCapture {
   levels: ReadonlyArray<LogFact['level']>;
   /** Mask card-number-like and email-like substrings of messages (Form Privacy on). */
   maskSecrets: boolean;
+  /** Asked at each call: FS('disableConsole') turns keeping off (counts go on). Default on. */
+  on?: () => boolean;
 }
 
 function describeReason(reason: unknown): { message: string; stack?: string } {
@@ -94,7 +96,7 @@ export function watchConsole(
   // A console call made while one is kept (a logger wrapping ours, a reporter of ours) is not kept again.
   let keeping = false;
   function keep(level: LogFact['level'], args: unknown[]): void {
-    if (keeping || !capture.levels.includes(level)) return;
+    if (keeping || !capture.levels.includes(level) || capture.on?.() === false) return;
     if (logFacts >= MAX_LOG_FACTS) {
       droppedLogs++;
       dirty = true;
