@@ -1,5 +1,5 @@
 import { fact, type ConsoleFact, type ErrorFact, type FactEvent, type LogFact } from '../facts';
-import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT, MAX_LOG_FACTS } from './constants';
+import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT, MAX_LOG_FACTS, MAX_LOG_TEXT } from './constants';
 import { describeArgs } from './describe';
 import { maskSecrets } from './mask-secrets';
 import { patchMethod } from '../lib/patch';
@@ -81,6 +81,7 @@ export function watchConsole(
   let dirty = false;
   let errorFacts = 0;
   let logFacts = 0;
+  let logText = 0;
   let droppedLogs = 0;
 
   function send(): void {
@@ -89,6 +90,7 @@ export function watchConsole(
     if (!dirty) return;
     dirty = false;
     emit(fact('console', { ...totals }));
+    // A message beyond the caps is not described, so its size is not known: bytes 0.
     if (droppedLogs) emit(fact('dropped', { reason: 'page-cap', events: droppedLogs, bytes: 0 }));
     droppedLogs = 0;
   }
@@ -97,16 +99,17 @@ export function watchConsole(
   let keeping = false;
   function keep(level: LogFact['level'], args: unknown[]): void {
     if (keeping || !capture.levels.includes(level) || capture.on?.() === false) return;
-    if (logFacts >= MAX_LOG_FACTS) {
+    if (logFacts >= MAX_LOG_FACTS || logText >= MAX_LOG_TEXT) {
       droppedLogs++;
       dirty = true;
       return;
     }
-    logFacts++;
     keeping = true;
     try {
       let message = describeArgs(args);
       if (privacy) message = privacy.redactUrl(capture.maskSecrets ? maskSecrets(message, privacy.maskText) : message);
+      logFacts++;
+      logText += message.length;
       emit(fact('log', { level, message, console: 1 }));
     } finally {
       keeping = false;

@@ -26,3 +26,10 @@ export const MAX_ARG_DEPTH = 3;
 export const MAX_ARG_KEYS = 20;
 /** Characters of an allow-listed request or response body (Sentry's replay network bodies: 150 000; ours smaller, for bytes). */
 export const MAX_BODY_TEXT = 10_000;
+/**
+ * Characters of URLs and bodies kept in request facts per page, and of console messages: a page
+ * that logs or fetches big payloads in a loop stays within a few hundred KB of the transport's
+ * budget (docs/transport.md caps) rather than crowding out the recording (our choice).
+ */
+export const MAX_REQUEST_TEXT = 500_000;
+export const MAX_LOG_TEXT = 250_000;

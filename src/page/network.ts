@@ -2,7 +2,7 @@ import { fact, type FactEvent, type RequestFact } from '../facts';
 import { patchMethod } from '../lib/patch';
 import type { Safety } from '../lib/safety';
 import type { Privacy } from '../privacy/types';
-import { MAX_BODY_TEXT, MAX_REQUEST_FACTS } from './constants';
+import { MAX_BODY_TEXT, MAX_REQUEST_FACTS, MAX_REQUEST_TEXT } from './constants';
 import { maskSecrets } from './mask-secrets';
 
 /** Which requests keep details (Sentry's `networkDetailAllowUrls`, PostHog's network options). */
@@ -49,7 +49,9 @@ export function watchNetwork(win: Window & typeof globalThis, emit: (event: Fact
   const restores: Array<() => void> = [];
   const headerNames = (options.headers ?? []).map((name) => name.toLowerCase());
   let kept = 0;
+  let text = 0;
   let dropped = 0;
+  let droppedText = 0;
   let stopped = false;
 
   const absolute = (url: unknown) => {
@@ -66,9 +68,15 @@ export function watchNetwork(win: Window & typeof globalThis, emit: (event: Fact
   };
   function record(payload: RequestFact): void {
     if (stopped) return;
-    if (kept >= MAX_REQUEST_FACTS) return void dropped++;
-    kept++;
     payload.ReqUrl = privacy ? privacy.redactUrl(payload.ReqUrl) : payload.ReqUrl;
+    const size = payload.ReqUrl.length + (payload.reqBody?.length ?? 0) + (payload.resBody?.length ?? 0);
+    if (kept >= MAX_REQUEST_FACTS || text + size > MAX_REQUEST_TEXT) {
+      dropped++;
+      droppedText += size;
+      return;
+    }
+    kept++;
+    text += size;
     payload.duration = Math.round(payload.duration);
     emit(fact('request', payload));
   }
@@ -183,11 +191,11 @@ export function watchNetwork(win: Window & typeof globalThis, emit: (event: Fact
   }
 
   return {
-    /** Reports the requests beyond the cap as a `dropped` fact (once per growth). */
+    /** Reports the requests beyond the caps since the last report as a `dropped` fact (`bytes`: characters of their URLs and bodies). */
     flush(): void {
       if (!dropped) return;
-      emit(fact('dropped', { reason: 'page-cap', events: dropped, bytes: 0 }));
-      dropped = 0;
+      emit(fact('dropped', { reason: 'page-cap', events: dropped, bytes: droppedText }));
+      dropped = droppedText = 0;
     },
     stop(): void {
       stopped = true;
