@@ -3,7 +3,7 @@
  * one event stream as an rrweb Custom event (`EventType.Custom`) whose `data.tag` is one of FACT and
  * whose `data.payload` uses the Data Export's field names, so the collector's export is a plain
  * mapping (docs/data-export.md). Producers: heuristics/ (click, change, navigate, thrash,
- * abandon), page/ (console, error, load, vital, duration), api/ (identity, userVars, pageVars,
+ * abandon), page/ (console, log, error, request, load, vital, duration), api/ (identity, userVars, pageVars,
  * custom, log), transport/ (dropped).
  */
 
@@ -22,6 +22,7 @@ export const FACT = {
   log: 'log',
   console: 'console',
   error: 'error',
+  request: 'request',
   load: 'load',
   vital: 'vital',
   duration: 'duration',
@@ -106,9 +107,11 @@ export interface PageVarsFact {
   vars: Record<string, unknown>;
 }
 
+/** FS.log, or a console call the page made (`console: 1`); the message serialised and capped. */
 export interface LogFact {
   level: 'log' | 'info' | 'warn' | 'error' | 'debug';
   message: string;
+  console?: 1;
 }
 
 /** Running totals for the page. */
@@ -122,7 +125,32 @@ export interface ErrorFact {
   message: string;
   stack?: string;
   EventWebSourceFileUrl?: string;
+  /** Where in EventWebSourceFileUrl it was thrown (1-based, as ErrorEvent reports them). */
+  line?: number;
+  column?: number;
   kind: 'error' | 'unhandledrejection' | 'console';
+}
+
+/** One request the page made, or one resource it loaded; sizes in bytes when known. */
+export interface RequestFact {
+  /** Epoch ms when the request started. */
+  EventStart: number;
+  /** Through the URL rules. */
+  ReqUrl: string;
+  ReqMethod: string;
+  /** HTTP status; 0 when no response came (network error, abort, sendBeacon). */
+  ReqStatus: number;
+  /** ms until the response (fetch: its headers; XHR and resources: the whole body). */
+  duration: number;
+  /** `fetch`, `xmlhttprequest`, `beacon`, or Resource Timing's initiatorType (`img`, `script`, …). */
+  initiator: string;
+  reqSize?: number;
+  resSize?: number;
+  failed?: 'error' | 'abort';
+  /** Only for URLs the site allow-listed: capped, masked bodies and the chosen headers. */
+  reqBody?: string;
+  resBody?: string;
+  headers?: Record<string, string>;
 }
 
 /** Milliseconds since navigation start. */
@@ -151,7 +179,8 @@ export interface ConsentFact {
 
 /** Emitted by transport when a memory or storage cap forced it to discard events. */
 export interface DroppedFact {
-  reason: 'memory-cap' | 'storage-cap' | 'rejected';
+  /** `page-cap`: requests and console messages beyond the page's caps (src/page/constants.ts). */
+  reason: 'memory-cap' | 'storage-cap' | 'rejected' | 'page-cap';
   events: number;
   bytes: number;
 }
@@ -169,6 +198,7 @@ export interface FactPayloads {
   log: LogFact;
   console: ConsoleFact;
   error: ErrorFact;
+  request: RequestFact;
   load: LoadFact;
   vital: VitalFact;
   duration: DurationFact;

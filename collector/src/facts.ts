@@ -1,10 +1,15 @@
 import { EventType, type eventWithTime, FACT, type FactTag, ID_PATTERN } from 'openstory/vocabulary';
 import type { FactChange, FactRecord, PageStateChange, SessionCounts } from './storage/types';
 
-/** Fact tags that become Data Export rows (the EventType values of FullStory's Data Export). */
-const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash]);
+/**
+ * Fact tags that become Data Export rows (FullStory's Data Export event types; export/rows.ts maps
+ * `log` to `console_message`, `error` to `exception`). The viewer reads them too.
+ */
+const ROW_TAGS: ReadonlySet<string> = new Set<FactTag>([
+  FACT.click, FACT.change, FACT.navigate, FACT.custom, FACT.abandon, FACT.thrash, FACT.log, FACT.error, FACT.request,
+]);
 /** Tags stored as facts for the viewer besides the rows; the others only update page and user state. */
-const VIEWER_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.error, FACT.log, FACT.vital, FACT.dropped]);
+const VIEWER_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.vital, FACT.dropped]);
 const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
 
 /** Tags whose payload is one call of the site's (identify, setUserVars, page properties, FS.event). */

@@ -92,7 +92,9 @@ test('demo site with the real fs.js → session in the viewer → replay → exp
   for (const { ID } of exports) rows.push(...(await (await api(`/api/v1/export/get?id=${ID}`)).json()));
   for (const row of rows) for (const column of EXPORT_COLUMNS) expect(row).toHaveProperty(column);
   const types = new Set(rows.map((row) => row.EventType));
-  expect(types).toEqual(new Set(['navigate', 'click', 'change', 'custom']));
+  // `request`: the scripts the page loaded (snippet.js, fs.js), through Resource Timing.
+  expect(types).toEqual(new Set(['navigate', 'click', 'change', 'custom', 'request']));
+  expect(rows.filter((row) => row.EventType === 'request').some((row) => row.ReqUrl.endsWith('/fs.js'))).toBe(true);
   const add = rows.find((row) => row.EventType === 'click' && row.EventTargetText === 'Add to cart');
   expect(add).toMatchObject({ PageBrowser: 'Chrome', PageIp: '127.0.0.0', UserAppKey: 'customer-7', plan_str: 'gold', EventModDead: 0 });
   const rage = rows.filter((row) => row.EventType === 'click' && row.EventModFrustrated > 0);

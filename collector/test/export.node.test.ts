@@ -54,7 +54,7 @@ test('get sends the gzip bytes themselves to a client that does not inflate (hau
     }).end();
   });
   expect([raw[0], raw[1]]).toEqual([0x1f, 0x8b]);
-  expect(JSON.parse(gunzipSync(raw).toString('utf8'))).toHaveLength(7);
+  expect(JSON.parse(gunzipSync(raw).toString('utf8'))).toHaveLength(8);
 });
 
 test('a period is not listed nor served before the availability delay', async () => {
@@ -72,10 +72,10 @@ test('rows: one per interaction fact, every hauser column, values mapped from fa
   collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
   await ingestAlice(collector);
   const rows = await exportRows(collector);
-  expect(rows.map((row) => row.EventType)).toEqual(['navigate', 'click', 'click', 'click', 'change', 'navigate', 'custom']);
+  expect(rows.map((row) => row.EventType)).toEqual(['navigate', 'click', 'click', 'click', 'change', 'navigate', 'custom', 'exception']);
   for (const row of rows) for (const column of EXPORT_COLUMNS) expect(row).toHaveProperty(column);
 
-  const [load, firstClick, , thirdClick, change, spa, custom] = rows;
+  const [load, firstClick, , thirdClick, change, spa, custom, exception] = rows;
   expect(firstClick).toMatchObject({
     EventStart: new Date(T0 + 1000).toISOString(),
     EventTargetText: 'Pay now',
@@ -105,6 +105,10 @@ test('rows: one per interaction fact, every hauser column, values mapped from fa
   expect(spa).toMatchObject({ EventSubType: 'spa', PageUrl: 'https://shop.example/checkout' });
   expect(custom).toMatchObject({ EventCustomName: 'Checkout Started', PageUrl: 'https://shop.example/checkout' });
   expect(custom.PageStart).toBe(new Date(T0).toISOString());
+  expect(exception).toMatchObject({
+    EventSubType: 'uncaught', EventTargetText: 'boom', EventVarErrorKind: 'error',
+    EventWebSourceFileUrl: 'https://shop.example/app.js', ReqUrl: null, PageNumErrors: 1,
+  });
 });
 
 test('IndvId merges users that share a UserAppKey; anonymous users are their own individual', async () => {

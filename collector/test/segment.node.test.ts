@@ -69,11 +69,11 @@ test('an event export: FullStory names and types, absent fields left out, custom
   await ingestAlice(collector);
   const text = await segmentExport(collector, everyone());
   const rows = parseExportJson(text);
-  expect(rows.map((row: any) => row.EventType)).toEqual(['navigate', 'click', 'click', 'click', 'change', 'navigate', 'custom']);
+  expect(rows.map((row: any) => row.EventType)).toEqual(['navigate', 'click', 'click', 'click', 'change', 'navigate', 'custom', 'exception']);
   const [load, click, , , , , custom] = rows;
   expect(click).toMatchObject({
     EventStart: '2026-01-05T09:00:01.000Z', UserId: numericId('o-demo', 'user', 'u-alice'), EventModFrustrated: 1,
-    PageUserAgent: expect.stringContaining('Chrome/131'), PageNumEvents: 7, PageNumDerivedEvents: 0, LoadLargestPaintTime: 812,
+    PageUserAgent: expect.stringContaining('Chrome/131'), PageNumEvents: 8, PageNumDerivedEvents: 0, LoadLargestPaintTime: 812,
     user_plan_str: 'pro', user_seats_int: 3, PageClusterId: numericId('o-demo', 'cluster', 'shop.example/cart'),
   });
   expect(load.EventCumulativeLayoutShift).toBe(0.12);
@@ -166,4 +166,38 @@ test('page clusters generalise numeric and id-like path segments', () => {
   // A word that happens to be hex letters only is a word.
   expect(pagePattern('https://shop.example/c/facade')).toBe('shop.example/c/facade');
   expect(pagePattern('not a url')).toBeNull();
+});
+
+test('requests, console messages and exceptions: request, console_message and exception rows with their fields', async () => {
+  collector = await startTestCollector({ now: () => T0 + 2 * HOUR });
+  const request = (url: string, status: number, at: number, extra: Record<string, unknown> = {}) =>
+    factAt('request', { EventStart: at, ReqUrl: url, ReqMethod: 'GET', ReqStatus: status, duration: 12.6, initiator: 'fetch', ...extra }, at + 20);
+  const bundle = makeBundle({
+    events: [
+      factAt('navigate', { PageUrl: 'https://shop.example/', EventSubType: 'load', EventModSuspicious: 0 }, T0 + 10),
+      request('https://api.shop.example/cart?token=<redacted>', 200, T0 + 100),
+      request('https://api.shop.example/missing', 404, T0 + 200),
+      request('https://api.shop.example/pay', 0, T0 + 300, { ReqMethod: 'POST', failed: 'error' }),
+      factAt('log', { level: 'warn', message: 'slow cart', console: 1 }, T0 + 400),
+      factAt('log', { level: 'error', message: 'pay failed {code: 7}', console: 1 }, T0 + 500),
+      factAt('error', { message: 'Uncaught TypeError: x is undefined', kind: 'unhandledrejection', EventWebSourceFileUrl: 'https://shop.example/app.js' }, T0 + 600),
+    ] as any,
+  });
+  expect((await collector.send(bundle)).status).toBe(200);
+  const rows = parseExportJson(await segmentExport(collector, everyone()));
+  expect(rows.map((row: any) => [row.EventType, row.EventSubType ?? null])).toEqual([
+    ['navigate', 'load'], ['request', null], ['request', null], ['request', null],
+    ['console_message', 'warn'], ['console_message', 'error'], ['exception', 'uncaught'],
+  ]);
+  const [, ok, missing, failed, warn, error, exception] = rows;
+  // A request row's time is when the request started.
+  expect(ok).toMatchObject({ EventStart: new Date(T0 + 100).toISOString(), ReqUrl: 'https://api.shop.example/cart?token=<redacted>', ReqMethod: 'GET', ReqStatus: 200, PageUrl: 'https://shop.example/' });
+  expect(ok.UserId).toBe(numericId('o-demo', 'user', 'u-alice'));
+  expect(missing.ReqStatus).toBe(404);
+  expect(failed).toMatchObject({ ReqMethod: 'POST', ReqStatus: 0 });
+  expect(warn).toMatchObject({ EventTargetText: 'slow cart' });
+  expect(warn.EventVarErrorKind).toBeUndefined();
+  expect(error).toMatchObject({ EventTargetText: 'pay failed {code: 7}', EventVarErrorKind: 'console' });
+  expect(exception).toMatchObject({ EventTargetText: 'Uncaught TypeError: x is undefined', EventVarErrorKind: 'unhandledrejection', EventWebSourceFileUrl: 'https://shop.example/app.js' });
+  expect(exception.ReqUrl).toBeUndefined();
 });

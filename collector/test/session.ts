@@ -3,7 +3,7 @@ import type { Bundle } from 'openstory/vocabulary';
 
 /**
  * One realistic page view of u-alice in two bundles: load, identify, console output, a rage series
- * on a dead button, a masked change, an SPA navigation, a custom event, durations.
+ * on a dead button, a masked change, an SPA navigation, a custom event, an uncaught error, durations.
  */
 export function aliceSession(userId = 'u-alice', pageId = 'p-1'): Bundle[] {
   const click = (n: number, at: number) =>
@@ -28,7 +28,7 @@ export function aliceSession(userId = 'u-alice', pageId = 'p-1'): Bundle[] {
         factAt('change', { EventTargetText: '', EventTargetSelectorTok: 'html body input#card', EventModSuspicious: 1 }, T0 + 1400),
         factAt('navigate', { PageUrl: 'https://shop.example/checkout', EventSubType: 'spa', EventModSuspicious: 0 }, T0 + 1500),
         factAt('custom', { EventCustomName: 'Checkout Started', properties: { total_real: 9.5 } }, T0 + 1600),
-        factAt('error', { message: 'boom', kind: 'error' }, T0 + 1650),
+        factAt('error', { message: 'boom', kind: 'error', EventWebSourceFileUrl: 'https://shop.example/app.js', line: 3, column: 7 }, T0 + 1650),
         factAt('duration', { PageDuration: 5000, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 80 }, T0 + 1700),
       ] as any,
     }),

@@ -53,6 +53,9 @@ function run(core: Core, warn: Warn, operation: string, options: unknown): unkno
       return options === false ? core.shutdown() : core.restart();
     case 'consent':
       return core.consent(options !== false);
+    case 'enableConsole':
+    case 'disableConsole':
+      return core.setConsole(operation === 'enableConsole');
     case 'setVars': {
       const [type, properties] = Array.isArray(options) ? options : [];
       return run(core, warn, 'setProperties', { type, properties });
@@ -111,8 +114,10 @@ export function createApi(core: Core, warn: Warn): FSApi & { _api: ApiEntry } {
   fs.consent = method('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
   fs.setVars = method('setVars', (type: unknown, properties: unknown) => run(core, warn, 'setProperties', { type, properties }));
   fs.getCurrentSession = method('getCurrentSession', () => core.session('id')) as FSApi['getCurrentSession'];
-  // No-ops in FullStory's own snippet, or console toggles openstory has no use for.
-  fs.identifyAccount = fs.clearUserCookie = fs.enableConsole = fs.disableConsole = () => undefined;
+  fs.enableConsole = method('enableConsole', () => core.setConsole(true));
+  fs.disableConsole = method('disableConsole', () => core.setConsole(false));
+  // No-ops in FullStory's own snippet.
+  fs.identifyAccount = fs.clearUserCookie = () => undefined;
   fs.getCurrentSessionURL = method('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
   return fs;
 }

@@ -45,6 +45,8 @@ export interface Core {
   event(name: unknown, properties: unknown): void;
   log(level: unknown, message: unknown): void;
   consent(granted: boolean): void;
+  /** FS('enableConsole') / FS('disableConsole'): console messages are kept or not from now on. */
+  setConsole(on: boolean): void;
   shutdown(): void;
   restart(): void;
   session(format: SessionFormat): string | SessionDetails | null;
@@ -81,6 +83,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   // This page's properties so far: a new page record (consent, a new session) carries them on.
   let pageVars: PageVarsFact | null = null;
   let pipelines = 0;
+  let consoleOn = options.console !== false;
   // Sequence numbers per page, shared by the transports of one page record across shutdown/restart.
   const sequence = new Map<string, number>();
 
@@ -114,6 +117,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       },
       transport: { ...options.transport, sequence },
       sampling: options.sampling,
+      console: options.console,
+      consoleOn: () => consoleOn,
+      network: options.network,
       // Only the first page record starts with the page load; later ones (restart, a new session) start now.
       startTime: pipelines++ ? now() : undefined,
       reportError,
@@ -244,6 +250,9 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       }
       const payload: LogFact = { level: known ? (level as LogLevel) : 'log', message: text };
       whenCapturing(() => emit(FACT.log, payload));
+    },
+    setConsole(on) {
+      consoleOn = on;
     },
     consent(granted) {
       if (blocked) return;

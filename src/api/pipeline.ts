@@ -7,7 +7,8 @@ import type { Privacy, PrivacyOptions } from '../privacy/types';
 import type { Ids } from './identity';
 import type { HeuristicsHandle, PageHandle, Parts, TransportHandle } from './parts';
 import type { TransportOptions } from '../transport';
-import type { InitOptions } from './types';
+import type { InitOptions, LogLevel } from './types';
+import { INGEST_PATH } from '../protocol';
 
 /** rrweb IncrementalSnapshot sources that are the user acting. */
 const USER_ACTIVITY_SOURCES = new Set<number>([
@@ -47,6 +48,18 @@ export function pageMetadata(win: Window, privacy?: Privacy): PageMetadata {
   };
 }
 
+/** FullStory keeps console messages of every level by default. */
+const CONSOLE_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
+
+/**
+ * The SDK's own uploads (to the collector's ingest path, as transport/upload.ts builds it) are
+ * never captured as page requests, whichever fetch or sendBeacon sent them.
+ */
+export function ownRequest(host: string): (url: string) => boolean {
+  const ingest = `${(/^https?:\/\//i.test(host) ? host : `https://${host}`).replace(/\/+$/, '')}${INGEST_PATH}`;
+  return (url) => url.startsWith(ingest);
+}
+
 export interface PipelineOptions {
   parts: Parts;
   ids: Ids;
@@ -56,6 +69,10 @@ export interface PipelineOptions {
   privacy: PrivacyOptions;
   transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
+  console?: InitOptions['console'];
+  /** Whether console messages are kept now (init's `console`, then FS('enableConsole'/'disableConsole')). */
+  consoleOn?: () => boolean;
+  network?: InitOptions['network'];
   /** When this page record starts (epoch ms); the page load when absent. */
   startTime?: number;
   /** Called for every event that shows the user acting, before it enters the stream. */
@@ -131,7 +148,15 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
       },
     }),
   );
-  page = attempt(() => parts.startPage?.({ emit, window: win, onError: pageErrors.notify, privacy }));
+  const maskSecrets = options.privacy.formPrivacy !== false;
+  page = attempt(() => parts.startPage?.({
+    emit,
+    window: win,
+    onError: pageErrors.notify,
+    privacy,
+    console: { levels: Array.isArray(options.console) ? options.console : CONSOLE_LEVELS, maskSecrets, on: options.consoleOn },
+    network: options.network === false ? undefined : { options: options.network, maskBodies: maskSecrets, isOwn: ownRequest(options.host) },
+  }));
 
   const halt = () => {
     attempt(() => stopRecord?.());

@@ -1,5 +1,6 @@
 import type { PrivacyOptions } from '../privacy/types';
 import type { SamplingOptions } from '../record/types';
+import type { NetworkOptions } from '../page/network';
 import type { TransportOptions } from '../transport';
 
 export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
@@ -33,6 +34,10 @@ export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
   sampling?: SamplingOptions;
   /** Batching, caps, backoff and persistence of the transport (docs/transport.md). */
   transport?: Pick<TransportOptions, 'thresholds' | 'caps' | 'backoff' | 'persist' | 'fetch'>;
+  /** Console messages kept, as FullStory keeps them by default: false for none, or the levels kept. Default every level. */
+  console?: boolean | LogLevel[];
+  /** Network capture (docs/page.md): false turns it off; `allowUrls` and `headers` keep details of those URLs. Default on, no bodies or headers. */
+  network?: false | NetworkOptions;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';

@@ -1,5 +1,7 @@
-import { fact, type ConsoleFact, type ErrorFact, type FactEvent } from '../facts';
-import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT } from './constants';
+import { fact, type ConsoleFact, type ErrorFact, type FactEvent, type LogFact } from '../facts';
+import { CONSOLE_FACT_INTERVAL_MS, MAX_ERROR_FACTS, MAX_ERROR_TEXT, MAX_LOG_FACTS, MAX_LOG_TEXT } from './constants';
+import { describeArgs } from './describe';
+import { maskSecrets } from './mask-secrets';
 import { patchMethod } from '../lib/patch';
 import type { Safety } from '../lib/safety';
 import type { Privacy } from '../privacy/types';
@@ -13,6 +15,16 @@ const LEVEL_OF: Record<string, Level> = {
   error: 'PageNumErrors',
 };
 
+/** Which console messages are kept as `log` facts (FullStory captures console messages by default). */
+export interface ConsoleCapture {
+  /** The levels kept; none keeps counting only. */
+  levels: ReadonlyArray<LogFact['level']>;
+  /** Mask card-number-like and email-like substrings of messages (Form Privacy on). */
+  maskSecrets: boolean;
+  /** Asked at each call: FS('disableConsole') turns keeping off (counts go on). Default on. */
+  on?: () => boolean;
+}
+
 function describeReason(reason: unknown): { message: string; stack?: string } {
   if (reason instanceof Error) return { message: `${reason.name}: ${reason.message}`, stack: reason.stack };
   try {
@@ -22,10 +34,12 @@ function describeReason(reason: unknown): { message: string; stack?: string } {
   }
 }
 
-function errorFact(kind: ErrorFact['kind'], message: string, stack?: string, url?: string): ErrorFact {
+function errorFact(kind: ErrorFact['kind'], message: string, stack?: string, event?: ErrorEvent): ErrorFact {
   const payload: ErrorFact = { kind, message: message.slice(0, MAX_ERROR_TEXT) };
   if (stack) payload.stack = stack.slice(0, MAX_ERROR_TEXT);
-  if (url) payload.EventWebSourceFileUrl = url;
+  if (event?.filename) payload.EventWebSourceFileUrl = event.filename;
+  if (event?.lineno) payload.line = event.lineno;
+  if (event?.colno) payload.column = event.colno;
   return payload;
 }
 
@@ -48,8 +62,9 @@ const STACK_FRAME = /^\s+at\s|@\S*:\d+:\d+$/;
 /**
  * Running totals of console calls per page (log+info, warn, error; uncaught errors and unhandled
  * rejections count as errors), sent as throttled `console` facts, and an `error` fact for each
- * uncaught error or rejection. Console arguments themselves are host data and are not captured.
- * `onPageError` learns of every error counted: this is the SDK's one console.error and window error
+ * uncaught error or rejection, with its script, line and column. Messages at the `capture` levels
+ * become `log` facts (arguments described by describeArgs, through the URL rules), at most
+ * MAX_LOG_FACTS per page; the rest are counted in a `dropped` fact. `onPageError` learns of every error counted: this is the SDK's one console.error and window error
  * observer, which the heuristics' error signal subscribes to.
  */
 export function watchConsole(
@@ -58,12 +73,16 @@ export function watchConsole(
   safety: Safety,
   onPageError: () => void,
   privacy?: Privacy,
+  capture: ConsoleCapture = { levels: [], maskSecrets: true },
 ) {
   const totals: ConsoleFact = { PageNumInfos: 0, PageNumWarnings: 0, PageNumErrors: 0 };
   const restores: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let dirty = false;
   let errorFacts = 0;
+  let logFacts = 0;
+  let logText = 0;
+  let droppedLogs = 0;
 
   function send(): void {
     if (timer !== undefined) clearTimeout(timer);
@@ -71,6 +90,30 @@ export function watchConsole(
     if (!dirty) return;
     dirty = false;
     emit(fact('console', { ...totals }));
+    // A message beyond the caps is not described, so its size is not known: bytes 0.
+    if (droppedLogs) emit(fact('dropped', { reason: 'page-cap', events: droppedLogs, bytes: 0 }));
+    droppedLogs = 0;
+  }
+
+  // A console call made while one is kept (a logger wrapping ours, a reporter of ours) is not kept again.
+  let keeping = false;
+  function keep(level: LogFact['level'], args: unknown[]): void {
+    if (keeping || !capture.levels.includes(level) || capture.on?.() === false) return;
+    if (logFacts >= MAX_LOG_FACTS || logText >= MAX_LOG_TEXT) {
+      droppedLogs++;
+      dirty = true;
+      return;
+    }
+    keeping = true;
+    try {
+      let message = describeArgs(args);
+      if (privacy) message = privacy.redactUrl(capture.maskSecrets ? maskSecrets(message, privacy.maskText) : message);
+      logFacts++;
+      logText += message.length;
+      emit(fact('log', { level, message, console: 1 }));
+    } finally {
+      keeping = false;
+    }
   }
 
   function count(level: Level): void {
@@ -90,15 +133,20 @@ export function watchConsole(
     emit(fact('error', privacy ? withPrivacy(payload, privacy, dispatch?.target()) : payload));
   }
 
-  for (const method of Object.keys(LEVEL_OF)) {
-    restores.push(patchMethod(win.console, method as keyof Console, safety.report, { before: () => count(LEVEL_OF[method]) }));
+  for (const method of [...Object.keys(LEVEL_OF), 'debug'] as Array<LogFact['level']>) {
+    restores.push(patchMethod(win.console, method, safety.report, {
+      before(_, args) {
+        if (LEVEL_OF[method]) count(LEVEL_OF[method]);
+        keep(method, args);
+      },
+    }));
   }
   const onError = safety.wrap((event: ErrorEvent) => {
     // Resource load failures reach window listeners only in the capture phase and carry no message.
     if (!('message' in event)) return;
     const error = event.error as unknown;
     reportError(
-      errorFact('error', event.message || describeReason(error).message, error instanceof Error ? error.stack : undefined, event.filename),
+      errorFact('error', event.message || describeReason(error).message, error instanceof Error ? error.stack : undefined, event),
     );
   });
   const onRejection = safety.wrap((event: PromiseRejectionEvent) => {

@@ -1,7 +1,8 @@
 import { fact, type FactEvent } from '../facts';
 import type { Privacy } from '../privacy/types';
 import { watchActivity, type PageTotals } from './activity';
-import { watchConsole } from './console';
+import { watchConsole, type ConsoleCapture } from './console';
+import { watchNetwork, type NetworkContext } from './network';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
 import { watchLoad } from './load';
 import { createSafety } from '../lib/safety';
@@ -9,7 +10,7 @@ import { watchVitals } from './vitals';
 
 
 export interface PageOptions {
-  /** Receives the page's facts (console, error, load, vital, duration). */
+  /** Receives the page's facts (console, log, error, request, load, vital, duration, dropped). */
   emit: (event: FactEvent) => void;
   /** Defaults to the global window; without one the part does nothing. */
   window?: Window;
@@ -23,6 +24,10 @@ export interface PageOptions {
    * element is dispatched are masked, and URLs in errors go through the URL rules.
    */
   privacy?: Privacy;
+  /** Console messages kept as `log` facts; without it only counts travel. */
+  console?: ConsoleCapture;
+  /** Network capture (`request` facts); without it no request is captured. */
+  network?: Omit<NetworkContext, 'safety' | 'privacy'>;
 }
 
 export interface PageTelemetry {
@@ -33,7 +38,7 @@ export interface PageTelemetry {
 }
 
 /**
- * Page telemetry: console counts and JS errors, load timings, web vitals, page and active
+ * Page telemetry: console counts and messages, JS errors, network requests, load timings, web vitals, page and active
  * durations with the deepest scroll. Every patch and listener is undone by `stop()`.
  */
 export function startPage(options: PageOptions): PageTelemetry {
@@ -53,7 +58,8 @@ export function startPage(options: PageOptions): PageTelemetry {
   };
 
   const onError = options.onError ?? (() => undefined);
-  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError, options.privacy));
+  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError, options.privacy, options.console));
+  const network = options.network && safety.run(() => watchNetwork(win, emit, { ...options.network!, safety, privacy: options.privacy }));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
   const activity = safety.run(() => watchActivity(win, safety));
@@ -65,6 +71,7 @@ export function startPage(options: PageOptions): PageTelemetry {
       if (stopped) return;
       safety.run(() => {
         consoleWatch?.flush();
+        network?.flush();
         load?.flush();
         sendDurations(true);
       });
@@ -74,6 +81,7 @@ export function startPage(options: PageOptions): PageTelemetry {
       stopped = true;
       clearInterval(interval);
       safety.run(() => consoleWatch?.stop());
+      safety.run(() => network?.stop());
       safety.run(() => load?.stop());
       safety.run(() => activity?.stop());
       vitals.stop();

@@ -3,6 +3,7 @@ import { initWith } from '../../src/api';
 import { installFromSnippet, type SnippetWindow } from '../../src/api/install';
 import type { FSApi, InitOptions } from '../../src/api/types';
 import { blankWindow, setup } from './jsdom-setup';
+import { startPage } from '../../src/page';
 
 describe("FullStory's calls beyond identity and events", () => {
   test('page properties: pageName is PageName, the rest typed vars; setVars("page") is the same call', () => {
@@ -15,6 +16,25 @@ describe("FullStory's calls beyond identity and events", () => {
       { tag: 'pageVars', payload: { vars: { section_str: 'cart' } } },
     ]);
     expect(warnings()).toEqual([expect.stringContaining('property "pageName" dropped: it must be a string')]);
+  });
+
+  test("console messages are kept by default; FS('disableConsole') and FS.enableConsole() turn keeping off and on; init's console: false starts off", () => {
+    const { window, fs, facts } = setup({}, { startPage });
+    window.console.log('kept', { n: 1 });
+    fs('disableConsole');
+    window.console.info('not kept');
+    fs.enableConsole();
+    window.console.debug('kept again');
+    const logs = () => facts().filter(({ tag }) => tag === 'log').map(({ payload }) => payload);
+    expect(logs()).toEqual([
+      { level: 'log', message: 'kept {n: 1}', console: 1 },
+      { level: 'debug', message: 'kept again', console: 1 },
+    ]);
+    const off = setup({ console: false }, { startPage });
+    off.window.console.error('not kept');
+    off.fs.enableConsole();
+    off.window.console.warn('now kept');
+    expect(off.facts().filter(({ tag }) => tag === 'log').map(({ payload }) => payload.message)).toEqual(['now kept']);
   });
 
   test('a new page record (consent) carries the page properties so far', () => {

@@ -14,7 +14,7 @@ const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
 export const blankWindow = () => new JSDOM('<!doctype html><p>page</p>', { url: 'https://shop.example/' }).window;
 
 /** A fresh page with a transport that keeps what it is given, and a console to read warnings from. */
-export function setup(options: Partial<InitOptions> = {}) {
+export function setup(options: Partial<InitOptions> = {}, more: Parts = {}) {
   const window = blankWindow();
   const warn = vi.fn();
   Object.defineProperty(window, 'console', { value: { ...console, warn } });
@@ -30,6 +30,7 @@ export function setup(options: Partial<InitOptions> = {}) {
       discard: discarded,
       usage: () => ({ bufferedEvents: 0, pendingBundles: 0, memoryBytes: 0, storageBytes: 0 }),
     })) as unknown as Parts['startTransport'],
+    ...more,
   };
   const fs = initWith({ orgId: 'o-unit', host: 'collector.example', ...options }, parts, window as unknown as Window);
   const facts = () => pushed.map(({ event, ...ids }) => ({ ...(event.data as { tag: string; payload: Record<string, unknown> }), ...ids }));

@@ -17,7 +17,7 @@ export const EXPORT_COLUMNS = [
   'PageBrowser', 'PageBrowserVersion', 'PageDevice', 'PageOperatingSystem', 'PagePlatform', 'PageScreenWidth',
   'PageScreenHeight', 'PageViewportWidth', 'PageViewportHeight', 'PageMaxScrollDepthPercent', 'PageNumInfos',
   'PageNumWarnings', 'PageNumErrors', 'LoadDomContentTime', 'LoadFirstPaintTime', 'LoadEventTime', 'ReqUrl',
-  'ReqMethod', 'ReqStatus',
+  'ReqMethod', 'ReqStatus', 'EventVarErrorKind',
 ] as const;
 
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
@@ -43,6 +43,19 @@ export const integer = (value: unknown): number | null => {
 };
 const modifier = (value: unknown): number => integer(value) ?? 0;
 
+/** FullStory's Data Export event types of the facts whose tag is not already one (docs/data-export.md). */
+const EVENT_TYPES: Record<string, string> = { log: 'console_message', error: 'exception' };
+
+/**
+ * EventSubType: a navigation's kind, a console message's level (FullStory's own is always
+ * `error`, it keeps no other level), `uncaught` for every exception (the SDK sees no caught ones).
+ */
+function subType(tag: string, payload: Record<string, unknown>): string | null {
+  if (tag === 'navigate') return text(payload.EventSubType) ?? null;
+  if (tag === 'log') return text(payload.level) ?? null;
+  return tag === 'error' ? 'uncaught' : null;
+}
+
 /** The columns that change from event to event: the event itself and the page state at that moment. */
 export function eventColumns(record: ExportRecord): Record<string, unknown> {
   const { fact, page } = record;
@@ -51,9 +64,10 @@ export function eventColumns(record: ExportRecord): Record<string, unknown> {
   return {
     EventCustomName: fact.tag === 'custom' ? text(payload.EventCustomName) ?? null : null,
     EventStart: isoTime(fact.timestamp),
-    EventType: fact.tag,
-    EventSubType: fact.tag === 'navigate' ? text(payload.EventSubType) ?? null : null,
-    EventTargetText: text(payload.EventTargetText) ?? null,
+    EventType: EVENT_TYPES[fact.tag] ?? fact.tag,
+    EventSubType: subType(fact.tag, payload),
+    // A console message's text is its EventTargetText (FullStory's console_message); an exception's too (our choice).
+    EventTargetText: text(fact.tag === 'log' || fact.tag === 'error' ? payload.message : payload.EventTargetText) ?? null,
     EventTargetSelectorTok: selectorTok,
     EventTargetSelector: selectorTok === null ? null : decodeSelector(selectorTok),
     EventModFrustrated: modifier(payload.EventModFrustrated),
@@ -62,7 +76,12 @@ export function eventColumns(record: ExportRecord): Record<string, unknown> {
     EventModSuspicious: modifier(payload.EventModSuspicious),
     EventPageOffset: page.start === null ? null : integer(fact.timestamp - page.start),
     EventSessionOffset: integer(fact.timestamp - record.sessionStart),
-    EventWebSourceFileUrl: null,
+    EventWebSourceFileUrl: text(payload.EventWebSourceFileUrl) ?? null,
+    // FullStory leaves the values open: the SDK's kind (`error`, `unhandledrejection`), `console` for console errors.
+    EventVarErrorKind: fact.tag === 'error' ? text(payload.kind) ?? null : fact.tag === 'log' && payload.level === 'error' ? 'console' : null,
+    ReqUrl: fact.tag === 'request' ? text(payload.ReqUrl) ?? null : null,
+    ReqMethod: fact.tag === 'request' ? text(payload.ReqMethod) ?? null : null,
+    ReqStatus: fact.tag === 'request' ? integer(payload.ReqStatus) : null,
     PageUrl: fact.pageUrl || page.url,
     PageNumInfos: integer(fact.numInfos),
     PageNumWarnings: integer(fact.numWarnings),
@@ -105,9 +124,6 @@ export function pageColumns(record: ExportRecord): Record<string, unknown> {
     LoadDomContentTime: integer(page.loadDomContentTime),
     LoadFirstPaintTime: integer(page.loadFirstPaintTime),
     LoadEventTime: integer(page.loadEventTime),
-    ReqUrl: null,
-    ReqMethod: null,
-    ReqStatus: null,
   };
 }
 

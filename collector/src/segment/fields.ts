@@ -26,7 +26,7 @@ export const EVENT_FIELDS = [
   'PageDevice', 'PagePlatform', 'PageOperatingSystem', 'PageScreenWidth', 'PageScreenHeight', 'PageViewportWidth',
   'PageViewportHeight', 'PageNumEvents', 'PageNumDerivedEvents', 'PageNumInfos', 'PageNumWarnings', 'PageNumErrors',
   'PageClusterId', 'PageMaxScrollDepthPercent', 'LoadDomContentTime', 'LoadEventTime', 'LoadFirstPaintTime',
-  'LoadLargestPaintTime', 'PageName',
+  'LoadLargestPaintTime', 'PageName', 'EventVarErrorKind', 'EventWebSourceFileUrl', 'ReqUrl', 'ReqMethod', 'ReqStatus',
 ] as const;
 
 /** The fields of a TYPE_INDIVIDUAL export (one row per Individual); user properties follow. */

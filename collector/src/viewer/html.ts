@@ -74,6 +74,10 @@ ${escapeHtml(session.browser)} · ${escapeHtml(session.device)} · ${escapeHtml(
   <div class="controls"><button id="play" type="button">Pause</button><span id="clock">0 s</span></div>
   <div id="timeline" class="timeline" aria-label="timeline"><div id="playhead" class="playhead"></div></div>
 </section>
+<section class="devtools">
+  <div class="panel"><h2>Console</h2><ol id="console" class="entries"></ol></div>
+  <div class="panel"><h2>Network <label class="muted"><input id="failed-only" type="checkbox"> failed only</label></h2><ol id="network" class="entries"></ol></div>
+</section>
 <section><h2>Facts</h2><ol id="facts" class="facts"></ol></section>`;
   return layout(`Session ${title}`, body, '<link rel="stylesheet" href="/viewer/rrweb.css"><script src="/viewer/rrweb.js" defer></script><script src="/viewer/replay.js" defer></script>');
 }
@@ -104,4 +108,13 @@ table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .facts .mod { margin-left: 6px; padding: 0 5px; border-radius: 3px; color: #fff; font-size: 12px; }
 .mod.rage { background: #c62828; } .mod.dead { background: #6d4c41; } .mod.error { background: #ef6c00; } .mod.suspicious { background: #6a1b9a; }
 .empty { background: #fff; padding: 24px; border: 1px solid #e3e6ea; }
+.devtools { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 12px; }
+.panel h2 { font-size: 16px; } .panel label { font-size: 12px; font-weight: 400; margin-left: 8px; }
+.entries { list-style: none; margin: 0; padding: 0; max-height: 320px; overflow: auto; background: #fff; border: 1px solid #e3e6ea; font: 12px/1.5 ui-monospace, monospace; }
+.entries li { display: flex; gap: 8px; padding: 2px 8px; border-bottom: 1px solid #f0f1f3; cursor: pointer; white-space: nowrap; }
+.entries li[hidden] { display: none; } .entries li.current { background: #fff8c5; } .entries .url, .entries .message { overflow: hidden; text-overflow: ellipsis; white-space: pre; }
+.entries .method { font-weight: 600; min-width: 3.5em; } .entries .status { min-width: 3em; } .entries .duration { min-width: 4.5em; text-align: right; }
+.status-ok .status { color: #2e7d32; } .status-redirect .status { color: #1565c0; } .status-warn .status { color: #ef6c00; }
+.status-error { background: #fdecea; } .status-error .status { color: #c62828; font-weight: 600; }
+.level-warn { background: #fff8e1; } .level-error { background: #fdecea; color: #b71c1c; } .level-debug, .level-info { color: #455a64; }
 `;

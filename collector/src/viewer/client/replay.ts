@@ -8,6 +8,7 @@
 import type { eventWithTime, viewportResizeDimension } from '@rrweb/types';
 import type { Replayer } from 'rrweb';
 import { EventType, type ChangeFact, type ClickFact, type FactPayloads, type FactTag } from 'openstory/vocabulary';
+import { renderPanels, type PanelFact } from './panels';
 
 // The page loads rrweb's UMD bundle in its own script tag before this one (viewer/html.ts), so
 // only its types are imported; the player comes from that global.
@@ -42,7 +43,6 @@ function describe(fact: Fact): string {
     case 'navigate': return (fact.payload.EventSubType === 'spa' ? 'SPA ' : '') + (fact.payload.PageUrl || fact.pageUrl);
     case 'custom': return fact.payload.EventCustomName || 'event';
     case 'error': return fact.payload.message || 'error';
-    case 'log': return `${fact.payload.level || 'log'}: ${fact.payload.message || ''}`;
     case 'thrash': return `thrashed cursor over ${fact.payload.EventTargetSelectorTok || 'page'}`;
     case 'abandon': return `abandoned ${fact.payload.EventTargetSelectorTok || 'form'}`;
     case 'vital': return `${fact.payload.name} ${fact.payload.value} (${fact.payload.rating})`;
@@ -84,10 +84,14 @@ function span(text: string, className?: string): HTMLSpanElement {
   return element;
 }
 
+/** Tags the developer panels show instead of the fact list. */
+const PANEL_ONLY: ReadonlySet<string> = new Set(['log', 'request']);
+
 function renderFacts(player: Player, facts: Fact[]): void {
   const list = byId('facts');
   const timeline = byId('timeline');
   for (const fact of facts) {
+    if (PANEL_ONLY.has(fact.tag)) continue;
     const offset = fact.timestamp - player.start;
     const item = document.createElement('li');
     item.setAttribute('data-tag', fact.tag);
@@ -104,7 +108,7 @@ function renderFacts(player: Player, facts: Fact[]): void {
   }
 }
 
-function wireControls(player: Player): void {
+function wireControls(player: Player, highlight: (now: number) => void): void {
   const button = byId('play');
   const timeline = byId('timeline');
   const playhead = byId('playhead');
@@ -128,6 +132,7 @@ function wireControls(player: Player): void {
     const now = Math.min(player.total, player.replayer.getCurrentTime());
     playhead.style.left = percent(now, player.total);
     clock.textContent = `${seconds(now)} / ${seconds(player.total)}`;
+    highlight(now);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -160,7 +165,8 @@ function start(events: eventWithTime[], facts: Fact[]): void {
   fit(replayer, { width: Number(replayer.iframe.getAttribute('width')), height: Number(replayer.iframe.getAttribute('height')) });
   replayer.on('resize', (size) => fit(replayer, size as viewportResizeDimension));
   renderFacts(player, facts);
-  wireControls(player);
+  const panelFacts: PanelFact[] = facts.filter((fact): fact is Extract<Fact, { tag: PanelFact['tag'] }> => fact.tag === 'log' || fact.tag === 'error' || fact.tag === 'request');
+  wireControls(player, renderPanels(panelFacts, player.start, (offset) => seek(player, offset), seconds));
   replayer.play(0);
   root.setAttribute('data-state', 'ready');
 }
