@@ -31,6 +31,7 @@ export function record(options: RecordOptions): () => void {
       sampling: { ...DEFAULT_SAMPLING, ...options.sampling },
       emit: guard(reportError, (event: eventWithTime) => options.emit(event)),
       reportError,
+      warn: (message) => guard(reportError, () => console.warn(`[openstory] ${message}`))(),
       startObservers,
     });
   })();

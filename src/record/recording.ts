@@ -8,6 +8,7 @@ import { patchMethod } from '../lib/patch';
 import { EventType, IncrementalSource } from '../lib/rrweb';
 import { createSignal } from '../lib/signal';
 import type { RecordContext, SamplingOptions } from './types';
+import { mutationObserverOf } from './untouched';
 
 const OBSERVE_OPTIONS: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
 
@@ -19,6 +20,8 @@ export interface RecordingOptions {
   /** Delivers an event; never throws. */
   emit(event: eventWithTime): void;
   reportError(error: unknown): void;
+  /** Tells the developer, once, of something about the page that limits the recording. */
+  warn(message: string): void;
   /** The interaction observers (record/observers/), started once per recorded document. */
   startObservers?(ctx: RecordContext): () => void;
 }
@@ -69,7 +72,7 @@ export function startRecording(options: RecordingOptions): () => void {
     if (payload) emitIncremental({ source: IncrementalSource.Mutation, ...payload });
     attachFoundFrames();
   });
-  const observer = new (win as Window & typeof globalThis).MutationObserver(onRecords);
+  const observer = new (mutationObserverOf(win, options.warn))(onRecords);
   const takeMutations = () => {
     const records = observer.takeRecords();
     if (records.length) onRecords(records);
