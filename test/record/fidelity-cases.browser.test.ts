@@ -50,3 +50,65 @@ test('a page that replaced window.MutationObserver is recorded with an untouched
   expect(warnings.filter((text) => text.includes('MutationObserver'))).toHaveLength(1);
   await page.close();
 });
+
+const RULES_PROBE = `['a', 'b', 'c', 'd'].map((id) => { const s = getComputedStyle(doc.getElementById(id)); return [s.color, s.fontSize, s.fontWeight, s.marginLeft]; })`;
+
+test('CSSOM declaration changes on rules (also nested in @media and @supports) and legacy addRule/removeRule', async () => {
+  const page = await openScenario(
+    harness,
+    '/declarations.html',
+    '<p id="a">a</p><p id="b">b</p><p id="c">c</p><p id="d">d</p>',
+    `<style id="s">#a { color: rgb(0, 0, 255); font-size: 20px; }
+     @media screen { @supports (display: grid) { #b { color: rgb(0, 128, 0); } } }
+     #c { font-weight: 700; }</style><style id="empty"></style>`,
+  );
+  await startRecording(page);
+  await step(page, `
+    const sheet = document.getElementById('s').sheet;
+    sheet.cssRules[0].style.setProperty('color', 'rgb(255, 0, 0)');
+    sheet.cssRules[0].style.removeProperty('font-size');
+    sheet.cssRules[1].cssRules[0].cssRules[0].style.setProperty('font-size', '27px', 'important');
+    sheet.cssRules[2].style.removeProperty('font-weight');
+    const legacy = document.getElementById('empty').sheet;
+    legacy.addRule('#d', 'margin-left: 13px');
+    legacy.addRule('#c', 'margin-left: 7px', 0);
+    legacy.addRule('#a', 'font-weight: 300');
+    legacy.removeRule();
+  `);
+  // Element inline styles reach the style attribute: they are not declaration events.
+  await step(page, `document.getElementById('d').style.setProperty('font-size', '9px');`);
+  expect(await probeLive(page, RULES_PROBE)).toEqual([
+    ['rgb(255, 0, 0)', '16px', '300', '0px'],
+    ['rgb(0, 128, 0)', '27px', '400', '0px'],
+    ['rgb(0, 0, 0)', '16px', '400', '0px'],
+    ['rgb(0, 0, 0)', '9px', '400', '13px'],
+  ]);
+  await expectReplayMatches(page, RULES_PROBE);
+  const declarations = (await recordedEvents(page)).filter(
+    (event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.StyleDeclaration,
+  );
+  expect(declarations).toHaveLength(4);
+  await page.close();
+});
+
+test('CSSOM declaration changes inside a same-origin iframe', async () => {
+  harness.server.pages.set(
+    '/styled-frame.html',
+    '<!doctype html><html><head><style>@media all { #a { color: rgb(0, 0, 255); } } #b { margin-left: 3px; }</style></head><body><p id="a">a</p><p id="b">b</p></body></html>',
+  );
+  const page = await openScenario(harness, '/frame-host.html', '<iframe id="f" src="/styled-frame.html"></iframe>');
+  await startRecording(page);
+  await step(page, `
+    const sheet = document.getElementById('f').contentDocument.styleSheets[0];
+    sheet.cssRules[0].cssRules[0].style.setProperty('color', 'rgb(1, 2, 3)');
+    sheet.cssRules[1].style.removeProperty('margin-left');
+  `);
+  const probe = `(() => { const d = doc.querySelector('iframe').contentDocument; return ['a', 'b'].map((id) => { const s = d.defaultView.getComputedStyle(d.getElementById(id)); return [s.color, s.marginLeft]; }); })()`;
+  expect(await probeLive(page, probe)).toEqual([
+    ['rgb(1, 2, 3)', '0px'],
+    ['rgb(0, 0, 0)', '0px'],
+  ]);
+  const result = await replayed(harness, await recordedEvents(page), probe);
+  expect(result.probe).toEqual(await probeLive(page, probe));
+  await page.close();
+});

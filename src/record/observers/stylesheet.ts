@@ -1,4 +1,4 @@
-import type { styleSheetRuleData } from '@rrweb/types';
+import type { styleDeclarationData, styleSheetRuleData } from '@rrweb/types';
 import { IncrementalSource } from '../../lib/rrweb';
 import type { RecordContext } from '../types';
 import { guard } from '../../lib/guard';
@@ -9,7 +9,7 @@ import type { EventRoot, Roots } from './roots';
 import { idOf } from './target';
 
 type StyleWindow = Window & typeof globalThis;
-type RuleChange = Omit<styleSheetRuleData, 'source' | 'id' | 'styleId'>;
+type SheetChange = Omit<styleSheetRuleData, 'id' | 'styleId'> | Omit<styleDeclarationData, 'id' | 'styleId'>;
 
 export interface StyleSheetObserver {
   stop: Stop;
@@ -19,8 +19,9 @@ export interface StyleSheetObserver {
 
 /**
  * CSSOM changes, which no MutationObserver sees: rules inserted or deleted through a <style>'s
- * sheet (also inside @media/@supports groups, addressed by an index path), constructed sheets
- * replaced, and adopted stylesheets of the document and of open shadow roots. A sheet owned by
+ * sheet (also inside @media/@supports groups, addressed by an index path; also through the legacy
+ * addRule/removeRule), a rule's declarations set or removed (`rule.style.setProperty`), constructed
+ * sheets replaced, and adopted stylesheets of the document and of open shadow roots. A sheet owned by
  * an element is addressed by that element's id; a constructed sheet by a style id this observer
  * hands out when the sheet is first adopted. Every patched prototype is restored on stop.
  */
@@ -50,7 +51,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     waiting = [];
     for (const emit of ready) emit();
   };
-  const emitChange = (sheet: CSSStyleSheet | null, change: RuleChange, mayWait = true) => {
+  const emitChange = (sheet: CSSStyleSheet | null, change: SheetChange, mayWait = true) => {
     if (!sheet) return;
     const owner = sheet.ownerNode;
     const address = addressOf(sheet);
@@ -59,7 +60,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
       waiting.push(() => emitChange(sheet, change, false));
       return;
     }
-    if (address) ctx.emitIncremental({ source: IncrementalSource.StyleSheetRule, ...address, ...change });
+    if (address) ctx.emitIncremental({ ...address, ...change } as styleSheetRuleData | styleDeclarationData);
   };
 
   const emitAdopted = (root: EventRoot, retry: boolean) => {
@@ -87,24 +88,48 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
   const afterCall = <T extends object>(proto: T, name: keyof T & string, after: CallHooks<T>['after']) =>
     patchMethod(proto, name, ctx.reportError, { after });
   const stops: Stop[] = [];
+  const rules = (change: Omit<styleSheetRuleData, 'source' | 'id' | 'styleId'>) => ({ source: IncrementalSource.StyleSheetRule, ...change });
   const sheetProto = win.CSSStyleSheet?.prototype;
   if (sheetProto) {
     stops.push(
-      afterCall(sheetProto, 'insertRule', (sheet, [rule], index) => emitChange(sheet, { adds: [{ rule: String(rule), index: index as number }] })),
-      afterCall(sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, { removes: [{ index: Number(index) }] })),
-      afterCall(sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, { replace: String(text) })),
-      afterCall(sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, { replaceSync: String(text) })),
+      afterCall(sheetProto, 'insertRule', (sheet, [rule], index) => emitChange(sheet, rules({ adds: [{ rule: String(rule), index: index as number }] }))),
+      afterCall(sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, rules({ removes: [{ index: Number(index) }] }))),
+      afterCall(sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, rules({ replace: String(text) }))),
+      afterCall(sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, rules({ replaceSync: String(text) }))),
+      // The legacy forms: addRule(selector, style, index = end) and removeRule(index = 0). The added
+      // rule is read back, as the browser wrote it, rather than rebuilt from the arguments.
+      afterCall(sheetProto, 'addRule', (sheet, [, , at]) => {
+        const index = at === undefined ? sheet.cssRules.length - 1 : Number(at);
+        const added = sheet.cssRules[index];
+        if (added) emitChange(sheet, rules({ adds: [{ rule: added.cssText, index }] }));
+      }),
+      afterCall(sheetProto, 'removeRule', (sheet, [index]) => emitChange(sheet, rules({ removes: [{ index: Number(index ?? 0) }] }))),
     );
   }
   const groupProto = win.CSSGroupingRule?.prototype;
   if (groupProto) {
     stops.push(
       afterCall(groupProto, 'insertRule', (group, [rule], index) =>
-        emitChange(group.parentStyleSheet, { adds: [{ rule: String(rule), index: [...rulePath(group), index as number] }] }),
+        emitChange(group.parentStyleSheet, rules({ adds: [{ rule: String(rule), index: [...rulePath(group), index as number] }] })),
       ),
       afterCall(groupProto, 'deleteRule', (group, [index]) =>
-        emitChange(group.parentStyleSheet, { removes: [{ index: [...rulePath(group), Number(index)] }] }),
+        emitChange(group.parentStyleSheet, rules({ removes: [{ index: [...rulePath(group), Number(index)] }] })),
       ),
+    );
+  }
+  // A rule's declarations. An element's inline style shares the prototype; its changes reach the
+  // style attribute, which the MutationObserver records, so only declarations of a rule count.
+  const declarationProto = win.CSSStyleDeclaration?.prototype;
+  if (declarationProto) {
+    const declarationOf = (style: CSSStyleDeclaration, change: Pick<styleDeclarationData, 'set' | 'remove'>) => {
+      const rule = style.parentRule;
+      if (rule) emitChange(rule.parentStyleSheet, { source: IncrementalSource.StyleDeclaration, index: rulePath(rule), ...change });
+    };
+    stops.push(
+      afterCall(declarationProto, 'setProperty', (style, [property, value, priority]) =>
+        declarationOf(style, { set: { property: String(property), value: value == null ? null : String(value), priority: priority == null ? undefined : String(priority) } }),
+      ),
+      afterCall(declarationProto, 'removeProperty', (style, [property]) => declarationOf(style, { remove: { property: String(property) } })),
     );
   }
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
