@@ -45,3 +45,17 @@ export function recordedAttribute(
 function redactedUrl(name: string, value: string, privacy: PrivacyRules): string {
   return privacy.redactsUrlAttributes && URL_ATTRIBUTES.has(name) ? privacy.redactUrl(value) : value;
 }
+
+/**
+ * rrweb's `rr_open_mode` of an open <dialog>: a dialog opened with showModal() is in the top
+ * layer (centred, with a backdrop, the rest inert), which no attribute shows; the Replayer calls
+ * showModal() for 'modal' and show() for 'non-modal'.
+ */
+export function dialogOpenMode(dialog: Element): 'modal' | 'non-modal' {
+  try {
+    return dialog.matches(':modal') ? 'modal' : 'non-modal';
+  } catch {
+    // A browser without the :modal selector cannot tell; the dialog still replays open.
+    return 'non-modal';
+  }
+}

@@ -1,6 +1,6 @@
 import type { addedNodeMutation, attributeMutation, mutationCallbackParam, removedNodeMutation, textMutation } from '@rrweb/types';
 import type { PrivacyRules } from '../privacy';
-import { recordedAttribute } from './attributes';
+import { dialogOpenMode, recordedAttribute } from './attributes';
 import type { RecorderMirror } from './mirror';
 import { serializeAdds, textValue, type SerializeScope } from './serialize';
 
@@ -149,6 +149,10 @@ function createAttributeChanges(env: MutationEnv) {
         someEmpty = true;
         return;
       }
+      // A dialog opened or closed also says how, ahead of `open`: the Replayer acts on rr_open_mode
+      // (showModal, show, or close while the dialog is still open; removing `open` alone leaves
+      // a modal dialog in the top layer).
+      if (name === 'open' && element.localName === 'dialog') change.attributes.rr_open_mode = value === null ? 'non-modal' : dialogOpenMode(element);
       change.attributes[name] = value;
       if (privacy.exclusionMayChange(name, value, false)) {
         exclusionCandidates.add(element);

@@ -2,7 +2,7 @@ import type { addedNodeMutation, attributes as SerializedAttributes, serializedN
 import { EXCLUDED, MASKED, type PrivacyRules } from '../privacy';
 import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
-import { recordedAttribute } from './attributes';
+import { dialogOpenMode, recordedAttribute } from './attributes';
 import { resolveCssUrls } from './urls';
 
 
@@ -190,6 +190,9 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
       // The value is the content; the child text is only its default.
       attributes.value = maskedValue((element as HTMLTextAreaElement).value, masked, scope);
       children = null;
+      break;
+    case 'dialog':
+      if ((element as HTMLDialogElement).open) attributes.rr_open_mode = dialogOpenMode(element);
       break;
     case 'option':
       if ((element as HTMLOptionElement).selected) attributes.selected = true;

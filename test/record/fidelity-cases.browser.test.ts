@@ -1,3 +1,4 @@
+import type { eventWithTime } from '@rrweb/types';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { liveDom, openScenario, probeLive, recordedEvents, replayed, startHarness, startRecording, step, type Harness } from './harness';
@@ -111,4 +112,55 @@ test('CSSOM declaration changes inside a same-origin iframe', async () => {
   const result = await replayed(harness, await recordedEvents(page), probe);
   expect(result.probe).toEqual(await probeLive(page, probe));
   await page.close();
+});
+
+const DIALOG_PROBE = `Array.from(doc.querySelectorAll('dialog'), (d) => [d.id, d.open, d.matches(':modal')])`;
+
+/**
+ * `probe` over the replayed document after rrweb's Replayer played the events in real time. Its
+ * fast-forward (what `replayed` does) rebuilds dialogs from a virtual DOM that removes `open`
+ * before asking a modal dialog to close, which then stays in the top layer; played events close it.
+ */
+async function playedProbe(events: eventWithTime[], probe: string): Promise<unknown> {
+  const page = await harness.browser.newPage();
+  try {
+    await page.goto(`${harness.server.url}/replay.html`);
+    return await page.evaluate(`((events) => {
+      const replayer = new rrweb.Replayer(events, { root: document.body, showWarning: false, mouseTail: false, triggerFocus: false });
+      replayer.play();
+      const duration = events[events.length - 1].timestamp - events[0].timestamp;
+      return new Promise((resolve) => setTimeout(() => { const doc = replayer.iframe.contentDocument; resolve(${probe}); }, duration + ${PLAY_MARGIN_MS}));
+    })(${JSON.stringify(events)})`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Time the Replayer's timer needs beyond the recording's own span to have applied every event. */
+const PLAY_MARGIN_MS = 500;
+
+test('dialogs opened with showModal() replay as modal (top layer), before and during recording', async () => {
+  const page = await openScenario(harness, '/dialog.html', '<dialog id="early">early</dialog><dialog id="late">late</dialog><dialog id="plain">plain</dialog>');
+  await page.evaluate(`document.getElementById('early').showModal()`);
+  await startRecording(page);
+  await step(page, `document.getElementById('early').close(); document.getElementById('late').showModal(); document.getElementById('plain').show();`);
+  const live = await probeLive(page, DIALOG_PROBE);
+  expect(live).toEqual([
+    ['early', false, false],
+    ['late', true, true],
+    ['plain', true, false],
+  ]);
+  const events = await recordedEvents(page);
+  expect(await playedProbe(events, DIALOG_PROBE)).toEqual(live);
+  expect((await replayed(harness, events)).dom).toEqual(await liveDom(page));
+  await page.close();
+
+  // Open as a modal when the snapshot is taken, and still open at the end.
+  const snapshotPage = await openScenario(harness, '/dialog-open.html', '<dialog id="modal">modal</dialog>');
+  await snapshotPage.evaluate(`document.getElementById('modal').showModal()`);
+  await startRecording(snapshotPage);
+  await step(snapshotPage, `document.body.appendChild(document.createElement('p')).textContent = 'after';`);
+  await expectReplayMatches(snapshotPage, DIALOG_PROBE);
+  expect(await probeLive(snapshotPage, DIALOG_PROBE)).toEqual([['modal', true, true]]);
+  await snapshotPage.close();
 });
