@@ -23,16 +23,32 @@ export function resolveAttribute(tagName: string, name: string, value: string, d
   return value;
 }
 
-/** `srcset` is a comma-separated list of "url descriptor" candidates. */
+/**
+ * `srcset` is a list of "url descriptors" candidates, split as the HTML standard's srcset parser
+ * does: a URL runs to the next whitespace (it may contain commas, as CDN URLs with transformation
+ * parameters do) less any trailing commas, which end its candidate; otherwise the descriptors run
+ * to the next comma outside parentheses.
+ */
 function resolveSrcset(value: string, base: string): string {
-  return value
-    .split(',')
-    .map((candidate) => {
-      const trimmed = candidate.trim();
-      const space = trimmed.search(/\s/);
-      return space === -1 ? resolveUrl(trimmed, base) : resolveUrl(trimmed.slice(0, space), base) + trimmed.slice(space);
-    })
-    .join(', ');
+  const candidates: string[] = [];
+  const candidate = /[\s,]*([^\s]+)/y;
+  let match: RegExpExecArray | null;
+  while ((match = candidate.exec(value))) {
+    const url = match[1].replace(/,+$/, '');
+    let descriptors = '';
+    if (url.length === match[1].length) {
+      let depth = 0;
+      let end = candidate.lastIndex;
+      for (; end < value.length && (depth > 0 || value[end] !== ','); end++) {
+        if (value[end] === '(') depth++;
+        else if (value[end] === ')') depth--;
+      }
+      descriptors = value.slice(candidate.lastIndex, end).trim();
+      candidate.lastIndex = end;
+    }
+    candidates.push(descriptors ? `${resolveUrl(url, base)} ${descriptors}` : resolveUrl(url, base));
+  }
+  return candidates.join(', ');
 }
 
 export function resolveCssUrls(css: string, base: string): string {

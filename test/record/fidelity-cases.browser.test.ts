@@ -164,3 +164,19 @@ test('dialogs opened with showModal() replay as modal (top layer), before and du
   expect(await probeLive(snapshotPage, DIALOG_PROBE)).toEqual([['modal', true, true]]);
   await snapshotPage.close();
 });
+
+test('srcset URLs that contain commas are kept whole', async () => {
+  const srcset = 'https://cdn.test/w_100,h_50/a.png 1x, https://cdn.test/w_200,h_100/a.png 2x';
+  const page = await openScenario(harness, '/srcset.html', `<img id="i" alt="" srcset="${srcset}"><div id="more"></div>`);
+  await startRecording(page);
+  await step(page, `
+    const img = document.createElement('img');
+    img.alt = '';
+    img.srcset = 'https://cdn.test/c_fill,w_300/b.png 300w,/relative,comma.png 600w';
+    document.getElementById('more').appendChild(img);
+  `);
+  const probe = `Array.from(doc.querySelectorAll('img'), (img) => img.getAttribute('srcset'))`;
+  const result = await replayed(harness, await recordedEvents(page), probe);
+  expect(result.probe).toEqual([srcset, `https://cdn.test/c_fill,w_300/b.png 300w, ${harness.server.url}/relative,comma.png 600w`]);
+  await page.close();
+});
