@@ -30,6 +30,8 @@ const { values } = parseArgs({
     bundles: { type: 'string', default: '4000' },
     events: { type: 'string', default: '1000000' },
     attack: { type: 'boolean', default: false },
+    // A .mmdb (collector/bench/geo.ts --out writes one): every page is looked up, from its X-Forwarded-For address.
+    geo: { type: 'string' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -78,8 +80,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function ingestBenchmark(withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
-  saveConfig(dataDir, { ...config, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const { child, url } = await startCli(dataDir, values.attack ? ['--trust-proxy'] : []);
+  saveConfig(dataDir, { ...config, geoDatabase: values.geo, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
+  const { child, url } = await startCli(dataDir, values.attack || values.geo ? ['--trust-proxy'] : []);
   const now = Date.now();
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
@@ -116,13 +118,15 @@ async function ingestBenchmark(withAttack = false) {
   await new Promise((resolve) => child.once('exit', resolve));
   const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
   const stored = (db.prepare("SELECT count(*) AS n FROM bundles WHERE page_id NOT LIKE 'p-evil%'").get() as { n: number }).n;
+  // With --geo, the pages that got a location: proves the lookups ran.
+  const located = (db.prepare('SELECT count(*) AS n FROM pages WHERE country IS NOT NULL').get() as { n: number }).n;
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, acknowledged, lost: acknowledged - stored, attacked,
+    errors, acknowledged, lost: acknowledged - stored, located, attacked,
   };
 }
 

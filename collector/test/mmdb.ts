@@ -66,6 +66,7 @@ function networkBits(cidr: string): { address: number; length: number } {
 export function writeMmdb(networks: MmdbNetwork[], databaseType = 'openstory-test-City'): Buffer {
   const data: Buffer[] = [];
   let dataBytes = 0;
+  const offsets = new Map<string, number>();
   const root: TreeNode = { sides: [null, null] };
   for (const network of networks) {
     const { address, length } = networkBits(network.cidr);
@@ -76,10 +77,16 @@ export function writeMmdb(networks: MmdbNetwork[], databaseType = 'openstory-tes
       if (typeof next !== 'object' || next === null) node.sides[bit] = next = { sides: [null, null] };
       node = next;
     }
-    node.sides[Math.floor(address / 2 ** (32 - length)) & 1] = dataBytes;
-    const encoded = encodeValue(network.data);
-    data.push(encoded);
-    dataBytes += encoded.length;
+    // Equal records are stored once, as real databases do (many ranges share one city).
+    const text = JSON.stringify(network.data);
+    let offset = offsets.get(text);
+    if (offset === undefined) {
+      const encoded = encodeValue(network.data);
+      offsets.set(text, (offset = dataBytes));
+      data.push(encoded);
+      dataBytes += encoded.length;
+    }
+    node.sides[Math.floor(address / 2 ** (32 - length)) & 1] = offset;
   }
   const order: TreeNode[] = [];
   const number = new Map<TreeNode, number>();
