@@ -10,7 +10,7 @@
  * CLI runs with --trust-proxy). No export run.
  * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -75,6 +75,19 @@ function clientBundles(client: number, count: number, now: number): Buffer[] {
   return bodies;
 }
 
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (`getconf CLK_TCK`: 100 on every mainstream build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux): unlike wall time, barely
+ * moved by other work on a shared machine. utime and stime are fields 14 and 15, counted after the
+ * command name's closing parenthesis (the name may hold spaces).
+ */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function ingestBenchmark(withAttack = false) {
@@ -94,6 +107,7 @@ async function ingestBenchmark(withAttack = false) {
   // The attack is under way (its bodies built) before the legitimate clients start.
   if (attacker) await new Promise((resolve) => setTimeout(resolve, ATTACK_HEAD_START_MS));
   const started = performance.now();
+  const cpuBefore = cpuSeconds(child.pid);
   await Promise.all(
     bodies.map(async (clientBodies, client) => {
       const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
@@ -112,6 +126,7 @@ async function ingestBenchmark(withAttack = false) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const collectorCpuSeconds = cpuSeconds(child.pid) - cpuBefore;
   attacker?.send('stop');
   const attacked = await attacking;
   child.kill('SIGTERM');
@@ -126,7 +141,7 @@ async function ingestBenchmark(withAttack = false) {
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, acknowledged, lost: acknowledged - stored, located, attacked,
+    errors, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
   };
 }
 
