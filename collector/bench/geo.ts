@@ -35,8 +35,9 @@ for (let i = 0; i < NETWORKS; i++) {
 }
 // The range collector.ts's clients send from (X-Forwarded-For), so its --geo run looks up addresses that are found.
 networks.push({ cidr: '198.51.100.0/24', data: cityRecord({ city: 'Paris', country: 'FR', region: 'Île-de-France', latitude: 48.8566, longitude: 2.3522 }) });
-const directory = mkdtempSync(join(tmpdir(), 'openstory-geo-bench-'));
-const file = values.out ?? join(directory, 'city.mmdb');
+// A temporary directory only when the file is not kept.
+const directory = values.out ? undefined : mkdtempSync(join(tmpdir(), 'openstory-geo-bench-'));
+const file = values.out ?? join(directory!, 'city.mmdb');
 const bytes = writeMmdb(networks);
 writeFileSync(file, bytes);
 
@@ -52,7 +53,7 @@ let found = 0;
 const started = performance.now();
 for (let i = 0; i < LOOKUPS; i++) if (geo.locate(addresses[i % addresses.length])) found++;
 const seconds = (performance.now() - started) / 1000;
-if (!values.out) rmSync(directory, { recursive: true, force: true });
+if (directory) rmSync(directory, { recursive: true, force: true });
 console.log(`
 | geolocation lookups (${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}) | result |
 |---|---|
