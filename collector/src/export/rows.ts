@@ -1,11 +1,12 @@
 import { finite, text } from '../facts';
 import { individualId, numericId } from '../enrich';
+import { latLong } from '../geo';
 import type { ExportRecord } from '../storage/types';
 import { jsonObject } from './json';
 
 /**
  * Every column FullStory's export clients ask for (the Data Export field list, and the fields
- * hauser, FullStory's export loader, requests), in that order. Custom user vars follow as columns of their own. docs/data-export.md
+ * hauser, FullStory's export loader, requests), in that order, then the location's parts. Custom user vars follow as columns of their own. docs/data-export.md
  * says how each is derived.
  */
 export const EXPORT_COLUMNS = [
@@ -18,6 +19,8 @@ export const EXPORT_COLUMNS = [
   'PageScreenHeight', 'PageViewportWidth', 'PageViewportHeight', 'PageMaxScrollDepthPercent', 'PageNumInfos',
   'PageNumWarnings', 'PageNumErrors', 'LoadDomContentTime', 'LoadFirstPaintTime', 'LoadEventTime', 'ReqUrl',
   'ReqMethod', 'ReqStatus', 'EventVarErrorKind',
+  // openstory's: FullStory exports the location as PageLatLong only; these name its parts in the same style.
+  'PageCountry', 'PageRegion', 'PageCity',
 ] as const;
 
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
@@ -108,7 +111,10 @@ export function pageColumns(record: ExportRecord): Record<string, unknown> {
     PageDuration: integer(page.duration),
     PageActiveDuration: integer(page.activeDuration),
     PageRefererUrl: page.referrer,
-    PageLatLong: null,
+    PageLatLong: latLong(page.location),
+    PageCountry: page.location?.country ?? null,
+    PageRegion: page.location?.region ?? null,
+    PageCity: page.location?.city ?? null,
     PageAgent: page.userAgent,
     PageIp: page.ip || null,
     PageBrowser: page.agent.PageBrowser,

@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INGEST_PATH, type Bundle } from 'openstory/vocabulary';
 import { findOrg, originAllowed, type OrgConfig } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
-import { parseAgent, storedIp } from '../enrich';
+import { parseAgent, plainIp, storedIp } from '../enrich';
 import { extractFacts } from '../facts';
+import type { GeoLocation } from '../geo';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { IngestBatch, IngestConflict, IngestResult } from '../storage/types';
 import { correctClock, pageClockOffset } from './clock';
@@ -74,12 +75,13 @@ async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, c
   const clockOffset = pageClockOffset(owner?.clockOffset, receivedAt, bundle.sentAt);
   const corrected = correctClock(bundle, clockOffset, receivedAt);
   if (isRefusal(corrected)) return corrected;
-  const batch = { ...toBatch(corrected, request, org, receivedAt), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
+  const location = corrected.page ? context.locate(plainIp(request.ip)) ?? null : null;
+  const batch = { ...toBatch(corrected, request, org, receivedAt, location), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
   const result = await storage.ingest(deriveChanges(batch));
   return result.refused ? conflict(result.refused) : result;
 }
 
-function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receivedAt: number): IngestBatch {
+function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receivedAt: number, location: GeoLocation | null): IngestBatch {
   const { page } = bundle;
   return {
     orgId: bundle.orgId,
@@ -94,6 +96,8 @@ function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receiv
       referrer: page.referrer,
       userAgent: page.userAgent,
       ip: storedIp(request.ip, org.ipHandling),
+      // From the full address, whatever ipHandling keeps of it: with `discard` the location is all that remains.
+      location,
       agent: parseAgent(page.userAgent),
       screenWidth: page.screenWidth,
       screenHeight: page.screenHeight,

@@ -1,5 +1,5 @@
 import { mergeUserVars } from '../facts';
-import { parseJson, type Row } from './sqlite-rows';
+import { locationColumns, parseJson, type Row } from './sqlite-rows';
 import type { PageRecord, PageStateChange } from './types';
 
 /**
@@ -41,7 +41,7 @@ export const stubPage = (first: BundleMeta): Row => ({
   screen_width: null, screen_height: null, viewport_width: null, viewport_height: null, time_zone: null, language: null,
   num_infos: 0, num_warnings: 0, num_errors: 0, duration: null, active_duration: null, max_scroll: null,
   load_dom_content: null, load_event: null, load_first_paint: null, load_largest_paint: null, cumulative_layout_shift: null,
-  page_name: null, page_vars: '{}', clock_offset: null, num_events: 0, num_derived_events: 0,
+  page_name: null, page_vars: '{}', clock_offset: null, num_events: 0, num_derived_events: 0, ...locationColumns(null),
 });
 
 /** sqlite-ingest's setPageMetadata. */
@@ -51,6 +51,8 @@ export function applyPageMetadata(row: Row, page: PageRecord): void {
     user_agent: page.userAgent, ip: page.ip, browser: page.agent.PageBrowser, browser_version: page.agent.PageBrowserVersion,
     device: page.agent.PageDevice, os: page.agent.PageOperatingSystem, screen_width: page.screenWidth, screen_height: page.screenHeight,
     viewport_width: page.viewportWidth, viewport_height: page.viewportHeight, time_zone: page.timeZone ?? null, language: page.language ?? null,
+    // Absent from the page JSON of bundles stored before geolocation: no location, as SQLite's migration leaves it.
+    ...locationColumns(page.location),
   });
 }
 

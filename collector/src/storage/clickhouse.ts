@@ -6,7 +6,7 @@ import { migrateClickHouse } from './clickhouse-schema';
 import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionSummary, Storage, UserSummary } from './types';
+import type { BatchChanges, ExportRecord, IngestResult, PageRecord, PageSummary, SessionSummary, Storage, UserSummary } from './types';
 
 /**
  * How long the first bundle of a group waits for others before the INSERT. ClickHouse wants few
@@ -70,8 +70,10 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
       const [first] = await selectRows<{ page: string }>(client, `SELECT page FROM bundles WHERE ${orgIs(orgId)}
         AND user_id = ${str(row.user_id as string)} AND session_id = ${str(row.session_id as string)} AND page != ''
         ORDER BY page_start LIMIT 1`);
-      const agent = first ? (JSON.parse(first.page) as { agent: Record<string, string> }).agent : {};
-      const summary = sessionFrom({ ...row, browser: agent.PageBrowser, device: agent.PageDevice, os: agent.PageOperatingSystem });
+      const page = first ? (JSON.parse(first.page) as Partial<PageRecord>) : {};
+      const agent: Partial<PageRecord['agent']> = page.agent ?? {};
+      const summary = sessionFrom({ ...row, browser: agent.PageBrowser, device: agent.PageDevice, os: agent.PageOperatingSystem,
+        country: page.location?.country, city: page.location?.city });
       result.push({ ...summary, user });
     }
     return result;

@@ -55,6 +55,12 @@ const MIGRATIONS: string[] = [
   // FS('setProperties', { type: 'page' }): the page's name and its other properties (a JSON object).
   `ALTER TABLE pages ADD COLUMN page_name TEXT;
    ALTER TABLE pages ADD COLUMN page_vars TEXT NOT NULL DEFAULT '{}';`,
+  // IP geolocation at city precision (geo.ts): PageLatLong and the country, region and city fields.
+  `ALTER TABLE pages ADD COLUMN latitude REAL;
+   ALTER TABLE pages ADD COLUMN longitude REAL;
+   ALTER TABLE pages ADD COLUMN country TEXT;
+   ALTER TABLE pages ADD COLUMN region TEXT;
+   ALTER TABLE pages ADD COLUMN city TEXT;`,
 ];
 
 export function migrate(db: Database): void {

@@ -26,7 +26,8 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         current_url = CASE WHEN current_url = '' THEN @url ELSE current_url END, referrer = @referrer,
         user_agent = @userAgent, ip = @ip, browser = @browser, browser_version = @browserVersion, device = @device, os = @os,
         screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
-        time_zone = @timeZone, language = @language WHERE org_id = @orgId AND page_id = @pageId`),
+        time_zone = @timeZone, language = @language,
+        latitude = @latitude, longitude = @longitude, country = @country, region = @region, city = @city WHERE org_id = @orgId AND page_id = @pageId`),
     selectSnapshot: db.prepare(`SELECT CASE WHEN current_url = '' THEN url ELSE current_url END AS page_url,
         num_infos, num_warnings, num_errors FROM pages WHERE org_id = ? AND page_id = ?`),
     insertFact: db.prepare(`INSERT OR IGNORE INTO facts

@@ -1,3 +1,4 @@
+import type { GeoLocation } from '../geo';
 import type { FactChange, PageRecord, PageStateChange, PageSummary, SessionSummary, StoredFact, UserSummary } from './types';
 
 /**
@@ -24,6 +25,18 @@ export const userFrom = (row: Row, userId: string): UserSummary => ({
   created: (row.created as number | null) ?? 0,
 });
 
+/** The location columns (storage/migrations.ts), null when the page has none. */
+const locationFrom = (row: Row): GeoLocation | null => {
+  const location = {
+    latitude: (row.latitude as number | null) ?? null,
+    longitude: (row.longitude as number | null) ?? null,
+    country: (row.country as string | null) ?? null,
+    region: (row.region as string | null) ?? null,
+    city: (row.city as string | null) ?? null,
+  };
+  return Object.values(location).some((value) => value !== null) ? location : null;
+};
+
 export const pageFrom = (row: Row): PageSummary => ({
   pageId: row.page_id as string,
   start: row.start as number | null,
@@ -37,6 +50,7 @@ export const pageFrom = (row: Row): PageSummary => ({
     PageDevice: row.device as string,
     PageOperatingSystem: row.os as string,
   },
+  location: locationFrom(row),
   screenWidth: row.screen_width as number | null,
   screenHeight: row.screen_height as number | null,
   viewportWidth: row.viewport_width as number | null,
@@ -84,6 +98,8 @@ export const sessionFrom = (row: Row): SessionSummary => ({
   browser: (row.browser as string | null) ?? 'Unknown',
   device: (row.device as string | null) ?? 'Unknown',
   operatingSystem: (row.os as string | null) ?? 'Unknown',
+  country: (row.country as string | null) ?? null,
+  city: (row.city as string | null) ?? null,
 });
 
 /** Named parameters for the pages columns set from seq-0 metadata. */
@@ -92,6 +108,13 @@ export const pageMetadataParams = (orgId: string, pageId: string, page: PageReco
   browser: page.agent.PageBrowser, browserVersion: page.agent.PageBrowserVersion, device: page.agent.PageDevice,
   os: page.agent.PageOperatingSystem, screenWidth: page.screenWidth, screenHeight: page.screenHeight,
   viewportWidth: page.viewportWidth, viewportHeight: page.viewportHeight, timeZone: page.timeZone, language: page.language,
+  ...locationColumns(page.location),
+});
+
+/** A page's location as its columns (the names pageFrom reads and setPageMetadata binds); all null without one. */
+export const locationColumns = (location: GeoLocation | null | undefined) => ({
+  latitude: location?.latitude ?? null, longitude: location?.longitude ?? null,
+  country: location?.country ?? null, region: location?.region ?? null, city: location?.city ?? null,
 });
 
 /** Named parameters for a page state change: null where the bundle leaves a column alone. */

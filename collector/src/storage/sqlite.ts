@@ -29,7 +29,9 @@ const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join('
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
   (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
   (SELECT device FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
-  (SELECT os FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os`;
+  (SELECT os FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os,
+  (SELECT country FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS country,
+  (SELECT city FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS city`;
 
 function openDatabase(path: string, readonly: boolean): Database.Database {
   const db = new Database(path, { readonly, fileMustExist: readonly });

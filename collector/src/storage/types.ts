@@ -1,5 +1,6 @@
 import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
+import type { GeoLocation } from '../geo';
 
 /**
  * The storage contract. Ingest derives what a bundle changes (ingest/derive.ts) and hands it over
@@ -81,6 +82,8 @@ export interface PageRecord extends Omit<PageMetadata, 'startTime'> {
   /** As the org's ipHandling says (enrich.storedIp): anonymized by default, '' when discarded. */
   ip: string;
   agent: AgentFields;
+  /** From the full address at ingest (geo.ts); null without a database or an answer. */
+  location: GeoLocation | null;
 }
 
 /** A Custom event with a known fact tag, as it sits in its bundle. */
@@ -218,6 +221,7 @@ export interface PageSummary extends PageTotals {
   userAgent: string;
   ip: string;
   agent: AgentFields;
+  location: GeoLocation | null;
   screenWidth: number | null;
   screenHeight: number | null;
   viewportWidth: number | null;
@@ -269,4 +273,7 @@ export interface SessionSummary {
   browser: string;
   device: string;
   operatingSystem: string;
+  /** The first page's location (ISO country code, English city name), null when unknown. */
+  country: string | null;
+  city: string | null;
 }

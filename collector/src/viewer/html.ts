@@ -52,13 +52,14 @@ export function sessionsPage(sessions: SessionSummary[]): string {
   <td class="count">${session.pages}</td>
   ${count(session.rageClicks, 'rage')}${count(session.deadClicks, 'dead')}${count(session.errorClicks, 'error')}
   <td>${escapeHtml(session.browser)} · ${escapeHtml(session.device)} · ${escapeHtml(session.operatingSystem)}</td>
+  <td class="location">${escapeHtml([session.city, session.country].filter(Boolean).join(', '))}</td>
   <td class="muted">${escapeHtml(session.orgId)}</td>
 </tr>`,
     )
     .join('\n');
   const table = sessions.length
     ? `<table class="sessions"><thead><tr><th>User</th><th>Start (UTC)</th><th>Duration</th><th>Pages</th>
-<th>Rage clicks</th><th>Dead clicks</th><th>Error clicks</th><th>Browser · device · OS</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>`
+<th>Rage clicks</th><th>Dead clicks</th><th>Error clicks</th><th>Browser · device · OS</th><th>Location</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="empty">No sessions yet. Open a page that loads fs.js, interact with it, and reload this page.</p>';
   return layout('Sessions', `<h1>Sessions</h1>${table}`);
 }

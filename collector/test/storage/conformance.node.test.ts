@@ -91,7 +91,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     await send(0, [factAt('console', { PageNumInfos: 3, PageNumWarnings: 0, PageNumErrors: 1 }, T0 + 10), factAt('userVars', { vars: { plan_str: 'pro', seats_int: 2 } }, T0 + 20)], {
       start: T0, url: 'https://shop.example/cart', referrer: '', userAgent: 'test', ip: '127.0.0.0',
       agent: { PageBrowser: 'Chrome', PageBrowserVersion: '1', PageDevice: 'Desktop', PageOperatingSystem: 'OS X' },
-      screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, timeZone: 'UTC', language: 'en',
+      screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, timeZone: 'UTC', language: 'en', location: null,
     });
     await send(1, [factAt('duration', { PageDuration: 5000, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 20 }, T0 + 500), click(T0 + 600), factAt('userVars', { vars: { seats_int: 4 } }, T0 + 700)]);
     const records = [];
@@ -101,6 +101,29 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(records[0].user.vars).toEqual({ plan_str: 'pro', seats_int: 4 });
     expect((await storage.listSessions({ limit: 10 }))[0]).toMatchObject({ pages: 1, events: 7, start: T0, last: T0 + 950 });
     expect((await storage.sessionFacts('o-demo', 'u-alice', 's-1')).map((fact) => fact.tag)).toEqual(['click', 'click']);
+    await storage.close();
+  });
+
+  test('a page keeps the location it was opened from; a page without one reads as null', async () => {
+    const place = backend.place();
+    cleanups.push(() => place.remove());
+    const storage = await place.open();
+    const paris = { latitude: 48.86, longitude: 2.35, country: 'FR', region: 'Île-de-France', city: 'Paris' };
+    const page = (location: typeof paris | null) => ({
+      start: T0, url: 'https://shop.example/', referrer: '', userAgent: 'test', ip: '', location,
+      agent: { PageBrowser: 'Chrome', PageBrowserVersion: '1', PageDevice: 'Desktop', PageOperatingSystem: 'OS X' },
+      screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, timeZone: 'UTC', language: 'en',
+    });
+    const click = factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, T0 + 50);
+    for (const [sessionId, location] of [['s-1', paris], ['s-2', null]] as const) {
+      await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId, pageId: `p-${sessionId}`, seq: 0, receivedAt: T0 + 1000,
+        page: page(location), events: [click] as IngestBatch['events'], facts: extractFacts([click] as IngestBatch['events']) }));
+    }
+    const records = [];
+    for await (const record of storage.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
+    expect(Object.fromEntries(records.map((record) => [record.sessionId, record.page.location]))).toEqual({ 's-1': paris, 's-2': null });
+    expect(await storage.getSession('o-demo', 'u-alice', 's-1')).toMatchObject({ country: 'FR', city: 'Paris' });
+    expect(await storage.getSession('o-demo', 'u-alice', 's-2')).toMatchObject({ country: null, city: null });
     await storage.close();
   });
 
