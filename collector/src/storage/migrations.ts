@@ -55,6 +55,10 @@ const MIGRATIONS: string[] = [
   // FS('setProperties', { type: 'page' }): the page's name and its other properties (a JSON object).
   `ALTER TABLE pages ADD COLUMN page_name TEXT;
    ALTER TABLE pages ADD COLUMN page_vars TEXT NOT NULL DEFAULT '{}';`,
+  // Issue 18: a rage burst counts once (facts.FIRST_OF_RAGE_BURST); sessions stored before counted every click of it.
+  `UPDATE sessions SET rage_clicks = (SELECT count(*) FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
+     WHERE p.org_id = sessions.org_id AND p.user_id = sessions.user_id AND p.session_id = sessions.session_id
+     AND f.tag = 'click' AND json_extract(f.payload, '$.EventModFrustrated') = 1);`,
 ];
 
 export function migrate(db: Database): void {

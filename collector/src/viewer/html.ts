@@ -42,6 +42,15 @@ const userCell = (session: SessionSummary): string => {
 const count = (value: number, kind: string): string =>
   `<td class="count${value > 0 ? ` ${kind}` : ''}">${value}</td>`;
 
+/** What each count of the session list counts, said in the page (issue 18: counts people trust). */
+const COUNTS = [
+  ['Rage bursts', 'bursts of rapid clicks on one spot: a burst of any length counts once'],
+  ['Dead clicks', 'clicks the page did not answer (no change, navigation or request), each click counted'],
+  ['Error clicks', 'clicks followed by a JavaScript error, each click counted'],
+] as const;
+const COUNT_HEADERS = COUNTS.map(([name, meaning]) => `<th title="${escapeHtml(meaning)}">${name}</th>`).join('');
+const COUNT_LEGEND = `<dl class="legend">${COUNTS.map(([name, meaning]) => `<dt>${name}</dt><dd>${escapeHtml(meaning)}</dd>`).join('')}</dl>`;
+
 export function sessionsPage(sessions: SessionSummary[]): string {
   const rows = sessions
     .map(
@@ -58,7 +67,7 @@ export function sessionsPage(sessions: SessionSummary[]): string {
     .join('\n');
   const table = sessions.length
     ? `<table class="sessions"><thead><tr><th>User</th><th>Start (UTC)</th><th>Duration</th><th>Pages</th>
-<th>Rage clicks</th><th>Dead clicks</th><th>Error clicks</th><th>Browser · device · OS</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>`
+${COUNT_HEADERS}<th>Browser · device · OS</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>${COUNT_LEGEND}`
     : '<p class="empty">No sessions yet. Open a page that loads fs.js, interact with it, and reload this page.</p>';
   return layout('Sessions', `<h1>Sessions</h1>${table}`);
 }
@@ -107,6 +116,8 @@ table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .facts li { padding: 3px 0; cursor: pointer; } .facts .tag { font-weight: 600; margin-right: 6px; }
 .facts .mod { margin-left: 6px; padding: 0 5px; border-radius: 3px; color: #fff; font-size: 12px; }
 .mod.rage { background: #c62828; } .mod.dead { background: #6d4c41; } .mod.error { background: #ef6c00; } .mod.suspicious { background: #6a1b9a; }
+.legend { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; color: #6b7380; font-size: 12px; }
+.legend dt { font-weight: 600; } .legend dd { margin: 0; }
 .empty { background: #fff; padding: 24px; border: 1px solid #e3e6ea; }
 .devtools { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 12px; }
 .panel h2 { font-size: 16px; } .panel label { font-size: 12px; font-weight: 400; margin-left: 8px; }
