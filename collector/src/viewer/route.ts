@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sameSecret } from '../auth';
 import { findOrg } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { authThrottled, noteAuthFailure, viewerHostAllowed } from '../guards';
+import { ADMIN_SCOPE, canSee, scopedOrg, scopeForKey, type ViewerScope } from './access';
 import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
 
 const ACCESS_COOKIE = 'openstory_viewer';
@@ -78,63 +78,70 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
   const assets = browserAssets();
 
-  const allowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+  /** The viewer scope of the request (viewer/access.ts), or undefined once it has been answered 401/421/429. */
+  const allowed = (request: FastifyRequest, reply: FastifyReply): ViewerScope | undefined => {
     if (!viewerHostAllowed(request.headers.host, context.config())) {
       reply.code(421).type('text/plain').send('this host name is not one of the viewer\'s (viewerHosts in config.json)');
-      return false;
+      return undefined;
     }
-    if (!context.viewerNeedsKey) return true;
+    if (!context.viewerNeedsKey) return ADMIN_SCOPE;
     const throttled = authThrottled(request, context);
     if (throttled) {
       sendRefusal(reply, throttled);
-      return false;
+      return undefined;
     }
-    const expected = context.config().viewerAccessKey;
     const given = (request.query as Record<string, string | undefined>).key;
-    if (given !== undefined && sameSecret(given, expected)) {
-      reply.header('set-cookie', `${ACCESS_COOKIE}=${encodeURIComponent(expected)}; Path=/; HttpOnly; SameSite=Strict`);
-      return true;
+    const givenScope = given === undefined ? undefined : scopeForKey(context.config(), given);
+    if (given !== undefined && givenScope) {
+      reply.header('set-cookie', `${ACCESS_COOKIE}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`);
+      return givenScope;
     }
     const fromCookie = cookie(request, ACCESS_COOKIE);
-    if (fromCookie !== undefined && sameSecret(decodeURIComponent(fromCookie), expected)) return true;
+    const cookieScope = fromCookie === undefined ? undefined : scopeForKey(context.config(), decodeURIComponent(fromCookie));
+    if (cookieScope) return cookieScope;
     if (given !== undefined || fromCookie !== undefined) noteAuthFailure(request, context);
     reply.code(401).type('text/html; charset=utf-8').send(accessKeyPage());
-    return false;
+    return undefined;
   };
 
   const html = (reply: FastifyReply, body: string, replayOrigins?: string[]) =>
     reply.header('content-security-policy', contentSecurityPolicy(replayOrigins)).type('text/html; charset=utf-8').send(body);
 
-  const sessionFor = async (request: FastifyRequest) => {
+  /** The session the URL names, if the scope may see its org: another org's session is as absent as a missing one. */
+  const sessionFor = async (request: FastifyRequest, scope: ViewerScope) => {
     const key = parseSessionKey((request.params as { key: string }).key);
-    return key && context.storage.getSession(key.orgId, key.userId, key.sessionId);
+    return key && canSee(scope, key.orgId) ? context.storage.getSession(key.orgId, key.userId, key.sessionId) : undefined;
   };
 
   app.get('/', async (_request, reply) => reply.redirect('/sessions'));
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
   app.get('/sessions', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    return html(reply, sessionsPage(await context.storage.listSessions({ limit: SESSIONS_PAGE_LIMIT })));
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    return html(reply, sessionsPage(await context.storage.listSessions({ orgId: scopedOrg(scope), limit: SESSIONS_PAGE_LIMIT })));
   });
 
   app.get('/sessions/:key', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).type('text/plain').send('no such session');
     return html(reply, replayPage(session), findOrg(context.config(), session.orgId)?.replayOrigins);
   });
 
   app.get('/sessions/:key/events.json', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
     return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
     return reply.send(await context.storage.sessionFacts(session.orgId, session.userId, session.sessionId));
   });
