@@ -6,6 +6,7 @@ import { createGroupCommit, type Outcome } from './group-commit';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
+import { prepareSegments, searchSessions } from './sqlite-search';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
 import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
 
@@ -68,6 +69,7 @@ export function openSqliteStorage(dataDir: string): Storage {
   };
 
   const deletion = prepareDeletion(db);
+  const segments = prepareSegments(db);
 
   async function* exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord> {
     // A connection of its own: the iterator holds it (and a consistent snapshot) while ingest keeps writing.
@@ -177,6 +179,10 @@ export function openSqliteStorage(dataDir: string): Storage {
     async listSessions(query: SessionQuery) {
       return (statements.listSessions.all({ orgId: query.orgId ?? null, limit: query.limit }) as Row[]).map(sessionFrom);
     },
+    async searchSessions(search) {
+      return searchSessions(db, SESSION_COLUMNS, search);
+    },
+    ...segments,
     async getSession(orgId, userId, sessionId) {
       const row = statements.getSession.get(orgId, userId, sessionId) as Row | undefined;
       return row && sessionFrom(row);
