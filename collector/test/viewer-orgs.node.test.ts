@@ -14,7 +14,7 @@ const DEMO_SESSION = 'o-demo.u-alice.s-1';
 
 /** Every viewer URL that reads one session, and every one that reads an org's sessions. */
 const sessionUrls = (key: string) => [`/sessions/${key}`, `/sessions/${key}/events.json`, `/sessions/${key}/facts.json`];
-const listUrls = ['/sessions', '/sessions?user=wile', '/sessions?sort=frustration'];
+const listUrls = ['/sessions', '/sessions?user=wile', '/sessions?sort=frustration', '/sessions?org=o-acme', '/sessions?org=o-acme&browser=Chrome'];
 
 beforeAll(async () => {
   collector = await startTestCollector({
@@ -51,6 +51,28 @@ test("an org's viewer key never shows another org's sessions, facts or events, b
   // The other org's key sees its own session and not the demo org's.
   expect((await get(`/sessions/${ACME_SESSION}`, ACME_KEY)).status).toBe(200);
   for (const path of sessionUrls(DEMO_SESSION)) expect((await get(path, ACME_KEY)).status, path).toBe(404);
+});
+
+test("an org's viewer cannot save a segment for another org, nor export another org's segment", async () => {
+  const cookie = (await get('/sessions', ORG_KEY)).headers.get('set-cookie')!.split(';')[0];
+  const save = (org: string) => fetch(`${collector.url}/segments`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie, origin: collector.url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ org, name: 'Mine', query: 'user=wile' }).toString(),
+  });
+  expect((await save('o-acme')).status).toBe(400);
+  expect(await collector.storage.listSegments('o-acme')).toEqual([]);
+  expect((await save('o-demo')).status).toBe(303);
+  const [segment] = await collector.storage.listSegments('o-demo');
+  const body = { segmentId: segment.segmentId, type: 'TYPE_EVENT', format: 'FORMAT_NDJSON', timeRange: { start: '', end: '' } };
+  const acme = await fetch(`${collector.url}/segments/v1/exports`, { method: 'POST', headers: { authorization: 'Basic ok_acme-api-key-0123456789' }, body: JSON.stringify(body) });
+  expect(acme.status).toBe(400);
+  // A form posted by another site's page is refused, whatever cookie the browser attaches.
+  const forged = await fetch(`${collector.url}/segments`, {
+    method: 'POST', headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ org: 'o-demo', name: 'Forged', query: '' }).toString(),
+  });
+  expect(forged.status).toBe(403);
 });
 
 test("the org key's cookie is scoped the same way as the key", async () => {

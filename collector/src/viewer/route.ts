@@ -6,12 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findOrg } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { authThrottled, noteAuthFailure, viewerHostAllowed } from '../guards';
-import { ADMIN_SCOPE, canSee, scopedOrg, scopeForKey, type ViewerScope } from './access';
-import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
+import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
+import type { SearchParams } from './search-form';
+import { saveSegment, searchParams, sessionsResponse } from './sessions';
+import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
 
 const ACCESS_COOKIE = 'openstory_viewer';
-/** The sessions page lists the most recent sessions; older ones stay reachable by URL. */
-const SESSIONS_PAGE_LIMIT = 500;
+/** Largest saved-segment form read: a name and a search's query string. */
+const FORM_BODY_LIMIT = 16 * 1024;
 
 /**
  * The viewer's pages load their own scripts only, and by default nothing from elsewhere: recorded
@@ -29,7 +31,7 @@ const contentSecurityPolicy = (replayOrigins: string[] = []): string => {
     `font-src 'self' data: ${remote}`,
     `media-src 'self' data: blob: ${remote}`,
     "frame-ancestors 'none'",
-    "form-action 'none'",
+    "form-action 'self'",
   ].map((directive) => directive.trim()).join('; ');
 };
 
@@ -119,7 +121,21 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
   app.get('/sessions', async (request, reply) => {
     const scope = allowed(request, reply);
     if (!scope) return reply;
-    return html(reply, sessionsPage(await context.storage.listSessions({ orgId: scopedOrg(scope), limit: SESSIONS_PAGE_LIMIT })));
+    return html(reply, await sessionsResponse(context.storage, context.config(), scope, request.query as SearchParams));
+  });
+
+  app.register(async (forms) => {
+    forms.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) =>
+      done(null, searchParams(new URLSearchParams(body as string))));
+    forms.post('/segments', async (request, reply) => {
+      const scope = allowed(request, reply);
+      if (!scope) return reply;
+      // A page of another site may post a form here (loopback needs no key): only the viewer's own pages may save.
+      if (request.headers.origin !== `${request.protocol}://${request.host}`) return reply.code(403).type('text/plain').send('cross-origin form refused');
+      const saved = await saveSegment(context.storage, scope, (request.body ?? {}) as SearchParams, context.now());
+      if ('refusal' in saved) return reply.code(400).type('text/plain').send(saved.refusal);
+      return reply.redirect(saved.location, 303);
+    });
   });
 
   app.get('/sessions/:key', async (request, reply) => {
