@@ -62,6 +62,7 @@ const MIGRATIONS: string[] = [
   // Issue 18: session search (storage/sqlite-search.ts) and saved segments. The list pages by
   // (org, last) already; these serve the filters that are selective on their own.
   `CREATE INDEX sessions_by_start ON sessions (org_id, start);
+   CREATE INDEX sessions_by_frustration ON sessions (org_id, (rage_clicks + dead_clicks + error_clicks), last);
    CREATE INDEX users_by_email ON users (org_id, email) WHERE email IS NOT NULL;
    CREATE INDEX pages_by_name ON pages (org_id, page_name) WHERE page_name IS NOT NULL;
    CREATE INDEX facts_by_tag ON facts (org_id, tag, page_id);

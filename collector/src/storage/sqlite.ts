@@ -27,10 +27,12 @@ const USER_CACHE_LIMIT = 10_000;
 /** Fact tags the SDK judges from other input rather than observes (PageNumDerivedEvents). */
 const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join(', ');
 
+// INDEXED BY: without statistics SQLite reads a session's pages through the primary key (org_id,
+// page_id), a scan of the whole org per session (collector/bench/search.ts found it).
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
-  (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
-  (SELECT device FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
-  (SELECT os FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os`;
+  (SELECT browser FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
+  (SELECT device FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
+  (SELECT os FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os`;
 
 function openDatabase(path: string, readonly: boolean): Database.Database {
   const db = new Database(path, { readonly, fileMustExist: readonly });

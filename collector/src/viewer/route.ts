@@ -68,6 +68,21 @@ async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
   yield ']';
 }
 
+/**
+ * The request comes from the viewer's own page: browsers say so in Sec-Fetch-Site (the viewer's
+ * no-referrer policy makes them send `Origin: null` even for its own forms); a client without
+ * fetch metadata must send an Origin naming the Host it was sent to.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  try {
+    return new URL(request.headers.origin ?? '').host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
@@ -131,7 +146,7 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
       const scope = allowed(request, reply);
       if (!scope) return reply;
       // A page of another site may post a form here (loopback needs no key): only the viewer's own pages may save.
-      if (request.headers.origin !== `${request.protocol}://${request.host}`) return reply.code(403).type('text/plain').send('cross-origin form refused');
+      if (!sameOrigin(request)) return reply.code(403).type('text/plain').send('cross-origin form refused');
       const saved = await saveSegment(context.storage, scope, (request.body ?? {}) as SearchParams, context.now());
       if ('refusal' in saved) return reply.code(400).type('text/plain').send(saved.refusal);
       return reply.redirect(saved.location, 303);

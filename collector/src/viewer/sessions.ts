@@ -12,10 +12,13 @@ const MAX_SEGMENT_NAME_CHARS = 200;
 /** Random bytes of a segment id (the `segmentId` the Segment Export API takes). */
 const SEGMENT_ID_BYTES = 9;
 
-/** The org a request's search is limited to: the viewer's own, or for the admin the `org` asked for (all when none). */
+/**
+ * The org a request's search is limited to: the viewer's own; for the admin the `org` asked for,
+ * the only org when there is one (the demo), else all of them.
+ */
 function searchOrg(config: CollectorConfig, scope: ViewerScope, params: SearchParams): string | undefined {
   const asked = typeof params.org === 'string' && config.orgs.some((org) => org.id === params.org) ? params.org : undefined;
-  return scopedOrg(scope) ?? asked;
+  return scopedOrg(scope) ?? asked ?? (config.orgs.length === 1 ? config.orgs[0].id : undefined);
 }
 
 const orgChoice = (config: CollectorConfig, scope: ViewerScope, orgId: string | undefined): string =>
