@@ -137,6 +137,24 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   expect(vars.v1001_str).toBeUndefined();
 });
 
+test('a database from before issue 18 is recounted on open: each rage burst once', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const click = (n: number, at: number) =>
+    factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 0, EventModError: 0 }, at);
+  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as IngestBatch['events'];
+  await storage.ingest(deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) }));
+  await storage.close();
+  // As the earlier collector left it: every rage click counted, schema at the version before the recount.
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.exec(`UPDATE sessions SET rage_clicks = 6; DROP INDEX sessions_by_start; DROP INDEX sessions_by_frustration; DROP INDEX users_by_email;
+    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; PRAGMA user_version = 4;`);
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  expect((await reopened.listSessions({ limit: 1 }))[0].rageClicks).toBe(2);
+  await reopened.close();
+});
+
 test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
