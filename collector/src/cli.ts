@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);
   console.log(collector.geolocation());
   if (collector.viewerNeedsKey) {
-    console.log('the viewer asks for its access key beyond loopback: open /sessions?key=<viewerAccessKey from config.json> once');
+    console.log('the viewer asks for its access key beyond loopback: open /sessions?key=<a viewerKeys entry of an org, or the admin viewerAccessKey, from config.json> once');
   }
   const stop = () => {
     collector.close().then(() => process.exit(0), () => process.exit(1));

@@ -40,6 +40,11 @@ export interface OrgConfig {
    * without remote images and fonts.
    */
   replayOrigins: string[];
+  /**
+   * Keys that open the viewer for this org alone (`/sessions?key=…`): its sessions, facts, events
+   * and segments, never another org's. Regenerated with POST /api/v1/viewer-keys/regenerate.
+   */
+  viewerKeys: string[];
 }
 
 export interface RateLimitConfig {
@@ -53,7 +58,10 @@ export interface RateLimitConfig {
 
 export interface CollectorConfig {
   orgs: OrgConfig[];
-  /** Required for the viewer when the collector listens beyond loopback. */
+  /**
+   * The viewer's admin key: it opens every org's sessions (orgs' own keys are `orgs[].viewerKeys`).
+   * Required for the viewer when the collector listens beyond loopback.
+   */
   viewerAccessKey: string;
   rateLimit: RateLimitConfig;
   /**
@@ -72,6 +80,9 @@ export interface CollectorConfig {
    */
   geoDatabase?: string;
 }
+
+/** API and viewer keys shorter than this are ignored: a short hand-written key is guessable (generated ones have 32+ characters). */
+const MIN_KEY_LENGTH = 16;
 
 /** Shorter secrets are replaced: 32 base64url characters are 192 bits. */
 const MIN_EXPORT_SECRET_LENGTH = 32;
@@ -103,6 +114,7 @@ function demoConfig(): CollectorConfig {
         exportDelayMinutes: 0,
         ipHandling: 'anonymize',
         replayOrigins: [],
+        viewerKeys: [newSecret('vk_')],
       },
     ],
     viewerAccessKey: newSecret('vk_'),
@@ -135,16 +147,19 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
     if (!isStringArray(replayOrigins) || !replayOrigins.every((origin) => /^[^\s;,'"]+$/.test(origin))) {
       throw new Error(`${where}.replayOrigins must be an array of origins`);
     }
+    const viewerKeys = org.viewerKeys ?? [];
+    if (!isStringArray(viewerKeys)) throw new Error(`${where}.viewerKeys must be an array of strings`);
     return {
       id: org.id,
       name: typeof org.name === 'string' ? org.name : org.id,
-      apiKeys: org.apiKeys.filter((key) => key.length >= 16),
+      apiKeys: org.apiKeys.filter((key) => key.length >= MIN_KEY_LENGTH),
       allowedOrigins: org.allowedOrigins,
       retentionDays: clamp(org.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
       exportPeriodMinutes: clamp(org.exportPeriodMinutes, EXPORT_PERIOD_MIN_MINUTES, EXPORT_PERIOD_MAX_MINUTES, DEFAULT_EXPORT_PERIOD_MINUTES),
       exportDelayMinutes: clamp(org.exportDelayMinutes, 0, 7 * 24 * 60, DEFAULT_EXPORT_DELAY_MINUTES),
       ipHandling,
       replayOrigins,
+      viewerKeys: viewerKeys.filter((key) => key.length >= MIN_KEY_LENGTH),
     };
   });
   const ids = new Set(orgs.map((org) => org.id));
@@ -155,7 +170,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
   if (!isStringArray(viewerHosts)) throw new Error('config: "viewerHosts" must be an array of host names');
   return {
     orgs,
-    viewerAccessKey: typeof input.viewerAccessKey === 'string' && input.viewerAccessKey.length >= 16 ? input.viewerAccessKey : newSecret('vk_'),
+    viewerAccessKey: typeof input.viewerAccessKey === 'string' && input.viewerAccessKey.length >= MIN_KEY_LENGTH ? input.viewerAccessKey : newSecret('vk_'),
     rateLimit: {
       ingestPerClientPerMinute: clamp(rate.ingestPerClientPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.ingestPerClientPerMinute),
       ingestPerOrgPerMinute: clamp(rate.ingestPerOrgPerMinute, 1, 1e9, DEFAULT_RATE_LIMIT.ingestPerOrgPerMinute),

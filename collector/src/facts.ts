@@ -58,6 +58,9 @@ export interface Folded {
   counts: Omit<SessionCounts, 'events'>;
 }
 
+/** EventModFrustrated of a rage burst's first click: the SDK numbers a burst's clicks from 1. */
+export const FIRST_OF_RAGE_BURST = 1;
+
 /** Custom var names as FS.setUserVars sends them (type suffix included); others are ignored. */
 const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 const RESERVED_VARS = new Set(['displayName', 'email', 'uid']);
@@ -123,7 +126,9 @@ export function foldFacts(facts: FactRecord[], pageId: string, seq: number): Fol
         }
         break;
       case FACT.click:
-        if ((finite(payload.EventModFrustrated) ?? 0) > 0) counts.rageClicks++;
+        // The SDK numbers each click of a rage burst 1..n (src/heuristics/clicks.ts); counting only the
+        // first counts the burst once, wherever the bundle boundaries fall within it.
+        if (finite(payload.EventModFrustrated) === FIRST_OF_RAGE_BURST) counts.rageClicks++;
         if (payload.EventModDead === 1) counts.deadClicks++;
         if (payload.EventModError === 1) counts.errorClicks++;
         break;

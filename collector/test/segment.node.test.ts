@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { numericId } from '../src/enrich';
 import { pagePattern } from '../src/segment/fields';
-import { factAt, makeBundle, parseExportJson, startTestCollector, T0, type TestCollector } from './fixtures';
+import { factAt, makeBundle, pageMetadata, parseExportJson, startTestCollector, T0, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
 let collector: TestCollector | undefined;
@@ -134,6 +134,34 @@ test('refusals: 401 without a key, 400 for unknown segments and bad bodies, 404 
   expect((await collector.api('/operations/v1/nope.nope')).status).toBe(404);
   expect((await collector.api('/search/v1/exports/nope/results')).status).toBe(404);
   expect((await rawGet(`${collector.url}/search/v1/exports/nope/download?expires=9999999999&signature=x`)).status).toBe(403);
+});
+
+test('a segment saved in the viewer is a segmentId: its export holds its sessions and users only', async () => {
+  collector = await startTestCollector();
+  await ingestAlice(collector);
+  const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+  const bob = makeBundle({ userId: 'u-bob', sessionId: 's-2', pageId: 'p-2', page: pageMetadata({ userAgent: firefox }),
+    events: [factAt('custom', { EventCustomName: 'Signed Up', properties: {} }, T0 + 100)] as any });
+  expect((await collector.send(bob)).status).toBe(200);
+  // Saved the way the viewer's form does (a browser test drives the form itself: viewer-search.browser.test.ts).
+  const saved = await fetch(`${collector.url}/segments`, {
+    method: 'POST', redirect: 'manual',
+    headers: { origin: collector.url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ org: 'o-demo', name: 'Firefox users', query: 'browser=Firefox' }).toString(),
+  });
+  expect(saved.status).toBe(303);
+  const [segment] = await collector.storage.listSegments('o-demo');
+  const body = (type: string) => ({ segmentId: segment.segmentId, type, format: 'FORMAT_NDJSON', timeRange: { start: '', end: '' } });
+  const events = (await segmentExport(collector, body('TYPE_EVENT'))).trim().split('\n').map(parseExportJson);
+  expect(events.map((row) => row.EventCustomName).filter(Boolean)).toEqual(['Signed Up']);
+  expect(new Set(events.map((row) => row.UserId))).toEqual(new Set([numericId('o-demo', 'user', 'u-bob')]));
+  const users = (await segmentExport(collector, body('TYPE_INDIVIDUAL'))).trim().split('\n').map(parseExportJson);
+  expect(users).toHaveLength(1);
+  // Outside the segment's time range, no session is in it.
+  const later = { ...body('TYPE_EVENT'), segmentTimeRange: { start: rfc3339(T0 + 10 * HOUR), end: '' } };
+  expect((await segmentExport(collector, later)).trim()).toBe('');
+  const unknown = await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify({ ...body('TYPE_EVENT'), segmentId: 'seg-none' }) });
+  expect(unknown.status).toBe(400);
 });
 
 test('past the org\'s rate limit the Segment Export answers 429 with Retry-After', async () => {

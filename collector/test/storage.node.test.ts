@@ -82,12 +82,24 @@ test('deriveChanges: plain data, snapshots the bundle has not set yet left to th
     pageState: { url: 'https://shop.example/checkout', duration: 4000, activeDuration: 1000, maxScrollDepthPercent: 30 },
     identities: [],
     userVars: { email: 'alice@example.com', vars: { plan_str: 'pro' } },
-    session: { events: 4, rageClicks: 1, deadClicks: 1, errorClicks: 0, errors: 0 },
+    // The click is the second of a rage burst whose first click (and so its count) came earlier.
+    session: { events: 4, rageClicks: 0, deadClicks: 1, errorClicks: 0, errors: 0 },
   });
   expect(changes.facts.map(({ tag, pageUrl, numInfos, row }) => ({ tag, pageUrl, numInfos, row }))).toEqual([
     { tag: 'click', pageUrl: null, numInfos: null, row: true },
     { tag: 'navigate', pageUrl: 'https://shop.example/checkout', numInfos: null, row: true },
   ]);
+});
+
+test('a rage burst counts as one rage click, wherever bundle boundaries cut it; dead clicks count per click', () => {
+  const click = (n: number, at: number) =>
+    factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 1, EventModError: 0 }, at);
+  // Two bursts (3 and 4 clicks, 7 clicks in all), the second one split over two bundles.
+  const first = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 2000), click(2, T0 + 2100)] as IngestBatch['events'];
+  const second = [click(3, T0 + 2200), click(4, T0 + 2300)] as IngestBatch['events'];
+  const counts = [first, second].map((events, seq) => deriveChanges({ ...batch('p-1'), seq, events, facts: extractFacts(events) }).session);
+  expect(counts.map((count) => count.rageClicks)).toEqual([2, 0]);
+  expect(counts.map((count) => count.deadClicks)).toEqual([5, 2]);
 });
 
 test('page properties: the name is replaced, the other properties merge per page', async () => {
@@ -123,6 +135,24 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   expect(Object.keys(vars)).toHaveLength(MAX_PAGE_VARS);
   expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
   expect(vars.v1001_str).toBeUndefined();
+});
+
+test('a database from before issue 18 is recounted on open: each rage burst once', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const click = (n: number, at: number) =>
+    factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 0, EventModError: 0 }, at);
+  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as IngestBatch['events'];
+  await storage.ingest(deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) }));
+  await storage.close();
+  // As the earlier collector left it: every rage click counted, schema at the version before the recount.
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.exec(`UPDATE sessions SET rage_clicks = 6; DROP INDEX sessions_by_start; DROP INDEX sessions_by_frustration; DROP INDEX users_by_email;
+    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; PRAGMA user_version = 5;`);
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  expect((await reopened.listSessions({ limit: 1 }))[0].rageClicks).toBe(2);
+  await reopened.close();
 });
 
 test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {

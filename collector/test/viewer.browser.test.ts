@@ -45,8 +45,8 @@ test('the sessions page lists the session with user, counts and environment', as
   expect(text).toContain('alice@example.com');
   expect(text).toContain('Chrome · Desktop · OS X');
   const counts = await row.locator('td.count').allInnerTexts();
-  // pages, rage, dead, error clicks
-  expect(counts).toEqual(['1', '3', '3', '0']);
+  // pages, rage bursts (alice's three rage clicks are one burst), dead clicks, error clicks
+  expect(counts).toEqual(['1', '1', '3', '0']);
   await page.close();
 });
 

@@ -17,7 +17,7 @@ function authorizeAdmin(request: FastifyRequest, reply: FastifyReply, context: C
   return authorizeApi(request, reply, context);
 }
 
-/** User deletion and API key regeneration, behind the org's API key. */
+/** User deletion, API and viewer key regeneration, behind the org's API key. */
 export function registerAdmin(app: FastifyInstance, context: CollectorContext): void {
   app.delete('/api/v1/users', async (request, reply) => {
     const auth = authorizeAdmin(request, reply, context);
@@ -45,5 +45,17 @@ export function registerAdmin(app: FastifyInstance, context: CollectorContext): 
       ),
     }));
     return reply.send({ ok: true, apiKey });
+  });
+
+  // The org's viewer access: a new key replaces all of the org's viewer keys, so a leaked one (and its cookies) stops working.
+  app.post('/api/v1/viewer-keys/regenerate', async (request, reply) => {
+    const auth = authorizeAdmin(request, reply, context);
+    if (!auth) return reply;
+    const viewerKey = newSecret('vk_');
+    context.updateConfig((config) => ({
+      ...config,
+      orgs: config.orgs.map((org) => (org.id === auth.org.id ? { ...org, viewerKeys: [viewerKey] } : org)),
+    }));
+    return reply.send({ ok: true, viewerKey });
   });
 }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { ExportRecord, Storage } from '../storage/types';
+import type { ExportRecord, SessionFilters, Storage } from '../storage/types';
 import { createEventRows, EVENT_FIELDS, INDIVIDUAL_FIELDS, individualRows, type SegmentRow } from './fields';
 import { csvColumns, formatRows } from './format';
+import { recordsOf, segmentMembers, usersOf } from './members';
 import type { ExportRequest } from './request';
 
 /** Under the data directory: one gzip file per completed export, emptied at start and on close. */
@@ -29,12 +30,15 @@ const MAX_PENDING_PCT = 99;
 /** Random bytes behind an export (search export) id. */
 const EXPORT_ID_BYTES = 12;
 
+/** An export request with its saved segment's filters (none: the everyone segment). */
+export type SegmentExportRequest = ExportRequest & { segment?: SessionFilters };
+
 export interface Operation {
   id: string;
   orgId: string;
   /** FullStory's searchExportId: the id of the results once COMPLETED. */
   exportId: string;
-  request: ExportRequest;
+  request: SegmentExportRequest;
   created: number;
   state: 'PENDING' | 'COMPLETED' | 'FAILED';
   estimatePctComplete: number;
@@ -47,7 +51,7 @@ export interface Operation {
 
 export interface SegmentExports {
   /** Queues the export and answers its operation at once; it runs in the background. */
-  create(orgId: string, operationId: string, request: ExportRequest): Operation;
+  create(orgId: string, operationId: string, request: SegmentExportRequest): Operation;
   operation(orgId: string, operationId: string): Operation | undefined;
   /** The completed, unexpired export of this org with this searchExportId. */
   completed(orgId: string, exportId: string): Operation | undefined;
@@ -89,8 +93,17 @@ export function createSegmentExports(options: { dataDir: string; storage: Storag
 
   const rows = (operation: Operation, progress: boolean): AsyncIterable<SegmentRow> => {
     const { orgId, request } = operation;
-    if (request.type === 'TYPE_INDIVIDUAL') return individualRows(orgId, storage.exportUsers(orgId, request.start, request.stop));
-    const records = storage.exportRecords(orgId, request.start, request.stop);
+    const members = request.segment && segmentMembers(storage, orgId, {
+      ...request.segment,
+      startFrom: Math.max(request.segment.startFrom ?? 0, request.segmentStart),
+      startUntil: Math.min(request.segment.startUntil ?? Number.MAX_SAFE_INTEGER, request.segmentStop),
+    });
+    if (request.type === 'TYPE_INDIVIDUAL') {
+      const users = storage.exportUsers(orgId, request.start, request.stop);
+      return individualRows(orgId, members ? usersOf(members, users) : users);
+    }
+    const all = storage.exportRecords(orgId, request.start, request.stop);
+    const records = members ? recordsOf(members, all) : all;
     return mapRows(progress ? withProgress(records, operation, now()) : records);
   };
 

@@ -1,7 +1,7 @@
 import { refuse, type Refusal } from '../refusal';
 import { FORMATS, type FieldSelection, type Format } from './format';
 
-/** FullStory's built-in segment of all users, the one id the collector knows until the viewer saves segments. */
+/** FullStory's built-in segment of all users; the others are the segments saved in the viewer. */
 export const EVERYONE_SEGMENT = 'everyone';
 export const EXPORT_TYPES = ['TYPE_EVENT', 'TYPE_INDIVIDUAL'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -11,8 +11,15 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,511}\*?$/;
 /** Fields one request may list (hauser asks for 61; FullStory documents no cap, ours bounds the work per row). */
 const MAX_FIELDS = 1000;
 
+/** A segment id: `everyone` or a saved segment's id (viewer/segments.ts makes them). */
+const SEGMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A parsed "Create segment export" body. Time bounds are epoch ms; an empty bound is unbounded. */
 export interface ExportRequest {
+  segmentId: string;
+  /** segmentTimeRange: a saved segment's sessions are those that started in it. */
+  segmentStart: number;
+  segmentStop: number;
   type: ExportType;
   format: Format;
   start: number;
@@ -60,17 +67,20 @@ export function parseExportRequest(body: unknown): ExportRequest | Refusal {
     return refuse(400, 'bad-json', 'the body must be JSON');
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return refuse(400, 'bad-json', 'the body must be a JSON object');
-  if (input.segmentId !== EVERYONE_SEGMENT) {
-    return refuse(400, 'unknown-segment', `segmentId must be "${EVERYONE_SEGMENT}": this collector has no saved segments yet`);
+  if (typeof input.segmentId !== 'string' || !SEGMENT_ID.test(input.segmentId)) {
+    return refuse(400, 'unknown-segment', `segmentId must be "${EVERYONE_SEGMENT}" or the id of a segment saved in the viewer`);
   }
   if (!EXPORT_TYPES.includes(input.type as ExportType)) return refuse(400, 'bad-request', `type must be one of ${EXPORT_TYPES.join(', ')}`);
   if (!FORMATS.includes(input.format as Format)) return refuse(400, 'bad-request', `format must be one of ${FORMATS.join(', ')}`);
   const range = parseRange(input.timeRange, 'timeRange');
   if ('status' in range) return range;
-  // The everyone segment matches every user whatever its time range: segmentTimeRange is checked, and changes nothing.
+  // The everyone segment matches every user whatever its time range; a saved one, the sessions that started in it.
   const segmentRange = parseRange(input.segmentTimeRange, 'segmentTimeRange');
   if ('status' in segmentRange) return segmentRange;
   const fields = parseFields(input.fields);
   if ('status' in fields) return fields;
-  return { type: input.type as ExportType, format: input.format as Format, ...range, fields };
+  return {
+    segmentId: input.segmentId, segmentStart: segmentRange.start, segmentStop: segmentRange.stop,
+    type: input.type as ExportType, format: input.format as Format, ...range, fields,
+  };
 }

@@ -5,7 +5,7 @@ import { sendRefusal, type CollectorContext } from '../context';
 import { isoTime } from '../export/rows';
 import { isRefusal, refuse } from '../refusal';
 import type { Operation, SegmentExports } from './jobs';
-import { parseExportRequest } from './request';
+import { EVERYONE_SEGMENT, parseExportRequest } from './request';
 import { downloadSignature, downloadSignatureMatches, newOperationId, operationIdIssued } from './sign';
 
 /** How long a download URL works: FullStory's "Get export results" says "typically a 5 minute expiration window". */
@@ -21,7 +21,7 @@ function operationBody(operation: Operation) {
   return {
     id,
     type: 'SEARCH_EXPORT',
-    details: { segmentId: 'everyone', type: request.type, format: request.format },
+    details: { segmentId: request.segmentId, type: request.type, format: request.format },
     state,
     createdAt: isoTime(created),
     ...(finished === undefined ? {} : { finishedAt: isoTime(finished) }),
@@ -46,7 +46,12 @@ export function registerSegmentExport(app: FastifyInstance, context: CollectorCo
       if (!auth) return reply;
       const parsed = parseExportRequest(request.body ?? '');
       if (isRefusal(parsed)) return sendRefusal(reply, parsed);
-      const operation = exports.create(auth.org.id, newOperationId(context.config().exportSecret, auth.org.id), parsed);
+      // A saved segment's filters are read now: a later edit of the segment does not change a running export.
+      const segment = parsed.segmentId === EVERYONE_SEGMENT ? undefined : await context.storage.getSegment(auth.org.id, parsed.segmentId);
+      if (parsed.segmentId !== EVERYONE_SEGMENT && !segment) {
+        return sendRefusal(reply, refuse(400, 'unknown-segment', `no segment "${parsed.segmentId}" is saved for this org: save one in the viewer`));
+      }
+      const operation = exports.create(auth.org.id, newOperationId(context.config().exportSecret, auth.org.id), { ...parsed, segment: segment?.filters });
       return reply.code(200).send({ operationId: operation.id });
     });
   });
@@ -93,7 +98,7 @@ export function registerSegmentExport(app: FastifyInstance, context: CollectorCo
     // Raw gzip bytes, no Content-Encoding: hauser gunzips the body itself (an inflating client would hand it plain text).
     return reply
       .header('content-type', 'application/gzip')
-      .header('content-disposition', `attachment; filename="everyone-${operation.created}.${extension}.gz"`)
+      .header('content-disposition', `attachment; filename="${operation.request.segmentId}-${operation.created}.${extension}.gz"`)
       .send(createReadStream(operation.file));
   });
 }

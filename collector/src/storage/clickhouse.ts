@@ -3,10 +3,11 @@ import { deleteClickHouseRows } from './clickhouse-delete';
 import { foldPage, foldUser, type BundleMeta } from './clickhouse-fold';
 import { META_COLUMNS, ONCE, writeGroup } from './clickhouse-ingest';
 import { migrateClickHouse } from './clickhouse-schema';
+import { clickHouseSegments, searchClickHouse } from './clickhouse-search';
 import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageRecord, PageSummary, SessionSummary, Storage, UserSummary } from './types';
+import type { BatchChanges, ExportRecord, IngestResult, PageRecord, PageSummary, SessionSummary, Storage, StoredFact, UserSummary } from './types';
 
 /**
  * How long the first bundle of a group waits for others before the INSERT. ClickHouse wants few
@@ -134,6 +135,13 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     yield* users;
   }
 
+  async function sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]> {
+    const rows = await selectRows<Row>(client, `SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors
+      FROM ${FACT_SOURCE(`${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`)} ${FACT_ROWS}
+      ORDER BY ts, page_id, seq, idx`);
+    return rows.map(factFrom);
+  }
+
   const deletion = deleteClickHouseRows(client, (orgId, userIds) => usersOf(orgId, userIds), SESSIONS);
 
   return {
@@ -154,17 +162,22 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
       const where = query.orgId === undefined ? '1' : orgIs(query.orgId);
       return sessionsFrom(await selectRows<Row>(client, `${SESSIONS(where)} ORDER BY last DESC LIMIT ${num(query.limit)}`));
     },
+    async searchSessions(search) {
+      const sessionIs = (orgId: string, userId: string, sessionId: string) =>
+        `${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`;
+      return searchClickHouse({
+        sessions: async (where) => sessionsFrom(await selectRows<Row>(client, SESSIONS(where))),
+        pageBundles: (orgId, userId, sessionId) => metaOf(sessionIs(orgId, userId, sessionId)),
+        facts: sessionFacts,
+      }, search);
+    },
+    ...clickHouseSegments(client, now),
     async getSession(orgId, userId, sessionId) {
       const rows = await selectRows<Row>(client, SESSIONS(`${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`));
       return (await sessionsFrom(rows))[0];
     },
     sessionEvents,
-    async sessionFacts(orgId, userId, sessionId) {
-      const rows = await selectRows<Row>(client, `SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors
-        FROM ${FACT_SOURCE(`${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`)} ${FACT_ROWS}
-        ORDER BY ts, page_id, seq, idx`);
-      return rows.map(factFrom);
-    },
+    sessionFacts,
     deleteUser: deletion.deleteUser,
     deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {

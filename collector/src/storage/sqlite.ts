@@ -6,6 +6,7 @@ import { createGroupCommit, type Outcome } from './group-commit';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
+import { prepareSegments, searchSessions } from './sqlite-search';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
 import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
 
@@ -26,12 +27,14 @@ const USER_CACHE_LIMIT = 10_000;
 /** Fact tags the SDK judges from other input rather than observes (PageNumDerivedEvents). */
 const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join(', ');
 
+// INDEXED BY: without statistics SQLite reads a session's pages through the primary key (org_id,
+// page_id), a scan of the whole org per session (collector/bench/search.ts found it).
 const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
-  (SELECT browser FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
-  (SELECT device FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
-  (SELECT os FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os,
-  (SELECT country FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS country,
-  (SELECT city FROM pages p WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS city`;
+  (SELECT browser FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
+  (SELECT device FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
+  (SELECT os FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os,
+  (SELECT country FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS country,
+  (SELECT city FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS city`;
 
 function openDatabase(path: string, readonly: boolean): Database.Database {
   const db = new Database(path, { readonly, fileMustExist: readonly });
@@ -70,6 +73,7 @@ export function openSqliteStorage(dataDir: string): Storage {
   };
 
   const deletion = prepareDeletion(db);
+  const segments = prepareSegments(db);
 
   async function* exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord> {
     // A connection of its own: the iterator holds it (and a consistent snapshot) while ingest keeps writing.
@@ -179,6 +183,10 @@ export function openSqliteStorage(dataDir: string): Storage {
     async listSessions(query: SessionQuery) {
       return (statements.listSessions.all({ orgId: query.orgId ?? null, limit: query.limit }) as Row[]).map(sessionFrom);
     },
+    async searchSessions(search) {
+      return searchSessions(db, SESSION_COLUMNS, search);
+    },
+    ...segments,
     async getSession(orgId, userId, sessionId) {
       const row = statements.getSession.get(orgId, userId, sessionId) as Row | undefined;
       return row && sessionFrom(row);

@@ -1,6 +1,9 @@
 import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
 import type { GeoLocation } from '../geo';
+import type { SavedSegment, SessionPage, SessionSearch } from './search-types';
+
+export * from './search-types';
 
 /**
  * The storage contract. Ingest derives what a bundle changes (ingest/derive.ts) and hands it over
@@ -28,6 +31,13 @@ export interface Storage {
    */
   exportUsers(orgId: string, start: number, stop: number): AsyncIterable<UserSummary>;
   listSessions(query: SessionQuery): Promise<SessionSummary[]>;
+  /** One page of the sessions that match every filter of the search, in its order; `next` continues after it. */
+  searchSessions(search: SessionSearch): Promise<SessionPage>;
+  /** Stores a named search of one org (a segment id is unique within its org). */
+  saveSegment(segment: SavedSegment): Promise<void>;
+  /** The org's saved segments, by name. */
+  listSegments(orgId: string): Promise<SavedSegment[]>;
+  getSegment(orgId: string, segmentId: string): Promise<SavedSegment | undefined>;
   getSession(orgId: string, userId: string, sessionId: string): Promise<SessionSummary | undefined>;
   /**
    * The session's rrweb events, one JSON array text per bundle, pages in start order, bundles in

@@ -42,7 +42,17 @@ const userCell = (session: SessionSummary): string => {
 const count = (value: number, kind: string): string =>
   `<td class="count${value > 0 ? ` ${kind}` : ''}">${value}</td>`;
 
-export function sessionsPage(sessions: SessionSummary[]): string {
+/** What each count of the session list counts, said in the page (issue 18: counts people trust). */
+const COUNTS = [
+  ['Rage bursts', 'bursts of rapid clicks on one spot: a burst of any length counts once'],
+  ['Dead clicks', 'clicks the page did not answer (no change, navigation or request), each click counted'],
+  ['Error clicks', 'clicks followed by a JavaScript error, each click counted'],
+] as const;
+const COUNT_HEADERS = COUNTS.map(([name, meaning]) => `<th title="${escapeHtml(meaning)}">${name}</th>`).join('');
+const COUNT_LEGEND = `<dl class="legend">${COUNTS.map(([name, meaning]) => `<dt>${name}</dt><dd>${escapeHtml(meaning)}</dd>`).join('')}</dl>`;
+
+/** The session list: the search (form and segments, already HTML), one page of sessions, the link to the next page. */
+export function sessionsPage(sessions: SessionSummary[], parts: { search: string; next?: string; filtered: boolean }): string {
   const rows = sessions
     .map(
       (session) => `<tr data-session="${escapeHtml(sessionKey(session))}">
@@ -57,11 +67,15 @@ export function sessionsPage(sessions: SessionSummary[]): string {
 </tr>`,
     )
     .join('\n');
+  const empty = parts.filtered
+    ? '<p class="empty">No session matches this search.</p>'
+    : '<p class="empty">No sessions yet. Open a page that loads fs.js, interact with it, and reload this page.</p>';
   const table = sessions.length
     ? `<table class="sessions"><thead><tr><th>User</th><th>Start (UTC)</th><th>Duration</th><th>Pages</th>
-<th>Rage clicks</th><th>Dead clicks</th><th>Error clicks</th><th>Browser · device · OS</th><th>Location</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>`
-    : '<p class="empty">No sessions yet. Open a page that loads fs.js, interact with it, and reload this page.</p>';
-  return layout('Sessions', `<h1>Sessions</h1>${table}`);
+${COUNT_HEADERS}<th>Browser · device · OS</th><th>Location</th><th>Org</th></tr></thead><tbody>${rows}</tbody></table>${COUNT_LEGEND}`
+    : empty;
+  const next = parts.next ? `<p><a id="next-page" href="${escapeHtml(parts.next)}">Next page →</a></p>` : '';
+  return layout('Sessions', `<h1>Sessions</h1>${parts.search}${table}${next}`);
 }
 
 export function replayPage(session: SessionSummary): string {
@@ -108,6 +122,11 @@ table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .facts li { padding: 3px 0; cursor: pointer; } .facts .tag { font-weight: 600; margin-right: 6px; }
 .facts .mod { margin-left: 6px; padding: 0 5px; border-radius: 3px; color: #fff; font-size: 12px; }
 .mod.rage { background: #c62828; } .mod.dead { background: #6d4c41; } .mod.error { background: #ef6c00; } .mod.suspicious { background: #6a1b9a; }
+.search { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; background: #fff; border: 1px solid #e3e6ea; padding: 12px; margin-bottom: 12px; }
+.search label { display: flex; flex-direction: column; font-size: 12px; color: #6b7380; } .search fieldset { display: flex; gap: 10px; border: 0; padding: 0; }
+.search fieldset label { flex-direction: row; gap: 4px; align-items: center; } .segments { margin-bottom: 12px; } .segments h2 { font-size: 16px; }
+.legend { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; color: #6b7380; font-size: 12px; }
+.legend dt { font-weight: 600; } .legend dd { margin: 0; }
 .empty { background: #fff; padding: 24px; border: 1px solid #e3e6ea; }
 .devtools { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 12px; }
 .panel h2 { font-size: 16px; } .panel label { font-size: 12px; font-weight: 400; margin-left: 8px; }

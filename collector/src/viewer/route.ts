@@ -3,15 +3,17 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sameSecret } from '../auth';
 import { findOrg } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { authThrottled, noteAuthFailure, viewerHostAllowed } from '../guards';
-import { accessKeyPage, parseSessionKey, replayPage, sessionsPage, VIEWER_CSS } from './html';
+import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
+import type { SearchParams } from './search-form';
+import { saveSegment, searchParams, sessionsResponse } from './sessions';
+import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
 
 const ACCESS_COOKIE = 'openstory_viewer';
-/** The sessions page lists the most recent sessions; older ones stay reachable by URL. */
-const SESSIONS_PAGE_LIMIT = 500;
+/** Largest saved-segment form read: a name and a search's query string. */
+const FORM_BODY_LIMIT = 16 * 1024;
 
 /**
  * The viewer's pages load their own scripts only, and by default nothing from elsewhere: recorded
@@ -29,7 +31,7 @@ const contentSecurityPolicy = (replayOrigins: string[] = []): string => {
     `font-src 'self' data: ${remote}`,
     `media-src 'self' data: blob: ${remote}`,
     "frame-ancestors 'none'",
-    "form-action 'none'",
+    "form-action 'self'",
   ].map((directive) => directive.trim()).join('; ');
 };
 
@@ -66,6 +68,21 @@ async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
   yield ']';
 }
 
+/**
+ * The request comes from the viewer's own page: browsers say so in Sec-Fetch-Site (the viewer's
+ * no-referrer policy makes them send `Origin: null` even for its own forms); a client without
+ * fetch metadata must send an Origin naming the Host it was sent to.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  try {
+    return new URL(request.headers.origin ?? '').host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
@@ -78,63 +95,84 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
   const assets = browserAssets();
 
-  const allowed = (request: FastifyRequest, reply: FastifyReply): boolean => {
+  /** The viewer scope of the request (viewer/access.ts), or undefined once it has been answered 401/421/429. */
+  const allowed = (request: FastifyRequest, reply: FastifyReply): ViewerScope | undefined => {
     if (!viewerHostAllowed(request.headers.host, context.config())) {
       reply.code(421).type('text/plain').send('this host name is not one of the viewer\'s (viewerHosts in config.json)');
-      return false;
+      return undefined;
     }
-    if (!context.viewerNeedsKey) return true;
+    if (!context.viewerNeedsKey) return ADMIN_SCOPE;
     const throttled = authThrottled(request, context);
     if (throttled) {
       sendRefusal(reply, throttled);
-      return false;
+      return undefined;
     }
-    const expected = context.config().viewerAccessKey;
     const given = (request.query as Record<string, string | undefined>).key;
-    if (given !== undefined && sameSecret(given, expected)) {
-      reply.header('set-cookie', `${ACCESS_COOKIE}=${encodeURIComponent(expected)}; Path=/; HttpOnly; SameSite=Strict`);
-      return true;
+    const givenScope = given === undefined ? undefined : scopeForKey(context.config(), given);
+    if (given !== undefined && givenScope) {
+      reply.header('set-cookie', `${ACCESS_COOKIE}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`);
+      return givenScope;
     }
     const fromCookie = cookie(request, ACCESS_COOKIE);
-    if (fromCookie !== undefined && sameSecret(decodeURIComponent(fromCookie), expected)) return true;
+    const cookieScope = fromCookie === undefined ? undefined : scopeForKey(context.config(), decodeURIComponent(fromCookie));
+    if (cookieScope) return cookieScope;
     if (given !== undefined || fromCookie !== undefined) noteAuthFailure(request, context);
     reply.code(401).type('text/html; charset=utf-8').send(accessKeyPage());
-    return false;
+    return undefined;
   };
 
   const html = (reply: FastifyReply, body: string, replayOrigins?: string[]) =>
     reply.header('content-security-policy', contentSecurityPolicy(replayOrigins)).type('text/html; charset=utf-8').send(body);
 
-  const sessionFor = async (request: FastifyRequest) => {
+  /** The session the URL names, if the scope may see its org: another org's session is as absent as a missing one. */
+  const sessionFor = async (request: FastifyRequest, scope: ViewerScope) => {
     const key = parseSessionKey((request.params as { key: string }).key);
-    return key && context.storage.getSession(key.orgId, key.userId, key.sessionId);
+    return key && canSee(scope, key.orgId) ? context.storage.getSession(key.orgId, key.userId, key.sessionId) : undefined;
   };
 
   app.get('/', async (_request, reply) => reply.redirect('/sessions'));
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
   app.get('/sessions', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    return html(reply, sessionsPage(await context.storage.listSessions({ limit: SESSIONS_PAGE_LIMIT })));
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    return html(reply, await sessionsResponse(context.storage, context.config(), scope, request.query as SearchParams));
+  });
+
+  app.register(async (forms) => {
+    forms.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) =>
+      done(null, searchParams(new URLSearchParams(body as string))));
+    forms.post('/segments', async (request, reply) => {
+      const scope = allowed(request, reply);
+      if (!scope) return reply;
+      // A page of another site may post a form here (loopback needs no key): only the viewer's own pages may save.
+      if (!sameOrigin(request)) return reply.code(403).type('text/plain').send('cross-origin form refused');
+      const saved = await saveSegment(context.storage, scope, (request.body ?? {}) as SearchParams, context.now());
+      if ('refusal' in saved) return reply.code(400).type('text/plain').send(saved.refusal);
+      return reply.redirect(saved.location, 303);
+    });
   });
 
   app.get('/sessions/:key', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).type('text/plain').send('no such session');
     return html(reply, replayPage(session), findOrg(context.config(), session.orgId)?.replayOrigins);
   });
 
   app.get('/sessions/:key/events.json', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
     return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
-    if (!allowed(request, reply)) return reply;
-    const session = await sessionFor(request);
+    const scope = allowed(request, reply);
+    if (!scope) return reply;
+    const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
     return reply.send(await context.storage.sessionFacts(session.orgId, session.userId, session.sessionId));
   });

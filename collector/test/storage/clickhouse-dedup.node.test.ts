@@ -30,6 +30,7 @@ test.runIf(server)('two collectors racing on the same bundles: acknowledged twic
     for await (const record of first.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
     return { sessionEvents: session.events, rageClicks: session.rageClicks, events: (await sessionEvents(first, 'o-demo', 'u-alice', 's-1')).length, rows: records.length, numEvents: records[0].page.numEvents };
   };
+  // Every bundle's click starts a rage burst of its own (EventModFrustrated 1).
   const once = { sessionEvents: 15, rageClicks: 5, events: 15, rows: 5, numEvents: 5 };
   expect(await counted()).toEqual(once);
   const client = createClient({ url: server!().url });

@@ -64,7 +64,8 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ duplicate: true });
     const [session] = await collector.storage.listSessions({ limit: 10 });
-    expect(session).toMatchObject({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pages: 1, browser: 'Chrome', operatingSystem: 'OS X' });
+    // Alice's rage burst of three clicks is one rage click; her dead clicks count one by one.
+    expect(session).toMatchObject({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pages: 1, browser: 'Chrome', operatingSystem: 'OS X', rageClicks: 1, deadClicks: 3 });
     expect(session.user).toMatchObject({ userAppKey: 'customer-42', email: 'alice@example.com', displayName: 'Alice', vars: { plan_str: 'pro', seats_int: 3 } });
     expect(await collector.storage.getSession('o-demo', 'u-alice', 's-1')).toEqual(session);
     expect(await collector.storage.getSession('o-demo', 'u-alice', 's-none')).toBeUndefined();
