@@ -35,7 +35,7 @@ const MIGRATIONS: string[][] = [
       fact_num_errors Array(UInt32), fact_is_row Array(UInt8)
     ) ENGINE = ReplacingMergeTree ORDER BY (org_id, page_id, seq)`,
   ],
-  // Issue 18: saved segments (storage/clickhouse-search.ts); a re-save is a new row with a later version.
+  // Saved segments (storage/clickhouse-search.ts); a re-save is a new row with a later version.
   [
     `CREATE TABLE IF NOT EXISTS segments (
       org_id String, segment_id String, name String, filters String, created UInt64, version UInt64

@@ -61,11 +61,11 @@ const MIGRATIONS: string[] = [
    ALTER TABLE pages ADD COLUMN country TEXT;
    ALTER TABLE pages ADD COLUMN region TEXT;
    ALTER TABLE pages ADD COLUMN city TEXT;`,
-  // Issue 18: a rage burst counts once (facts.FIRST_OF_RAGE_BURST); sessions stored before counted every click of it.
+  // A rage burst counts once (facts.FIRST_OF_RAGE_BURST); sessions stored before counted every click of it.
   `UPDATE sessions SET rage_clicks = (SELECT count(*) FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
      WHERE p.org_id = sessions.org_id AND p.user_id = sessions.user_id AND p.session_id = sessions.session_id
      AND f.tag = 'click' AND json_extract(f.payload, '$.EventModFrustrated') = 1);`,
-  // Issue 18: session search (storage/sqlite-search.ts) and saved segments. The list pages by
+  // Session search (storage/sqlite-search.ts) and saved segments. The list pages by
   // (org, last) already; these serve the filters that are selective on their own.
   `CREATE INDEX sessions_by_start ON sessions (org_id, start);
    CREATE INDEX sessions_by_frustration ON sessions (org_id, (rage_clicks + dead_clicks + error_clicks), last);

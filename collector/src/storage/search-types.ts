@@ -1,6 +1,6 @@
 import type { SessionSummary } from './types';
 
-/** Session search and saved segments (issue 18): the shapes storage/types.ts's Storage takes and answers. */
+/** Session search and saved segments: the shapes storage/types.ts's Storage takes and answers. */
 /** Frustration signals a search can ask for: rage, dead and error clicks, thrash, abandon. */
 export const FRUSTRATIONS = ['rage', 'dead', 'error', 'thrash', 'abandon'] as const;
 export type Frustration = (typeof FRUSTRATIONS)[number];

@@ -42,7 +42,7 @@ const userCell = (session: SessionSummary): string => {
 const count = (value: number, kind: string): string =>
   `<td class="count${value > 0 ? ` ${kind}` : ''}">${value}</td>`;
 
-/** What each count of the session list counts, said in the page (issue 18: counts people trust). */
+/** What each count of the session list counts, said in the page (a rage burst is one rage click, so the numbers match what a person saw). */
 const COUNTS = [
   ['Rage bursts', 'bursts of rapid clicks on one spot: a burst of any length counts once'],
   ['Dead clicks', 'clicks the page did not answer (no change, navigation or request), each click counted'],
