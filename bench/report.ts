@@ -1,4 +1,5 @@
 /** Turns measured runs into BENCHMARKS.md (tables per workload, targets, environment). */
+import { FS_JS_GZIP_BUDGET } from '../scripts/fs-budget.mjs';
 
 export type RecorderName = 'none' | 'rrweb' | 'openstory' | 'floor' | 'minimal';
 
@@ -129,7 +130,7 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     `- Node: ${env.node}`,
     `- Runs: ${env.runs} per workload and recorder (fresh browser context each), medians reported`,
     env.fsJs
-      ? `- \`dist/fs.js\`: ${env.fsJs.raw} bytes minified, ${env.fsJs.gzip} bytes gzipped (budget 30720)`
+      ? `- \`dist/fs.js\`: ${env.fsJs.raw} bytes minified, ${env.fsJs.gzip} bytes gzipped (budget ${FS_JS_GZIP_BUDGET})`
       : '- `dist/fs.js`: not built',
     '',
     '**ms** = median time from the workload\'s start until the recorder emitted its last event for it',

@@ -1,0 +1,1 @@
+export declare const FS_JS_GZIP_BUDGET: number;
