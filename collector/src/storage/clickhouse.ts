@@ -62,7 +62,7 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     return users;
   }
 
-  /** Session rows with their users and the agent of their first page, as SQLite's SESSION_COLUMNS. */
+  /** Session rows with their users and the agent of their first page, as SQLite's SELECT_SESSIONS. */
   async function sessionsFrom(rows: Row[]): Promise<SessionSummary[]> {
     const result: SessionSummary[] = [];
     for (const row of rows) {

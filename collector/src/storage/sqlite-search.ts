@@ -5,7 +5,7 @@ import { sessionFrom, type Row } from './sqlite-rows';
 import type { SavedSegment, SessionFilters, SessionPage, SessionSearch } from './types';
 
 /** A correlated test over the session's pages (`p`), and over their facts (`f`) when `facts` is given. */
-// INDEXED BY: as for sqlite.ts's session columns, the session's pages, not a scan of the org's.
+// INDEXED BY: as for sqlite.ts's first-page lookup, the session's pages, not a scan of the org's.
 const anyPage = (condition: string) =>
   `EXISTS (SELECT 1 FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id AND ${condition})`;
 const anyFact = (tag: string, condition = '1') =>
@@ -81,8 +81,8 @@ export function searchWhere(filters: SessionFilters & { orgId?: string }): { whe
 const SCORE = 'rage_clicks + dead_clicks + error_clicks';
 
 /** Keyset paging: the order's key of the last row shown, compared as a row value, so page n costs what page 1 does. */
-/** `columns`: sqlite.ts's session columns over `s` (sessions) and `u` (users). */
-export function searchSessions(db: Database, columns: string, search: SessionSearch): SessionPage {
+/** `selectSessions`: sqlite.ts's SELECT over `s` (sessions), `u` (users) and `fp` (the first page), to which the search adds its WHERE. */
+export function searchSessions(db: Database, selectSessions: string, search: SessionSearch): SessionPage {
   const { where, params } = searchWhere(search);
   const byFrustration = search.order === 'frustration';
   const key = byFrustration ? `(${SCORE}), s.last, s.org_id, s.user_id, s.session_id` : 's.last, s.org_id, s.user_id, s.session_id';
@@ -92,7 +92,7 @@ export function searchSessions(db: Database, columns: string, search: SessionSea
     after.forEach((value, index) => (params[`after${index}`] = value));
   }
   const rows = db
-    .prepare(`SELECT ${columns} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+    .prepare(`${selectSessions}
       WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY ${key.split(', ').map((part) => `${part} DESC`).join(', ')} LIMIT @limit`)
     .all({ ...params, limit: search.limit + 1 }) as Row[];
   const sessions = rows.slice(0, search.limit).map(sessionFrom);

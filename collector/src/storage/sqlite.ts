@@ -27,14 +27,18 @@ const USER_CACHE_LIMIT = 10_000;
 /** Fact tags the SDK judges from other input rather than observes (PageNumDerivedEvents). */
 const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join(', ');
 
-// INDEXED BY: without statistics SQLite reads a session's pages through the primary key (org_id,
-// page_id), a scan of the whole org per session (collector/bench/search.ts found it).
-const SESSION_COLUMNS = `s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
-  (SELECT browser FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS browser,
-  (SELECT device FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS device,
-  (SELECT os FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS os,
-  (SELECT country FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS country,
-  (SELECT city FROM pages p INDEXED BY pages_by_session WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1) AS city`;
+/**
+ * Session rows with their user and the agent and location of their first page: the start of every
+ * session query (list, get, search), which adds its own WHERE. The first page is looked up once
+ * per row and joined by its key. INDEXED BY: without statistics SQLite reads a session's pages
+ * through the primary key (org_id, page_id), a scan of the whole org per session
+ * (collector/bench/search.ts found it).
+ */
+const SELECT_SESSIONS = `SELECT s.*, u.user_app_key, u.email, u.display_name, u.vars, u.created,
+  fp.browser, fp.device, fp.os, fp.country, fp.city
+  FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+  LEFT JOIN pages fp ON fp.org_id = s.org_id AND fp.page_id = (SELECT p.page_id FROM pages p INDEXED BY pages_by_session
+    WHERE p.org_id = s.org_id AND p.user_id = s.user_id AND p.session_id = s.session_id ORDER BY p.start IS NULL, p.start LIMIT 1)`;
 
 function openDatabase(path: string, readonly: boolean): Database.Database {
   const db = new Database(path, { readonly, fileMustExist: readonly });
@@ -63,9 +67,9 @@ export function openSqliteStorage(dataDir: string): Storage {
     // SQLite's % truncates its operands, so `ts - ts % period` would be fractional; a period starts on a whole millisecond.
     exportPeriods: db.prepare(`SELECT DISTINCT CAST(ts AS INTEGER) - (CAST(ts AS INTEGER) % @period) AS start FROM facts
         WHERE org_id = @orgId AND is_row = 1 AND ts >= @from AND ts < @until ORDER BY start LIMIT @limit`),
-    listSessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+    listSessions: db.prepare(`${SELECT_SESSIONS}
         WHERE @orgId IS NULL OR s.org_id = @orgId ORDER BY s.last DESC LIMIT @limit`),
-    getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions s LEFT JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id
+    getSession: db.prepare(`${SELECT_SESSIONS}
         WHERE s.org_id = ? AND s.user_id = ? AND s.session_id = ?`),
     sessionFacts: db.prepare(`SELECT f.* FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
         WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY f.ts, f.page_id, f.seq, f.idx`),
@@ -184,7 +188,7 @@ export function openSqliteStorage(dataDir: string): Storage {
       return (statements.listSessions.all({ orgId: query.orgId ?? null, limit: query.limit }) as Row[]).map(sessionFrom);
     },
     async searchSessions(search) {
-      return searchSessions(db, SESSION_COLUMNS, search);
+      return searchSessions(db, SELECT_SESSIONS, search);
     },
     ...segments,
     async getSession(orgId, userId, sessionId) {
