@@ -1,7 +1,7 @@
 import { guard } from '../lib/guard';
 import type { Core } from './core';
 import type { FSApi, SessionFormat } from './types';
-import type { Warn } from './warn';
+import type { Warn } from '../lib/warn-once';
 
 type Options = Record<string, unknown>;
 const asObject = (value: unknown): Options => (typeof value === 'object' && value !== null ? (value as Options) : {});

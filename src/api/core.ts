@@ -19,7 +19,7 @@ import { startPipeline, type Pipeline } from './pipeline';
 import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars } from './properties';
 import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } from './rate-limit';
 import type { InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './types';
-import type { Warn } from './warn';
+import type { Warn } from '../lib/warn-once';
 
 /** Remembers the visitor's answer to `consent()`, as long as the user cookie: '1' granted, '0' refused. */
 export const CONSENT_COOKIE = '_os_consent';

@@ -4,7 +4,7 @@ import { createCore } from './core';
 import { defaultParts } from './defaults';
 import type { Parts } from './parts';
 import type { FSApi, InitOptions } from './types';
-import { createWarner } from './warn';
+import { createWarner } from '../lib/warn-once';
 
 export type { FSApi, InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './types';
 

@@ -1,6 +1,6 @@
 import { guard } from '../lib/guard';
 import type { Observer } from './types';
-import type { Warn } from './warn';
+import type { Warn } from '../lib/warn-once';
 
 type Callback = (data: object) => void;
 

@@ -1,5 +1,5 @@
 import type { PageVarsFact, UserVarsFact } from '../facts';
-import type { Warn } from './warn';
+import type { Warn } from '../lib/warn-once';
 
 /*
  * Property rules from FullStory's "Client API Requirements" (help.fullstory.com, article

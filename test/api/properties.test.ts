@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { MAX_EVENT_NAME_LENGTH, MAX_PAGE_PROPERTIES, MAX_PAYLOAD_BYTES, MAX_PROPERTIES_PER_CALL, MAX_PROPERTY_NAME_LENGTH, MAX_STRING_VALUE_LENGTH, fitsPayload, normalizePageVars, normalizeProperties } from '../../src/api/properties';
-import { createWarner } from '../../src/api/warn';
+import { createWarner } from '../../src/lib/warn-once';
 
 function run(input: unknown) {
   const con = { warn: vi.fn() };
