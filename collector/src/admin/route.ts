@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ID_PATTERN } from 'openstory/vocabulary';
 import { authorizeApi } from '../api-auth';
-import { newSecret } from '../config';
+import { newSecret, type OrgConfig } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { ADMIN_REQUEST_HEADER } from '../guards';
 import { refuse } from '../refusal';
@@ -15,6 +15,11 @@ function authorizeAdmin(request: FastifyRequest, reply: FastifyReply, context: C
     return undefined;
   }
   return authorizeApi(request, reply, context);
+}
+
+/** Rewrites one org's entry of config.json (the keys it holds), leaving the other orgs as they are. */
+function updateOrg(context: CollectorContext, orgId: string, change: (org: OrgConfig) => OrgConfig): void {
+  context.updateConfig((config) => ({ ...config, orgs: config.orgs.map((org) => (org.id === orgId ? change(org) : org)) }));
 }
 
 /** User deletion, API and viewer key regeneration, behind the org's API key. */
@@ -38,12 +43,7 @@ export function registerAdmin(app: FastifyInstance, context: CollectorContext): 
     const auth = authorizeAdmin(request, reply, context);
     if (!auth) return reply;
     const apiKey = newSecret('ok_');
-    context.updateConfig((config) => ({
-      ...config,
-      orgs: config.orgs.map((org) =>
-        org.id === auth.org.id ? { ...org, apiKeys: [...org.apiKeys.filter((key) => key !== auth.key), apiKey] } : org,
-      ),
-    }));
+    updateOrg(context, auth.org.id, (org) => ({ ...org, apiKeys: [...org.apiKeys.filter((key) => key !== auth.key), apiKey] }));
     return reply.send({ ok: true, apiKey });
   });
 
@@ -52,10 +52,7 @@ export function registerAdmin(app: FastifyInstance, context: CollectorContext): 
     const auth = authorizeAdmin(request, reply, context);
     if (!auth) return reply;
     const viewerKey = newSecret('vk_');
-    context.updateConfig((config) => ({
-      ...config,
-      orgs: config.orgs.map((org) => (org.id === auth.org.id ? { ...org, viewerKeys: [viewerKey] } : org)),
-    }));
+    updateOrg(context, auth.org.id, (org) => ({ ...org, viewerKeys: [viewerKey] }));
     return reply.send({ ok: true, viewerKey });
   });
 }
