@@ -1,4 +1,5 @@
 import { individualId, numericId } from '../enrich';
+import { boundedCache } from '../storage/bounded-cache';
 import { eventColumns, integer, isoTime, pageColumns } from '../export/rows';
 import type { ExportRecord, UserSummary } from '../storage/types';
 
@@ -51,7 +52,7 @@ export function pagePattern(url: string): string | null {
   return `${parsed.host.toLowerCase()}/${segments.join('/')}`;
 }
 
-/** Patterns kept per export, each computed once per distinct URL (memory bound). */
+/** Pages' shared fields and URL patterns kept per export, each built once (memory bound: boundedCache). */
 const CLUSTER_CACHE_LIMIT = 10_000;
 
 /** Prefixed copies of typed custom properties (`plan_str` → `user_plan_str`). */
@@ -70,25 +71,18 @@ const userFields = (user: UserSummary): SegmentRow => prefixed(USER_PREFIX, user
  * export, bounded); PageClusterId follows the event's URL, which an SPA navigation changes.
  */
 export function createEventRows(): (record: ExportRecord) => SegmentRow {
-  const pages = new Map<string, SegmentRow>();
-  const clusters = new Map<string, bigint | null>();
-  const clusterId = (orgId: string, url: string): bigint | null => {
-    let id = clusters.get(url);
-    if (id === undefined) {
-      if (clusters.size >= CLUSTER_CACHE_LIMIT) clusters.clear();
+  const pages = boundedCache<string, SegmentRow>(CLUSTER_CACHE_LIMIT);
+  const clusters = boundedCache<string, bigint | null>(CLUSTER_CACHE_LIMIT);
+  const clusterId = (orgId: string, url: string): bigint | null =>
+    clusters(url, () => {
       const pattern = pagePattern(url);
-      id = pattern === null ? null : numericId(orgId, 'cluster', pattern);
-      clusters.set(url, id);
-    }
-    return id;
-  };
+      return pattern === null ? null : numericId(orgId, 'cluster', pattern);
+    });
   return (record) => {
     const { fact, page } = record;
-    let shared = pages.get(page.pageId);
-    if (shared === undefined) {
-      if (pages.size >= CLUSTER_CACHE_LIMIT) pages.clear();
+    const shared = pages(page.pageId, () => {
       const { PageAgent, CustomVars: _customVars, ...columns } = pageColumns(record);
-      shared = {
+      return {
         ...columns,
         PageUserAgent: PageAgent,
         PageNumEvents: page.numEvents,
@@ -98,8 +92,7 @@ export function createEventRows(): (record: ExportRecord) => SegmentRow {
         ...userFields(record.user),
         ...prefixed(PAGE_PREFIX, page.pageVars),
       };
-      pages.set(page.pageId, shared);
-    }
+    });
     const event = eventColumns(record);
     const isLoad = fact.tag === 'navigate' && event.EventSubType === 'load';
     // The page's fields are the row's prototype: shared, not copied, and serialized once per page (format.ts).

@@ -1,4 +1,5 @@
 import { FACT } from 'openstory/vocabulary';
+import { boundedCache } from './bounded-cache';
 import { deleteClickHouseRows } from './clickhouse-delete';
 import { foldPage, foldUser, type BundleMeta } from './clickhouse-fold';
 import { META_COLUMNS, ONCE, writeGroup } from './clickhouse-ingest';
@@ -84,31 +85,24 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     const rows = streamRows<Row>(client, `SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors
       FROM ${FACT_SOURCE(`${orgIs(orgId)} AND has(fact_is_row, 1)`)} ${FACT_ROWS}
       WHERE is_row = 1 AND ts >= ${num(start)} AND ts < ${num(stop)} ORDER BY ts, page_id, seq, idx`);
-    const pages = new Map<string, { page: PageSummary; userId: string; sessionId: string; sessionStart: number } | null>();
-    const users = new Map<string, UserSummary>();
+    // The caches hold the lookups' promises: a page's rows arrive together, so each is looked up once.
+    const pages = boundedCache<string, Promise<{ page: PageSummary; userId: string; sessionId: string; sessionStart: number } | null>>(CACHE_LIMIT);
+    const users = boundedCache<string, Promise<UserSummary>>(CACHE_LIMIT);
     for await (const row of rows) {
       const pageId = row.page_id as string;
-      let context = pages.get(pageId);
-      if (context === undefined) {
-        if (pages.size >= CACHE_LIMIT) pages.clear();
+      const context = await pages(pageId, async () => {
         const pageRow = foldPage(await metaOf(`${orgIs(orgId)} AND page_id = ${str(pageId)}`), DERIVED_TAGS);
         const [session] = pageRow
           ? await selectRows<{ start: number }>(client, `SELECT min(first_seen) AS start FROM bundles WHERE ${orgIs(orgId)}
               AND user_id = ${str(pageRow.user_id as string)} AND session_id = ${str(pageRow.session_id as string)}`)
           : [];
-        context = pageRow
+        return pageRow
           ? { page: pageFrom(pageRow), userId: pageRow.user_id as string, sessionId: pageRow.session_id as string,
               sessionStart: session?.start ?? (pageRow.start as number | null) ?? 0 }
           : null;
-        pages.set(pageId, context);
-      }
+      });
       if (!context) continue;
-      let user = users.get(context.userId);
-      if (!user) {
-        if (users.size >= CACHE_LIMIT) users.clear();
-        user = (await usersOf(orgId, [context.userId])).get(context.userId)!;
-        users.set(context.userId, user);
-      }
+      const user = await users(context.userId, async () => (await usersOf(orgId, [context.userId])).get(context.userId)!);
       yield { orgId, fact: factFrom(row), page: context.page, user, sessionId: context.sessionId, sessionStart: context.sessionStart };
     }
   }

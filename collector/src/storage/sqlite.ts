@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACT } from 'openstory/vocabulary';
 import { createGroupCommit, type Outcome } from './group-commit';
+import { boundedCache } from './bounded-cache';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
@@ -22,7 +23,7 @@ const PRIVATE_FILE_MODE = 0o600;
 const GROUP_COMMIT_WINDOW_MS = 2;
 
 /** Cap on the per-export caches of page and user records; beyond it a cache restarts (memory bound). */
-const USER_CACHE_LIMIT = 10_000;
+const EXPORT_CACHE_LIMIT = 10_000;
 
 /** Fact tags the SDK judges from other input rather than observes (PageNumDerivedEvents). */
 const DERIVED_TAGS = [FACT.thrash, FACT.abandon].map((tag) => `'${tag}'`).join(', ');
@@ -96,15 +97,12 @@ export function openSqliteStorage(dataDir: string): Storage {
           LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
           WHERE p.org_id = ? AND p.page_id = ?`);
       const selectUser = reader.prepare('SELECT * FROM users WHERE org_id = ? AND user_id = ?');
-      const users = new Map<string, UserSummary>();
-      const pages = new Map<string, { page: PageSummary; userId: string; sessionId: string; sessionStart: number } | null>();
+      const users = boundedCache<string, UserSummary>(EXPORT_CACHE_LIMIT);
+      const pages = boundedCache<string, { page: PageSummary; userId: string; sessionId: string; sessionStart: number } | null>(EXPORT_CACHE_LIMIT);
       for (const row of rows) {
-        const pageId = row.page_id as string;
-        let context = pages.get(pageId);
-        if (context === undefined) {
-          if (pages.size >= USER_CACHE_LIMIT) pages.clear();
-          const pageRow = selectPage.get(orgId, pageId) as Row | undefined;
-          context = pageRow
+        const context = pages(row.page_id as string, () => {
+          const pageRow = selectPage.get(orgId, row.page_id) as Row | undefined;
+          return pageRow
             ? {
                 page: pageFrom(pageRow),
                 userId: pageRow.user_id as string,
@@ -112,15 +110,9 @@ export function openSqliteStorage(dataDir: string): Storage {
                 sessionStart: (pageRow.session_start as number | null) ?? (pageRow.start as number | null) ?? 0,
               }
             : null;
-          pages.set(pageId, context);
-        }
+        });
         if (!context) continue;
-        let user = users.get(context.userId);
-        if (!user) {
-          if (users.size >= USER_CACHE_LIMIT) users.clear();
-          user = userFrom((selectUser.get(orgId, context.userId) as Row | undefined) ?? {}, context.userId);
-          users.set(context.userId, user);
-        }
+        const user = users(context.userId, () => userFrom((selectUser.get(orgId, context.userId) as Row | undefined) ?? {}, context.userId));
         yield { orgId, fact: factFrom(row), page: context.page, user, sessionId: context.sessionId, sessionStart: context.sessionStart };
       }
     } finally {
