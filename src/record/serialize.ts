@@ -4,7 +4,7 @@ import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
 import { dialogOpenMode, recordedAttribute } from './attributes';
 import { resolveCssUrls } from './urls';
-
+import { runToEnd, UNPACED, type Pace, type Walk } from './slices';
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 const CHECKABLE_TYPES = new Set(['checkbox', 'radio']);
@@ -35,39 +35,68 @@ type Described = {
   placeholder?: true;
 };
 
-/** The node and its subtree as one nested tree (full snapshot, a frame's document). */
+/** The node and its subtree as one nested tree, at once (a frame's document). */
 export function serializeTree(node: Node, masked: boolean, scope: SerializeScope): serializedNodeWithId | null {
-  const described = describe(node, masked, scope);
-  if (!described) return null;
-  const { node: serialized, children, shadow } = described;
-  if (serialized.type === NodeType.Element || serialized.type === NodeType.Document) {
-    const list = serialized.childNodes;
-    if (children) {
-      for (let child = children.firstChild; child; child = child.nextSibling) {
-        const childNode = serializeTree(child, described.masked, scope);
-        if (childNode) list.push(childNode);
-      }
+  return runToEnd(walkTree(node, masked, scope, UNPACED));
+}
+
+/** A node being walked: where its serialized children go and which of its own come next. */
+interface TreeFrame {
+  list: serializedNodeWithId[];
+  next: Node | null;
+  container: Node;
+  /** The shadow root whose children follow the light ones (rrweb lists them after, `isShadow`). */
+  shadow: ShadowRoot | null;
+  isShadow: boolean;
+  masked: boolean;
+}
+
+/**
+ * The node and its subtree as one nested tree (the full snapshot), depth first, in slices:
+ * between two nodes it pauses when `pace` says so, yielding the containers it is inside.
+ */
+export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pace: Pace): Walk<serializedNodeWithId | null> {
+  const top = describe(root, masked, scope);
+  if (!top) return null;
+  const stack: TreeFrame[] = [];
+  const enter = ({ node, children, shadow, masked: childMasked }: Described) => {
+    const container = children ?? shadow;
+    if (!container || (node.type !== NodeType.Element && node.type !== NodeType.Document)) return;
+    const light = container === children;
+    stack.push({ list: node.childNodes, next: container.firstChild, container, shadow: light ? shadow : null, isShadow: !light, masked: childMasked });
+  };
+  enter(top);
+  while (stack.length) {
+    const frame = stack[stack.length - 1];
+    const child = frame.next;
+    if (!child) {
+      if (frame.shadow) {
+        frame.container = frame.shadow;
+        frame.next = frame.shadow.firstChild;
+        frame.shadow = null;
+        frame.isShadow = true;
+      } else stack.pop();
+      continue;
     }
-    if (shadow) {
-      for (let child = shadow.firstChild; child; child = child.nextSibling) {
-        const childNode = serializeTree(child, described.masked, scope);
-        if (childNode) {
-          childNode.isShadow = true;
-          list.push(childNode);
-        }
-      }
-    }
+    if (pace.due()) yield stack.map((open) => open.container);
+    frame.next = child.nextSibling;
+    const described = describe(child, frame.masked, scope);
+    if (!described) continue;
+    if (frame.isShadow) described.node.isShadow = true;
+    frame.list.push(described.node);
+    enter(described);
   }
-  return serialized;
+  return top.node;
 }
 
 /**
  * The siblings `first`…`last` and their subtrees as flat `adds` (rrweb's Replayer builds each add
- * without children). Each child list is added from last to first, so every add's parent and next
- * sibling exist in the replay before it; lists are taken in document order, depth first, so
- * siblings get consecutive ids and ids stay as short as rrweb's own order makes them.
+ * without children), in slices like walkTree. Each child list is added from last to first, so
+ * every add's parent and next sibling exist in the replay before it; lists are taken in document
+ * order, depth first (a host's shadow children before its light ones), so siblings get
+ * consecutive ids and ids stay as short as rrweb's own order makes them.
  */
-export function serializeAdds(
+export function* walkAdds(
   first: Node,
   last: Node,
   parentId: number,
@@ -76,39 +105,49 @@ export function serializeAdds(
   masked: boolean,
   scope: SerializeScope,
   adds: addedNodeMutation[],
-): void {
+  pace: Pace,
+): Walk<void> {
   // Popped in document order: each list is pushed last sibling first.
   const pending: Described[] = [];
-  addSiblings(last, first, parentId, nextId, isShadow, masked, scope, adds, pending);
-  while (pending.length) {
-    const { node: parent, children, shadow, masked: childMasked } = pending.pop() as Described;
-    if (shadow?.lastChild) addSiblings(shadow.lastChild, null, parent.id, null, true, childMasked, scope, adds, pending);
-    if (children?.lastChild) addSiblings(children.lastChild, null, parent.id, null, false, childMasked, scope, adds, pending);
+  // The list being added, from `child` back to `stop` (null: to the first child).
+  let child: Node | null = last;
+  let stop: Node | null = first;
+  let lightAfter: Described | null = null;
+  for (;;) {
+    for (; child; child = child.previousSibling) {
+      if (pace.due()) yield openContainers(child, pending, lightAfter);
+      const described = describe(child, masked, scope);
+      if (described) {
+        if (isShadow) described.node.isShadow = true;
+        adds.push({ parentId, nextId, node: described.node });
+        nextId = described.node.id;
+        if (described.children || described.shadow) pending.push(described);
+      }
+      if (child === stop) break;
+    }
+    // The next list: a host's light children after its shadow children, else the next pending node's.
+    const parent: Described | undefined = lightAfter ?? pending.pop();
+    if (!parent) return;
+    const shadowList: Node | null | undefined = lightAfter ? null : parent.shadow?.lastChild;
+    lightAfter = shadowList ? parent : null;
+    child = shadowList ?? parent.children?.lastChild ?? null;
+    stop = null;
+    parentId = parent.node.id;
+    nextId = null;
+    isShadow = !!shadowList;
+    masked = parent.masked;
   }
 }
 
-/** From `last` back to `first` (or to the first child when `first` is null). */
-function addSiblings(
-  last: Node,
-  first: Node | null,
-  parentId: number,
-  nextId: number | null,
-  isShadow: boolean,
-  masked: boolean,
-  scope: SerializeScope,
-  adds: addedNodeMutation[],
-  pending: Described[],
-): void {
-  for (let child: Node | null = last; child; child = child.previousSibling) {
-    const described = describe(child, masked, scope);
-    if (described) {
-      if (isShadow) described.node.isShadow = true;
-      adds.push({ parentId, nextId, node: described.node });
-      nextId = described.node.id;
-      if (described.children || described.shadow) pending.push(described);
-    }
-    if (child === first) break;
+function openContainers(child: Node, pending: Described[], lightAfter: Described | null): Node[] {
+  const open: Node[] = [];
+  if (child.parentNode) open.push(child.parentNode);
+  if (lightAfter?.children) open.push(lightAfter.children);
+  for (const described of pending) {
+    if (described.children) open.push(described.children);
+    if (described.shadow) open.push(described.shadow);
   }
+  return open;
 }
 
 /**

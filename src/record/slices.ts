@@ -1,0 +1,80 @@
+/**
+ * Time slicing for serialization. A walk (the full snapshot, one batch of mutations) is a
+ * generator that checks its pace between nodes and, when the slice's time is up, yields the
+ * containers whose child lists it is in the middle of; it resumes in a later task of its own.
+ */
+
+/**
+ * A slice's time. Clarity's client yields after 30 ms of work (`Setting.LongTask`); the Long
+ * Tasks API reports a task from 50 ms, so a slice leaves the browser 20 ms in the same task.
+ */
+export const SLICE_BUDGET_MS = 30;
+
+/**
+ * Work done inside the MutationObserver callback, which ends the page's own task: a small batch
+ * is recorded there, before the page's next task (measured here: the six rrweb workloads' Meta,
+ * snapshot and most batches fit; a larger one goes on in slices of its own).
+ */
+export const CALLBACK_BUDGET_MS = 5;
+
+/** Nodes serialized between two looks at the clock (measured here: one performance.now() costs about what serializing a short text node does). */
+const NODES_PER_CLOCK_READ = 64;
+
+/** What a walk yields when it pauses: the containers whose child lists it has not finished. */
+export type Walk<T> = Generator<Node[], T, void>;
+
+/** Asked by a walk between nodes: is this slice's time up? */
+export interface Pace {
+  due(): boolean;
+}
+
+/** The pace of a walk that runs to its end at once (a frame's document, stop()). */
+export const UNPACED: Pace = { due: () => false };
+
+/** A pace whose slice can be renewed: `start(ms)` begins a slice of that length. */
+export function createPace(): Pace & { start(budgetMs: number): void } {
+  let end = 0;
+  let countdown = NODES_PER_CLOCK_READ;
+  return {
+    start(budgetMs) {
+      end = performance.now() + budgetMs;
+      countdown = NODES_PER_CLOCK_READ;
+    },
+    due() {
+      if (--countdown > 0) return false;
+      countdown = NODES_PER_CLOCK_READ;
+      return performance.now() > end;
+    },
+  };
+}
+
+export function runToEnd<T>(walk: Walk<T>): T {
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Runs `task` in a new task of the window's, soon: a MessageChannel message is not clamped as
+ * nested timers are (Clarity's idle-callback fallback uses one too). `close()` cancels.
+ */
+export function createTaskPoster(win: Window, task: () => void): { post(): void; close(): void } {
+  const channel = new (win as Window & typeof globalThis).MessageChannel();
+  let posted = false;
+  channel.port1.onmessage = () => {
+    posted = false;
+    task();
+  };
+  return {
+    post() {
+      if (posted) return;
+      posted = true;
+      channel.port2.postMessage(0);
+    },
+    close() {
+      channel.port1.onmessage = null;
+      channel.port1.close();
+    },
+  };
+}
