@@ -84,7 +84,7 @@ export function* collectMutations(records: MutationRecord[], env: MutationEnv, p
 
   const textChanges: textMutation[] = [];
   for (const node of texts) {
-    if (pace.due()) yield [];
+    if (pace.due()) yield;
     const id = mirror.getId(node);
     if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
     const scope = env.scopeOf(node);

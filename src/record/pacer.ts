@@ -1,6 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import { guard } from '../lib/guard';
-import { CALLBACK_BUDGET_MS, createPace, createTaskPoster, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
+import { nextTask } from '../lib/next-task';
+import { CALLBACK_BUDGET_MS, createPace, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
 
 /**
  * Pending work past which a sustained storm suspends mutation recording, as Clarity's client
@@ -22,8 +23,8 @@ export interface PacerOptions {
   emit(event: eventWithTime): void;
   /** One batch of records as a walk that returns its events (the Mutation, or none). */
   batch(records: MutationRecord[], pace: Pace): Walk<eventWithTime[]>;
-  /** A record that arrived while a walk is paused inside the containers `open`. */
-  judge(record: MutationRecord, open: Set<Node>): Verdict;
+  /** A record that arrived while a walk is paused. */
+  judge(record: MutationRecord): Verdict;
   /** After a walk's events and the events held behind them went out. */
   settled(): void;
   /** Too much pending work, or a change the paused walk cannot take: `records` were not recorded. */
@@ -47,17 +48,19 @@ export interface Pacer {
 /**
  * One walk at a time, in slices of SLICE_BUDGET_MS in tasks of its own; events emitted while it
  * is paused are held and follow its own, so the stream keeps rrweb's order. Records that arrive
- * meanwhile are judged against the containers the walk is inside: kept for the next batch,
- * dropped (the walk will read their result), or a conflict, which like a backlog past
- * STORM_BACKLOG_RECORDS hands over to `storm`.
+ * meanwhile are judged: kept for the next batch, dropped (the walk will read their result), or a
+ * conflict, which like a backlog past STORM_BACKLOG_RECORDS hands over to `storm`.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const pace = createPace();
   let queue: MutationRecord[] = [];
   let walk: Walk<eventWithTime[]> | null = null;
-  let open = new Set<Node>();
   let held: eventWithTime[] = [];
-  const poster = createTaskPoster(options.win, guard(options.reportError, () => pump(SLICE_BUDGET_MS)));
+  let posted = false;
+  const next = guard(options.reportError, () => {
+    posted = false;
+    pump(SLICE_BUDGET_MS);
+  });
 
   const release = (events: eventWithTime[]) => {
     walk = null;
@@ -75,7 +78,7 @@ export function createPacer(options: PacerOptions): Pacer {
         walk = options.batch(queue, pace);
         queue = [];
       }
-      let step: IteratorResult<Node[], eventWithTime[]>;
+      let step: IteratorResult<void, eventWithTime[]>;
       try {
         step = walk.next();
       } catch (error) {
@@ -84,8 +87,8 @@ export function createPacer(options: PacerOptions): Pacer {
         throw error;
       }
       if (!step.done) {
-        open = new Set(step.value);
-        poster.post();
+        if (!posted) void nextTask(options.win).then(next);
+        posted = true;
         return;
       }
       release(step.value);
@@ -108,7 +111,7 @@ export function createPacer(options: PacerOptions): Pacer {
     add(records) {
       if (walk) {
         for (let i = 0; i < records.length; i++) {
-          const verdict = options.judge(records[i], open);
+          const verdict = options.judge(records[i]);
           if (verdict === CONFLICT) return storm(records.length);
           if (verdict === KEEP) queue.push(records[i]);
         }
@@ -125,7 +128,6 @@ export function createPacer(options: PacerOptions): Pacer {
     busy: () => walk !== null,
     finish: () => pump(Infinity),
     stop() {
-      poster.close();
       walk = null;
       queue = [];
       held = [];

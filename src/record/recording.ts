@@ -82,15 +82,19 @@ export function startRecording(options: RecordingOptions): () => void {
   }
 
   /**
-   * A record that arrived while a walk is paused. Text changes are read later, as any change;
-   * attribute changes too, except on a node the walk is inside (its exclusion may flip). A child
-   * list change inside a node that has no id yet is read by the walk when it gets there; one in
-   * a recorded node cannot be placed against a half-walked tree.
+   * A record that arrived while a walk is paused. Text and attribute changes are read later, as
+   * any change, unless the change may exclude a recorded element (the walk may be inside it). A
+   * child list change inside a node that has no id yet is read by the walk when it gets there;
+   * one in a recorded node cannot be placed against a half-walked tree.
    */
-  const judge = (record: MutationRecord, open: Set<Node>): Verdict => {
+  const judge = (record: MutationRecord): Verdict => {
+    const { target, attributeName } = record;
+    if (attributeName !== null) {
+      const changed = mirror.getId(target) !== -1 && privacy.exclusionMayChange(attributeName, (target as Element).getAttribute(attributeName), false);
+      return changed ? CONFLICT : KEEP;
+    }
     if (record.type === 'characterData') return KEEP;
-    if (record.type === 'attributes') return open.has(record.target) ? CONFLICT : KEEP;
-    const parent = recordedParent(record.target, env);
+    const parent = recordedParent(target, env);
     return parent && mirror.getId(parent) !== -1 ? CONFLICT : DROP;
   };
 

@@ -40,58 +40,26 @@ export function serializeTree(node: Node, masked: boolean, scope: SerializeScope
   return runToEnd(walkTree(node, masked, scope, UNPACED));
 }
 
-/** A node being walked: where its serialized children go and which of its own come next. */
-interface TreeFrame {
-  list: serializedNodeWithId[];
-  next: Node | null;
-  container: Node;
-  /** The shadow root whose children follow the light ones (rrweb lists them after, `isShadow`). */
-  shadow: ShadowRoot | null;
-  isShadow: boolean;
-  masked: boolean;
-}
-
 /**
- * The node and its subtree as one nested tree (the full snapshot), depth first, in slices:
- * between two nodes it pauses when `pace` says so, yielding the containers it is inside.
+ * The node and its subtree as one nested tree (the full snapshot), in slices: walked as flat
+ * adds (one walk for both), then nested. Ids are consecutive in the order of `adds`, so a
+ * node's parent is found by its id; each list was added last sibling first, light children
+ * after shadow ones, so one reversal per list gives rrweb's order (light, then `isShadow`).
  */
 export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pace: Pace): Walk<serializedNodeWithId | null> {
-  const top = describe(root, masked, scope);
-  if (!top) return null;
-  const stack: TreeFrame[] = [];
-  const enter = ({ node, children, shadow, masked: childMasked }: Described) => {
-    const container = children ?? shadow;
-    if (!container || (node.type !== NodeType.Element && node.type !== NodeType.Document)) return;
-    const light = container === children;
-    stack.push({ list: node.childNodes, next: container.firstChild, container, shadow: light ? shadow : null, isShadow: !light, masked: childMasked });
-  };
-  enter(top);
-  while (stack.length) {
-    const frame = stack[stack.length - 1];
-    const child = frame.next;
-    if (!child) {
-      if (frame.shadow) {
-        frame.container = frame.shadow;
-        frame.next = frame.shadow.firstChild;
-        frame.shadow = null;
-        frame.isShadow = true;
-      } else stack.pop();
-      continue;
-    }
-    if (pace.due()) yield stack.map((open) => open.container);
-    frame.next = child.nextSibling;
-    const described = describe(child, frame.masked, scope);
-    if (!described) continue;
-    if (frame.isShadow) described.node.isShadow = true;
-    frame.list.push(described.node);
-    enter(described);
-  }
-  return top.node;
+  const adds: addedNodeMutation[] = [];
+  yield* walkAdds(root, root, 0, null, false, masked, scope, adds, pace);
+  if (!adds.length) return null;
+  const first = adds[0].node.id;
+  const children = (i: number) => (adds[i].node as { childNodes?: serializedNodeWithId[] }).childNodes;
+  for (let i = 1; i < adds.length; i++) children(adds[i].parentId - first)?.push(adds[i].node);
+  for (let i = 0; i < adds.length; i++) children(i)?.reverse();
+  return adds[0].node;
 }
 
 /**
  * The siblings `first`…`last` and their subtrees as flat `adds` (rrweb's Replayer builds each add
- * without children), in slices like walkTree. Each child list is added from last to first, so
+ * without children), in slices (between two nodes it yields when `pace` says so). Each child list is added from last to first, so
  * every add's parent and next sibling exist in the replay before it; lists are taken in document
  * order, depth first (a host's shadow children before its light ones), so siblings get
  * consecutive ids and ids stay as short as rrweb's own order makes them.
@@ -115,7 +83,7 @@ export function* walkAdds(
   let lightAfter: Described | null = null;
   for (;;) {
     for (; child; child = child.previousSibling) {
-      if (pace.due()) yield openContainers(child, pending, lightAfter);
+      if (pace.due()) yield;
       const described = describe(child, masked, scope);
       if (described) {
         if (isShadow) described.node.isShadow = true;
@@ -137,17 +105,6 @@ export function* walkAdds(
     isShadow = !!shadowList;
     masked = parent.masked;
   }
-}
-
-function openContainers(child: Node, pending: Described[], lightAfter: Described | null): Node[] {
-  const open: Node[] = [];
-  if (child.parentNode) open.push(child.parentNode);
-  if (lightAfter?.children) open.push(lightAfter.children);
-  for (const described of pending) {
-    if (described.children) open.push(described.children);
-    if (described.shadow) open.push(described.shadow);
-  }
-  return open;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Time slicing for serialization. A walk (the full snapshot, one batch of mutations) is a
- * generator that checks its pace between nodes and, when the slice's time is up, yields the
- * containers whose child lists it is in the middle of; it resumes in a later task of its own.
+ * generator that checks its pace between nodes and yields when the slice's time is up; it
+ * resumes in a later task of its own.
  */
 
 /**
@@ -20,8 +20,8 @@ export const CALLBACK_BUDGET_MS = 5;
 /** Nodes serialized between two looks at the clock (measured here: one performance.now() costs about what serializing a short text node does). */
 const NODES_PER_CLOCK_READ = 64;
 
-/** What a walk yields when it pauses: the containers whose child lists it has not finished. */
-export type Walk<T> = Generator<Node[], T, void>;
+/** A walk that pauses by yielding and returns what it built. */
+export type Walk<T> = Generator<void, T, void>;
 
 /** Asked by a walk between nodes: is this slice's time up? */
 export interface Pace {
@@ -53,28 +53,4 @@ export function runToEnd<T>(walk: Walk<T>): T {
     const step = walk.next();
     if (step.done) return step.value;
   }
-}
-
-/**
- * Runs `task` in a new task of the window's, soon: a MessageChannel message is not clamped as
- * nested timers are (Clarity's idle-callback fallback uses one too). `close()` cancels.
- */
-export function createTaskPoster(win: Window, task: () => void): { post(): void; close(): void } {
-  const channel = new (win as Window & typeof globalThis).MessageChannel();
-  let posted = false;
-  channel.port1.onmessage = () => {
-    posted = false;
-    task();
-  };
-  return {
-    post() {
-      if (posted) return;
-      posted = true;
-      channel.port2.postMessage(0);
-    },
-    close() {
-      channel.port1.onmessage = null;
-      channel.port1.close();
-    },
-  };
 }

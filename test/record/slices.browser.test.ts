@@ -46,12 +46,14 @@ test('a large page is snapshot in slices while it changes; the replay equals the
     window.__events = [];
     openstory.record({ emit: (event) => window.__events.push(JSON.stringify(event)) });
     const emitted = window.__events.length;
-    // Between slices: a text and an attribute in the first section (already walked), a node in the last (not yet).
-    setTimeout(() => {
+    // Between slices (a user-blocking task runs ahead of the walk's scheduler.yield continuations):
+    // a text and an attribute in the first section (already walked), a node in a span of the last
+    // (not yet: a list's nodes get ids when their parent's list is walked, first section first).
+    scheduler.postTask(() => {
       document.querySelector('#s0 span').firstChild.data = 'changed while walking';
       document.querySelector('#s0 span:nth-child(2)').setAttribute('title', 'set while walking');
-      document.getElementById('s299').appendChild(document.createElement('b')).textContent = 'added while walking';
-    }, 0);
+      document.querySelector('#s299 span').appendChild(document.createElement('b')).textContent = 'added while walking';
+    }, { priority: 'user-blocking' });
     return emitted;
   })()`);
   // record() returned before its first slice could finish the walk: nothing was emitted yet.
@@ -71,12 +73,12 @@ test('a batch too large for one slice is added in slices; events of meanwhile fo
   await startRecording(page);
   const mutationsAtClick = await page.evaluate(`new Promise((resolve) => {
     ${BUILD_SECTIONS}
-    // The next task runs between two slices of the walk over these adds.
-    setTimeout(() => {
+    // A user-blocking task runs between two slices of the walk over these adds.
+    scheduler.postTask(() => {
       const mutations = ${countOf(EventType.IncrementalSnapshot, IncrementalSource.Mutation)};
       document.getElementById('b').click();
       resolve(mutations);
-    }, 0);
+    }, { priority: 'user-blocking' });
   })`);
   expect(mutationsAtClick).toBe(0);
   await waitFor(page, `${countOf(EventType.IncrementalSnapshot, IncrementalSource.MouseInteraction)} > 0`);
