@@ -52,7 +52,10 @@ export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pa
   if (!adds.length) return null;
   const first = adds[0].node.id;
   const children = (i: number) => (adds[i].node as { childNodes?: serializedNodeWithId[] }).childNodes;
-  for (let i = 1; i < adds.length; i++) children(adds[i].parentId - first)?.push(adds[i].node);
+  for (let i = 1; i < adds.length; i++) {
+    if (pace.due()) yield;
+    children(adds[i].parentId - first)?.push(adds[i].node);
+  }
   for (let i = 0; i < adds.length; i++) children(i)?.reverse();
   return adds[0].node;
 }

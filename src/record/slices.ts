@@ -11,11 +11,13 @@
 export const SLICE_BUDGET_MS = 30;
 
 /**
- * Work done inside the MutationObserver callback, which ends the page's own task: a small batch
- * is recorded there, before the page's next task (measured here: the six rrweb workloads' Meta,
- * snapshot and most batches fit; a larger one goes on in slices of its own).
+ * Work done inside the MutationObserver callback, which ends the page's own task: one slice, as
+ * every later one. Measured here: with 5 ms, the walks of rrweb's benchmark batches went on in
+ * later tasks, after the browser had rendered the workload's new DOM, and reached their last
+ * event 2 to 5 times later (bench/run.ts, load average 23); with a whole slice, all but the
+ * largest finish in the page's task, as they did before slicing.
  */
-export const CALLBACK_BUDGET_MS = 5;
+export const CALLBACK_BUDGET_MS = SLICE_BUDGET_MS;
 
 /** Nodes serialized between two looks at the clock (measured here: one performance.now() costs about what serializing a short text node does). */
 const NODES_PER_CLOCK_READ = 64;

@@ -100,11 +100,15 @@ test('a storm suspends mutation recording, says so, and a fresh full snapshot re
   await page.evaluate(`new Promise((resolve) => {
     const root = document.getElementById('root');
     const cells = [];
-    for (let i = 0; i < 20000; i++) cells.push(root.appendChild(document.createElement('i')));
-    // Every frame for a second, every cell gets new text: each a child-list change in a recorded node.
+    for (let i = 0; i < 26000; i++) cells.push(root.appendChild(document.createElement('i')));
+    // Every frame for a second, every cell gets new text and a new title: 52,000 records a frame,
+    // past STORM_BACKLOG_RECORDS (a recorder that keeps up with fewer has no storm to handle).
     const end = performance.now() + 1000;
     const frame = (now) => {
-      for (let i = 0; i < cells.length; i++) cells[i].textContent = String(Math.round(now) + i);
+      for (let i = 0; i < cells.length; i++) {
+        cells[i].textContent = String(Math.round(now) + i);
+        cells[i].title = String(i - Math.round(now));
+      }
       if (now < end) requestAnimationFrame(frame);
       else resolve();
     };
@@ -124,4 +128,4 @@ test('a storm suspends mutation recording, says so, and a fresh full snapshot re
   // Without the fresh snapshot the replay would not show the page as the storm left it.
   expect(await replayedDom(harness, events.slice(0, lastSnapshot - 1))).not.toEqual(live);
   await page.close();
-});
+}, 180_000);
