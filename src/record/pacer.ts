@@ -7,8 +7,8 @@ import { CALLBACK_BUDGET_MS, createPace, SLICE_BUDGET_MS, type Pace, type Walk }
  * Pending work past which a sustained storm suspends mutation recording, as Clarity's client
  * stops listening to a node that keeps changing: mutation records waiting behind a walk that has
  * not finished, or in one batch. Sentry's replay stops at 10,000 mutations in a batch
- * (`mutationLimit`); this is higher so that rrweb's six benchmark workloads (up to about 20,000
- * records in one batch) are recorded as mutations (measured here).
+ * (`mutationLimit`); this is higher so that rrweb's six benchmark workloads (about 10,000
+ * records in their largest batches, read from their source) stay well below it.
  */
 export const STORM_BACKLOG_RECORDS = 50_000;
 

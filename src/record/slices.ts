@@ -13,9 +13,9 @@ export const SLICE_BUDGET_MS = 30;
 /**
  * Work done inside the MutationObserver callback, which ends the page's own task: one slice, as
  * every later one. Measured here: with 5 ms, the walks of rrweb's benchmark batches went on in
- * later tasks, after the browser had rendered the workload's new DOM, and reached their last
- * event 2 to 5 times later (bench/run.ts, load average 23); with a whole slice, all but the
- * largest finish in the page's task, as they did before slicing.
+ * later tasks, after the browser had rendered the workload's new DOM, and their added time
+ * against rrweb's rose 2 to 7 times (bench/run.ts, load average 20-30); with a whole slice,
+ * the batches that fit finish in the page's task, as they did before slicing.
  */
 export const CALLBACK_BUDGET_MS = SLICE_BUDGET_MS;
 
