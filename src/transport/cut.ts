@@ -19,7 +19,7 @@ export interface Cutter {
 
 /** `onEncoded`: a body is ready to send. */
 export function createCutter(parts: TransportParts, storage: BundleStorage, onEncoded: () => void): Cutter {
-  const { options, win, thresholds, signal, buffer, drops, queue, report } = parts;
+  const { options, win, thresholds, signal, buffer, drops, queue, report, strings } = parts;
   const encoding = new Set<Promise<void>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -48,8 +48,13 @@ export function createCutter(parts: TransportParts, storage: BundleStorage, onEn
     const now = Date.now();
     const cutOne = (events: string[], carriedDrops: DroppedFact[] = []) => {
       const range = queue.nextRange(who.pageId);
-      const entry = queue.enqueue(envelopeFor(options.orgId, who, range, options.page, now), events, range);
+      const envelope = envelopeFor(options.orgId, who, range, options.page, now);
+      const [refs, defined] = strings.define(events, who.sessionId);
+      // Never null here: every reference in this page's buffer was made by this page's table.
+      if (defined) envelope.strings = defined;
+      const entry = queue.enqueue(envelope, events, range);
       entry.carriedDrops = carriedDrops;
+      entry.refs = refs;
       return entry;
     };
     const cutNow: Pending[] = [];

@@ -11,6 +11,8 @@ import { correctClock, pageClockOffset } from './clock';
 import { inflate, parseJson, readBody } from './decode';
 import { deriveChanges } from './derive';
 import { maxInflatedFor } from './limits';
+import { undefinedReferences, withDefinitions } from './references';
+import { createKnownStrings, type KnownStrings } from './session-strings';
 import { validateBundle } from './validate';
 
 const GZIP_MAGIC_FIRST = 0x1f;
@@ -67,8 +69,15 @@ const conflict = (refused: IngestConflict): Refusal =>
   refuse(409, refused, refused === 'session-full' ? 'the session holds as many bundles or bytes as the collector stores for one' : 'this pageId belongs to another session');
 
 /** Clock correction, the page's owner and the session cap, then the durable commit. */
-async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, context: CollectorContext): Promise<IngestResult | Refusal> {
+async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, context: CollectorContext, known: KnownStrings): Promise<IngestResult | Refusal> {
   const { storage, limits } = context;
+  const { orgId, userId, sessionId, strings } = bundle;
+  // Only references the bundle does not define itself cost a look-up (the SDK sends those once the collector acknowledged them).
+  const wanted = undefinedReferences(bundle.events, strings);
+  const isKnown = wanted.length > 0 ? await known.lookup(orgId, userId, sessionId, wanted) : () => true;
+  const events = withDefinitions(bundle.events, strings, wanted.filter((id) => !isKnown(id)), bundle.sentAt);
+  if (isRefusal(events)) return events;
+  bundle = { ...bundle, events };
   const receivedAt = context.now();
   const owner = await storage.pageOwner(org.id, bundle.pageId);
   if (owner && (owner.userId !== bundle.userId || owner.sessionId !== bundle.sessionId)) return conflict('page-owned-elsewhere');
@@ -78,6 +87,7 @@ async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, c
   const location = corrected.page ? context.locate(plainIp(request.ip)) ?? null : null;
   const batch = { ...toBatch(corrected, request, org, receivedAt, location), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
   const result = await storage.ingest(deriveChanges(batch));
+  if (!result.refused && strings) known.remember(orgId, userId, sessionId, Object.keys(strings));
   return result.refused ? conflict(result.refused) : result;
 }
 
@@ -120,6 +130,7 @@ function allowedRequestHeaders(requested: string | string[] | undefined): string
 
 /** The ingest endpoint of docs/protocol.md with its CORS answers. */
 export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
+  const known = createKnownStrings(context.storage);
   app.register(async (scope) => {
     // The body is read by decodeBundle from the raw stream, under the protocol's caps.
     scope.removeAllContentTypeParsers();
@@ -164,7 +175,7 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const result = await commit(bundle, request, org, context);
+      const result = await commit(bundle, request, org, context, known);
       if (isRefusal(result)) return sendRefusal(reply, result);
       return reply.code(200).send(result.duplicate ? { ok: true, duplicate: true } : { ok: true });
     });

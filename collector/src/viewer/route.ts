@@ -10,6 +10,7 @@ import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
 import type { SearchParams } from './search-form';
 import { saveSegment, searchParams, sessionsResponse } from './sessions';
 import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
+import { expandedSessionEvents } from '../ingest/session-strings';
 
 const ACCESS_COOKIE = 'openstory_viewer';
 /** Largest saved-segment form read: a name and a search's query string. */
@@ -166,7 +167,7 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (!scope) return reply;
     const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
-    return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
+    return reply.type('application/json').send(Readable.from(jsonArray(expandedSessionEvents(context.storage, session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {

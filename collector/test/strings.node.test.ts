@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
+import { expandReferences, STRINGS_TAG, undefinedReferences, validateStrings } from '../src/ingest/references';
+import { expandedSessionEvents } from '../src/ingest/session-strings';
+import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
+
+const CSS = 'body { margin: 0 } '.repeat(20);
+const CSS_ID = stringId(CSS);
+const ref = (id: string) => STRING_REF + id;
+
+/** A full snapshot whose stylesheet link carries `cssText` (a reference or the text), and a text node of `text`. */
+const snapshot = (cssText: string, text = 'Hello', at = T0 + 20) =>
+  ({
+    type: 2,
+    timestamp: at,
+    data: {
+      initialOffset: { top: 0, left: 0 },
+      node: {
+        type: 0, id: 1, childNodes: [
+          { type: 2, id: 2, tagName: 'html', attributes: {}, childNodes: [
+            { type: 2, id: 3, tagName: 'link', attributes: { rel: 'stylesheet', _cssText: cssText }, childNodes: [] },
+            { type: 2, id: 4, tagName: 'body', attributes: {}, childNodes: [{ type: 3, id: 5, textContent: text }] },
+          ] },
+        ],
+      },
+    },
+  }) as unknown as eventWithTime;
+
+const linkCss = (event: any) => event.data.node.childNodes[0].childNodes[0].attributes._cssText;
+
+describe('expandReferences', () => {
+  test('replaces references, restores escaped strings, drops definitions and leaves facts alone', () => {
+    const table = new Map([[CSS_ID, CSS]]);
+    const fact = factAt('custom', { EventCustomName: ref('looks like a reference'), properties: {} }, T0) as unknown as eventWithTime;
+    const definitions = { type: 5, timestamp: T0, data: { tag: STRINGS_TAG, payload: { [CSS_ID]: CSS } } } as unknown as eventWithTime;
+    const expanded = expandReferences([definitions, snapshot(ref(CSS_ID), STRING_REF + ref('text')), fact], table);
+    expect(expanded).toHaveLength(2);
+    expect(linkCss(expanded[0])).toBe(CSS);
+    expect((expanded[0] as any).data.node.childNodes[0].childNodes[1].childNodes[0].textContent).toBe(ref('text'));
+    expect(expanded[1]).toBe(fact);
+  });
+
+  test('a reference the table lacks is served as an empty string, never as a reference', () => {
+    const [event] = expandReferences([snapshot(ref('abc.def'))], new Map());
+    expect(linkCss(event)).toBe('');
+  });
+
+  test('undefinedReferences lists what neither the bundle defines nor an escape hides', () => {
+    const events = [snapshot(ref(CSS_ID)), snapshot(ref('abc.def'), STRING_REF + ref('escaped'))];
+    expect(undefinedReferences(events, { [CSS_ID]: CSS })).toEqual(['abc.def']);
+  });
+
+  test('a definition must carry its own content address', () => {
+    expect(validateStrings({ [CSS_ID]: CSS })).toEqual({ [CSS_ID]: CSS });
+    expect(validateStrings({ [CSS_ID]: `${CSS} ` })).toMatchObject({ status: 400, error: 'bad-schema' });
+    expect(validateStrings(['x'])).toMatchObject({ status: 400, error: 'bad-schema' });
+  });
+});
+
+describe('ingest with the string table', () => {
+  let collector: TestCollector;
+  afterEach(() => collector?.dispose());
+
+  test('an unknown reference is refused with unknown-string; once defined, later bundles and pages reference it', async () => {
+    collector = await startTestCollector();
+    const [meta] = recordingStart();
+    const unknown = await collector.send(makeBundle({ events: [meta, snapshot(ref(CSS_ID))] as any }));
+    expect(unknown).toMatchObject({ status: 400, body: { ok: false, error: 'unknown-string' } });
+
+    expect((await collector.send(makeBundle({ events: [meta, snapshot(ref(CSS_ID))] as any, strings: { [CSS_ID]: CSS } }))).status).toBe(200);
+    // The next page of the session: the reference alone.
+    const next = makeBundle({ pageId: 'p-2', events: [meta, snapshot(ref(CSS_ID), 'Second page', T0 + 40)] as any });
+    expect((await collector.send(next)).status).toBe(200);
+    // Another session does not share the table.
+    expect((await collector.send(makeBundle({ sessionId: 's-2', pageId: 'p-3', events: [meta, snapshot(ref(CSS_ID))] as any }))).status).toBe(400);
+
+    const stored = await sessionEvents(collector.storage, 'o-demo', 'u-alice', 's-1');
+    expect(stored.filter((event) => event.data.tag === STRINGS_TAG)).toHaveLength(1);
+    const served: eventWithTime[] = [];
+    for await (const part of expandedSessionEvents(collector.storage, 'o-demo', 'u-alice', 's-1')) served.push(...JSON.parse(part));
+    expect(served.filter((event) => event.type === 2).map(linkCss)).toEqual([CSS, CSS]);
+    expect(JSON.stringify(served)).not.toContain(STRING_REF);
+    expect(JSON.stringify(served)).not.toContain(STRINGS_TAG);
+  });
+
+  test("a client's own event with the table's tag is refused", async () => {
+    collector = await startTestCollector();
+    const forged = { type: 5, timestamp: T0, data: { tag: STRINGS_TAG, payload: { 'abc.def': 'x' } } };
+    expect(await collector.send(makeBundle({ events: [forged] as any }))).toMatchObject({ status: 400, body: { error: 'bad-schema' } });
+  });
+});
