@@ -1,4 +1,5 @@
 import type { DroppedFact } from '../facts';
+import { STRING_REF } from '../protocol';
 import { FIRST_BUNDLE_EVENT_CHARS, bundleText, envelopeFor } from './bundle';
 import { encodeBody } from './encode';
 import { setBody, type Pending } from './pending';
@@ -58,7 +59,8 @@ export function createCutter(parts: TransportParts, storage: BundleStorage, onEn
       return entry;
     };
     const cutNow: Pending[] = [];
-    if (!queue.hasCut(who.pageId)) cutNow.push(cutOne(buffer.take(FIRST_BUNDLE_EVENT_CHARS, false)));
+    // The first bundle stays small with its definitions too: it takes no event with a reference.
+    if (!queue.hasCut(who.pageId)) cutNow.push(cutOne(buffer.take(FIRST_BUNDLE_EVENT_CHARS, false, (json) => json.includes(STRING_REF))));
     if (buffer.count > 0 || drops.pending) {
       const events = buffer.drain();
       const facts = drops.takeFacts(now);
