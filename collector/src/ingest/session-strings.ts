@@ -8,9 +8,9 @@ import { collectDefinitions, expandReferences, STRINGS_TAG } from './references'
  */
 const KNOWN_SESSIONS = 10_000;
 
-/** A stored bundle holds definitions or references only if its text has one of these. */
+/** A stored bundle holds definitions or references only if its text has one of these (STRING_REF raw, or escaped by a store's JSON writer). */
 const mayHoldDefinitions = (text: string) => text.includes(`"${STRINGS_TAG}"`);
-const mayHoldStrings = (text: string) => mayHoldDefinitions(text) || text.includes(STRING_REF);
+const mayHoldStrings = (text: string) => mayHoldDefinitions(text) || text.includes(STRING_REF) || /\\ue000/i.test(text);
 
 async function sessionTable(storage: Storage, orgId: string, userId: string, sessionId: string): Promise<Map<string, string>> {
   const table = new Map<string, string>();
