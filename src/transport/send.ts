@@ -6,6 +6,7 @@ import { bodyOf, type BundleSource, type Pending } from './pending';
 import type { TransportParts } from './parts';
 import { backoffDelay } from './retry';
 import type { BundleStorage } from './storage';
+import { pieceEnvelope } from './strings';
 import { endpoint, upload, type Outcome } from './upload';
 
 /**
@@ -78,7 +79,7 @@ export function createSender(
     }
     const now = Date.now();
     pieces.forEach(({ envelope, events }, index) => {
-      const piece: BundleEnvelope = { ...envelope, seq: ranges[index].seq, sentAt: now };
+      const piece: BundleEnvelope = { ...pieceEnvelope(envelope, events), seq: ranges[index].seq, sentAt: now };
       delete piece.page;
       const part = queue.enqueue(piece, events, ranges[index], entry);
       // Dropped facts are appended at the end of a bundle, so they travel in the last piece.
@@ -88,7 +89,7 @@ export function createSender(
     storage.forget(entry);
   }
 
-  /** The 413 answer: the bundle is cut in two (each half keeps the definitions it may need). */
+  /** The 413 answer: the bundle is cut in two (each half keeps the definitions it needs). */
   const split = (entry: Pending) =>
     recut(entry, 'the collector refused an event as too large; it is dropped', ({ envelope, events }) =>
       halves(events)?.map((half) => ({ envelope, events: half })) ?? null,

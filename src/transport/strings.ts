@@ -1,4 +1,4 @@
-import { STRING_REF, stringId } from '../protocol';
+import { STRING_REF, stringId, type BundleEnvelope } from '../protocol';
 
 /**
  * Strings at least this long travel as references to the session's string table. Below it a
@@ -107,4 +107,15 @@ export function createStringTable(win: Window, scope: string, minChars: number):
       save();
     },
   };
+}
+
+/**
+ * The envelope of a piece of a bundle (a 413 half, a swan-song piece): only the definitions its
+ * own events reference, so pieces do not each carry the whole bundle's stylesheet text.
+ */
+export function pieceEnvelope(envelope: BundleEnvelope, events: readonly string[]): BundleEnvelope {
+  const { strings, ...rest } = envelope;
+  const text = events.join();
+  const kept = Object.entries(strings ?? {}).filter(([id]) => text.includes(`"${STRING_REF}${id}"`));
+  return kept.length > 0 ? { ...rest, strings: Object.fromEntries(kept) } : rest;
 }

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { STRING_REF, stringId, UNKNOWN_STRING, type Bundle } from '../../src/protocol';
 import { startTransport, type Transport } from '../../src/transport';
-import { createStringTable, MIN_REFERENCED_CHARS } from '../../src/transport/strings';
+import { createStringTable, MIN_REFERENCED_CHARS, pieceEnvelope } from '../../src/transport/strings';
 
 const CSS = 'a { color: red } '.repeat(40);
 const OTHER = 'b { color: blue } '.repeat(40);
@@ -58,6 +58,15 @@ test('a reference this page did not make (an earlier page left the bundle) canno
   const earlier = table();
   const events = [serialize(earlier, { css: CSS })];
   expect(table().define(events, 's-1', true)[1]).toBeNull();
+});
+
+test('a piece of a bundle (a 413 half, a swan-song piece) carries only the definitions its own events reference', () => {
+  const strings = table();
+  const events = [serialize(strings, { a: CSS }), serialize(strings, { b: OTHER }), serialize(strings, { c: 'short' })];
+  const envelope = { v: 1, orgId: 'o-1', userId: 'u-1', sessionId: 's-1', pageId: 'p-1', seq: 4096, sentAt: 1, strings: strings.define(events, 's-1')[1]! } as const;
+  expect(pieceEnvelope(envelope, events.slice(1)).strings).toEqual({ [stringId(OTHER)]: OTHER });
+  expect(pieceEnvelope(envelope, events.slice(2))).not.toHaveProperty('strings');
+  expect(pieceEnvelope(envelope, events.slice(2))).toMatchObject({ seq: 4096, pageId: 'p-1' });
 });
 
 describe('through the transport', () => {
