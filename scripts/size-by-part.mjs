@@ -21,10 +21,11 @@ const GZIP_FRAMING = '(gzip header, trailer, Huffman tables)';
 async function buildWithMap() {
   const { options } = await loadConfigFile(resolve('rollup.config.ts'), { configPlugin: 'esbuild', silent: true });
   const entry = options.find((o) => o.output.some((out) => out.file === BUNDLE));
+  if (!entry) throw new Error(`size-by-part: no output of rollup.config.ts is ${BUNDLE}`);
   const bundle = await rollup(entry);
-  const { output } = await bundle.generate({ ...entry.output[0], sourcemap: 'hidden' });
+  const { output } = await bundle.generate({ ...entry.output.find((out) => out.file === BUNDLE), sourcemap: 'hidden' });
   await bundle.close();
-  return output[0];
+  return output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry);
 }
 
 /** Which part a source belongs to: a folder of src/, the shared vocabulary, or the package it came from. */
@@ -62,6 +63,9 @@ function decodeMappings(mappings) {
   });
 }
 
+/** UTF-8 bytes of one UTF-16 unit; a surrogate pair's four go to its first unit. */
+const utf8Bytes = (unit) => (unit < 0x80 ? 1 : unit < 0x800 ? 2 : unit >= 0xdc00 && unit < 0xe000 ? 0 : unit >= 0xd800 && unit < 0xdc00 ? 4 : 3);
+
 /** The source index of every UTF-8 byte of `code` (source-map columns count UTF-16 units). */
 function sourceOfEachByte(code, map) {
   const owners = [];
@@ -71,7 +75,7 @@ function sourceOfEachByte(code, map) {
     let owner = -1, next = 0;
     for (let col = 0; col < line.length; col++) {
       while (next < segments.length && segments[next][0] <= col) owner = segments[next++][1];
-      owners.push(...new Array(Buffer.byteLength(line[col])).fill(owner));
+      for (let n = utf8Bytes(line.charCodeAt(col)); n > 0; n--) owners.push(owner);
     }
   });
   return owners;
