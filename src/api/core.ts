@@ -15,7 +15,7 @@ import {
 } from './identity';
 import type { Parts } from './parts';
 import { createObservers } from './observe';
-import { startPipeline, type Pipeline } from './pipeline';
+import { LOG_LEVELS, startPipeline, type Pipeline } from './pipeline';
 import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars, withinUserCap } from './properties';
 import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } from './rate-limit';
 import type { InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './types';
@@ -27,8 +27,6 @@ export const CONSENT_COOKIE = '_os_consent';
 export const MAX_PENDING_CALLS = 100;
 /** Longest `FS.log` message kept; longer ones are cut. Our choice (a console line, not a document). */
 export const MAX_LOG_MESSAGE_LENGTH = 4096;
-
-const LOG_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
 
 export interface CoreEnvironment {
   win: Window;
