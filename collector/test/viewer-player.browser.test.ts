@@ -76,12 +76,24 @@ test('play/pause by button and space; speeds by buttons and keys 1–4 set the R
   await close(page);
 });
 
-test('skipping inactivity plays a 10-minute idle gap in seconds', async () => {
+test('skipping inactivity plays a 10-minute idle gap in seconds; without it the gap plays at the chosen speed', async () => {
   const page = await open(url('u-idle.s-idle'));
   // At 1x the gap alone would take ten minutes; rrweb fast-forwards to the next interaction.
   await expect.poll(() => clock(page), { timeout: 20_000 }).toBeGreaterThan(GAP_MS);
   await expect.poll(() => title(page)).toBe('after the gap');
   await close(page);
+
+  // Without skipping, 8x plays the gap at 8x: well past its start, the replay is still inside it.
+  const unskipped = await open(url('u-idle.s-idle', '#t=1'));
+  await unskipped.uncheck('#skip-inactive');
+  // Digits reach the player from the checkbox just ticked; Space would tick it.
+  await unskipped.keyboard.press('4');
+  expect(await unskipped.locator('#replay').getAttribute('data-speed')).toBe('8');
+  await unskipped.click('#play');
+  await expect.poll(() => clock(unskipped), { timeout: 20_000 }).toBeGreaterThan(16_000);
+  expect(await clock(unskipped)).toBeLessThan(GAP_MS / 10);
+  expect(await title(unskipped)).toBe(stepLabel(0, 0));
+  await close(unskipped);
 });
 
 test('a link opens paused at its moment; arrows move 5 s, shift+arrows go to the previous/next event, the timeline seeks; the address follows', async () => {

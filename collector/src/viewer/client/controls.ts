@@ -30,9 +30,12 @@ function byId<T extends HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** Keys typed into a form field are the field's, not the player's. */
-const typing = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+/** Keys typed into a text field or list are the field's, not the player's; so is Space on a checkbox (it ticks it). */
+function fieldKey(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio')) return key === ' ';
+  return target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName);
+}
 
 /**
  * Play/pause, speeds, skip inactivity, the timeline as a scrubber, the clock, keyboard shortcuts
@@ -88,7 +91,7 @@ export function wireControls(player: Player, offsets: number[], follow: (now: nu
   });
 
   document.addEventListener('keydown', (event) => {
-    if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (fieldKey(event.target, event.key) || event.ctrlKey || event.metaKey || event.altKey) return;
     const speed = SPEEDS[Number(event.key) - 1];
     if (event.key === ' ') player.toggle();
     else if (event.key === 'ArrowLeft') void player.seek(event.shiftKey ? previousEvent() : player.now() - ARROW_STEP_MS);
