@@ -85,7 +85,7 @@ export function createPlayer(options: PlayerOptions): Player {
       if (events.done()) {
         playing = false;
         changed();
-      } else void load(now());
+      } else void load();
     });
     root.setAttribute('data-speed', String(replayer.config.speed));
     root.setAttribute('data-skip-inactive', String(replayer.config.skipInactive));
@@ -97,7 +97,13 @@ export function createPlayer(options: PlayerOptions): Player {
     return queue;
   };
 
-  const load = (offset: number) => {
+  /** What the page fetched and holds of the session, for whoever checks that the window stays bounded. */
+  const count = () => {
+    root.setAttribute('data-held-bytes', String(events.heldBytes()));
+    root.setAttribute('data-fetched-bytes', String(events.fetchedBytes()));
+  };
+
+  const load = () => {
     loading = true;
     return serial(async () => {
       const added = await events.more();
@@ -109,10 +115,9 @@ export function createPlayer(options: PlayerOptions): Player {
       } else {
         for (const event of added) replayer.addEvent(event);
         // Played to the end of the window before the page came: go on from there.
-        if (playing && replayer.service.state.matches('paused')) replayer.play(local(offset));
+        if (playing && replayer.service.state.matches('paused')) replayer.play(local(at));
       }
-      root.setAttribute('data-held-bytes', String(events.heldBytes()));
-      root.setAttribute('data-fetched-bytes', String(events.fetchedBytes()));
+      count();
     }).finally(() => {
       loading = false;
     });
@@ -123,14 +128,12 @@ export function createPlayer(options: PlayerOptions): Player {
       const target = Math.min(Math.max(0, offset), options.total);
       if (await events.moveTo(origin + target)) build();
       show(target);
-      root.setAttribute('data-held-bytes', String(events.heldBytes()));
-      root.setAttribute('data-fetched-bytes', String(events.fetchedBytes()));
+      count();
       changed();
     });
 
   build();
-  root.setAttribute('data-fetched-bytes', String(events.fetchedBytes()));
-  root.setAttribute('data-held-bytes', String(events.heldBytes()));
+  count();
 
   return {
     total: options.total,
@@ -141,7 +144,7 @@ export function createPlayer(options: PlayerOptions): Player {
     toggle() {
       const at = now();
       playing = !playing;
-      if (playing) void seek(at >= options.total - 50 || (events.done() && origin + at >= events.end()) ? 0 : at);
+      if (playing) void seek(at >= options.total || (events.done() && origin + at >= events.end()) ? 0 : at);
       else {
         replayer.pause();
         changed();
@@ -161,7 +164,7 @@ export function createPlayer(options: PlayerOptions): Player {
       changed();
     },
     tick() {
-      if (!loading && playing && !events.done() && events.end() - (origin + now()) < LOOKAHEAD_MS) void load(now());
+      if (!loading && playing && !events.done() && events.end() - (origin + now()) < LOOKAHEAD_MS) void load();
     },
     onChange: (listener) => listeners.push(listener),
   };
