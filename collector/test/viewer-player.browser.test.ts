@@ -165,8 +165,11 @@ test('a session larger than the window: bounded fetch before playing, a far seek
   page.on('pageerror', (error) => pageErrors.get(page)!.push(error.message));
   let fetchedBeforeReady = 0;
   let ready = false;
+  const eventRequests: string[] = [];
   page.on('response', async (response) => {
-    if (!ready && response.url().includes('/events.json')) fetchedBeforeReady += (await response.body()).length;
+    if (!response.url().includes('/events.json')) return;
+    eventRequests.push(response.url());
+    if (!ready) fetchedBeforeReady += (await response.body()).length;
   });
   await page.goto(url('u-long.s-long', '#t=0.1'));
   await page.waitForSelector('#replay[data-state="ready"]', { state: 'attached' });
@@ -204,6 +207,9 @@ test('a session larger than the window: bounded fetch before playing, a far seek
   await expect.poll(() => page.locator('#play').textContent(), { timeout: 10_000 }).toBe('Play');
   expect(peak).toBeGreaterThan(0);
   expect(peak).toBeLessThan(WINDOW_BYTES + 2 * PAGE_BYTES);
+  // Never the whole session in one answer: every request asked for a page.
+  expect(eventRequests.length).toBeGreaterThan(LONG_SESSION.pages);
+  expect(eventRequests.filter((request) => !new URL(request).searchParams.has('limit'))).toEqual([]);
   await close(page);
 });
 
