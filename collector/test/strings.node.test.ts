@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import { expandReferences, STRINGS_TAG, undefinedReferences, validateStrings } from '../src/ingest/references';
-import { expandedSessionEvents } from '../src/ingest/session-strings';
+import { expandingStorage } from '../src/ingest/session-strings';
 import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 
 const CSS = 'body { margin: 0 } '.repeat(20);
@@ -76,8 +76,7 @@ describe('ingest with the string table', () => {
 
     const stored = await sessionEvents(collector.storage, 'o-demo', 'u-alice', 's-1');
     expect(stored.filter((event) => event.data.tag === STRINGS_TAG)).toHaveLength(1);
-    const served: eventWithTime[] = [];
-    for await (const part of expandedSessionEvents(collector.storage, 'o-demo', 'u-alice', 's-1')) served.push(...JSON.parse(part));
+    const served: eventWithTime[] = await sessionEvents(expandingStorage(collector.storage), 'o-demo', 'u-alice', 's-1');
     expect(served.filter((event) => event.type === 2).map(linkCss)).toEqual([CSS, CSS]);
     expect(JSON.stringify(served)).not.toContain(STRING_REF);
     expect(JSON.stringify(served)).not.toContain(STRINGS_TAG);

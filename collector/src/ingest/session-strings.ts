@@ -1,5 +1,5 @@
 import { STRING_REF, type eventWithTime } from 'openstory/vocabulary';
-import type { Storage } from '../storage/types';
+import type { Storage, StoredBundle } from '../storage/types';
 import { collectDefinitions, expandReferences, STRINGS_TAG } from './references';
 
 /**
@@ -14,8 +14,8 @@ const mayHoldStrings = (text: string) => mayHoldDefinitions(text) || text.includ
 
 async function sessionTable(storage: Storage, orgId: string, userId: string, sessionId: string): Promise<Map<string, string>> {
   const table = new Map<string, string>();
-  for await (const text of storage.sessionEvents(orgId, userId, sessionId)) {
-    if (mayHoldDefinitions(text)) collectDefinitions(JSON.parse(text) as eventWithTime[], table);
+  for await (const { events } of storage.sessionEvents(orgId, userId, sessionId)) {
+    if (mayHoldDefinitions(events)) collectDefinitions(JSON.parse(events) as eventWithTime[], table);
   }
   return table;
 }
@@ -51,13 +51,17 @@ export function createKnownStrings(storage: Storage): KnownStrings {
 }
 
 /**
- * The session's events as storage.sessionEvents gives them (one JSON array text per bundle), with
- * references expanded: a first pass gathers the definitions, since a page may reference what a
- * page stored later in this order defined (pages are in start order, and tabs interleave).
+ * The storage as the viewer reads it: sessionEvents (whole or paged) gives each bundle with its
+ * references expanded. Each read first gathers the session's definitions (one pass over its
+ * stored bundles, parsing only those that hold some), since a page may reference what a page
+ * stored later in the session's order defined (pages are in start order, and tabs interleave).
  */
-export async function* expandedSessionEvents(storage: Storage, orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
-  const table = await sessionTable(storage, orgId, userId, sessionId);
-  for await (const text of storage.sessionEvents(orgId, userId, sessionId)) {
-    yield mayHoldStrings(text) ? JSON.stringify(expandReferences(JSON.parse(text) as eventWithTime[], table)) : text;
+export function expandingStorage(storage: Storage): Storage {
+  async function* sessionEvents(...[orgId, userId, sessionId, after]: Parameters<Storage['sessionEvents']>): AsyncIterable<StoredBundle> {
+    const table = await sessionTable(storage, orgId, userId, sessionId);
+    for await (const bundle of storage.sessionEvents(orgId, userId, sessionId, after)) {
+      yield mayHoldStrings(bundle.events) ? { ...bundle, events: JSON.stringify(expandReferences(JSON.parse(bundle.events) as eventWithTime[], table)) } : bundle;
+    }
   }
+  return { ...storage, sessionEvents };
 }

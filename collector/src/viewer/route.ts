@@ -10,7 +10,9 @@ import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
 import type { SearchParams } from './search-form';
 import { saveSegment, searchParams, sessionsResponse } from './sessions';
 import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
-import { expandedSessionEvents } from '../ingest/session-strings';
+import { eventsPage, parseCursor } from './events-page';
+import type { StoredBundle } from '../storage/types';
+import { expandingStorage } from '../ingest/session-strings';
 
 const ACCESS_COOKIE = 'openstory_viewer';
 /** Largest saved-segment form read: a name and a search's query string. */
@@ -57,11 +59,11 @@ function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript:
 }
 
 /** Joins per-bundle JSON arrays into one array text, one bundle at a time (backpressure from the socket). */
-async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
+async function* jsonArray(bundles: AsyncIterable<StoredBundle>): AsyncIterable<string> {
   let first = true;
   yield '[';
-  for await (const part of parts) {
-    const inner = part.slice(1, -1);
+  for await (const bundle of bundles) {
+    const inner = bundle.events.slice(1, -1);
     if (inner.length === 0) continue;
     yield first ? inner : `,${inner}`;
     first = false;
@@ -95,6 +97,8 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 /** Replay page, session list and their assets. Behind the access key when not on loopback. */
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
   const assets = browserAssets();
+  // What a player gets is plain rrweb events: string references expanded (docs/protocol.md, "String table").
+  const served = expandingStorage(context.storage);
 
   /** The viewer scope of the request (viewer/access.ts), or undefined once it has been answered 401/421/429. */
   const allowed = (request: FastifyRequest, reply: FastifyReply): ViewerScope | undefined => {
@@ -167,7 +171,14 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (!scope) return reply;
     const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
-    return reply.type('application/json').send(Readable.from(jsonArray(expandedSessionEvents(context.storage, session.orgId, session.userId, session.sessionId))));
+    // ?limit= (characters of event JSON) and ?after= (the previous page's `next`) page the events, so the replay holds a window of them.
+    const { after, limit } = request.query as { after?: string; limit?: string };
+    if (limit !== undefined || after !== undefined) {
+      const cursor = parseCursor(after);
+      if (cursor === null) return reply.code(400).type('text/plain').send('after is not a cursor this route gave');
+      return reply.type('application/json').send(await eventsPage(served, session, cursor, Number(limit)));
+    }
+    return reply.type('application/json').send(Readable.from(jsonArray(served.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
