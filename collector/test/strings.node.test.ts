@@ -80,6 +80,17 @@ describe('ingest with the string table', () => {
     expect(served.filter((event) => event.type === 2).map(linkCss)).toEqual([CSS, CSS]);
     expect(JSON.stringify(served)).not.toContain(STRING_REF);
     expect(JSON.stringify(served)).not.toContain(STRINGS_TAG);
+
+    // The viewer's events.json, whole and a bundle a page, serves the same plain events.
+    const url = `${collector.url}/sessions/o-demo.u-alice.s-1/events.json`;
+    expect(await (await fetch(url)).json()).toEqual(served);
+    const paged: eventWithTime[] = [];
+    for (let next: string | null = ''; next !== null; ) {
+      const page: { events: eventWithTime[]; next: string | null } = await (await fetch(`${url}?limit=1&after=${next}`)).json();
+      paged.push(...page.events);
+      next = page.next;
+    }
+    expect(paged).toEqual(served);
   });
 
   test("a client's own event with the table's tag is refused", async () => {
