@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fact, type eventWithTime } from 'openstory/vocabulary';
 import { loadConfig, saveConfig } from '../src/config';
-import { extractFacts } from '../src/facts';
 import { deriveChanges } from '../src/ingest/derive';
+import { storedEvents } from '../src/ingest/encode';
 import { openSqliteStorage } from '../src/storage/sqlite';
 
 /** Shared by the collector benchmarks: a day of export rows in a data directory, and the CLI in a child process. */
@@ -42,7 +42,7 @@ export async function loadExportEvents(dataDir: string, count: number): Promise<
     await storage.ingest(deriveChanges({
       orgId: 'o-demo', userId: `u-${user}`, sessionId: 's-1', pageId: `p-${batch}`, seq: 0, receivedAt: EXPORT_DAY + 86_400_000,
       page: { start, url: 'https://shop.example/', referrer: '', userAgent: UA, ip: '203.0.113.0', agent: { PageBrowser: 'Chrome', PageBrowserVersion: '131.0.0.0', PageDevice: 'Desktop', PageOperatingSystem: 'Windows' }, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', location: null },
-      events, facts: extractFacts(events),
+      ...storedEvents(events),
     }));
   }
   await storage.close();

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
+import { storedEvents } from '../src/ingest/encode';
+import type { eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
-import type { IngestBatch } from '../src/storage/types';
 import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, T0 } from './fixtures';
 
@@ -23,7 +24,7 @@ const dataDir = () => {
 const batch = (pageId: string, seq = 1) =>
   deriveChanges({
     orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000,
-    events: recordingStart() as IngestBatch['events'], facts: [],
+    ...storedEvents(recordingStart() as eventWithTime[]),
   });
 
 test('group commit: items submitted together share one write, each promise gets its own result', async () => {
@@ -75,8 +76,8 @@ test('deriveChanges: plain data, snapshots the bundle has not set yet left to th
     factAt('navigate', { PageUrl: 'https://shop.example/checkout', EventSubType: 'spa', EventModSuspicious: 0 }, T0 + 200),
     factAt('duration', { PageDuration: 4000, PageActiveDuration: 1000, PageMaxScrollDepthPercent: 30 }, T0 + 300),
     factAt('userVars', { UserEmail: 'alice@example.com', vars: { plan_str: 'pro' } }, T0 + 400),
-  ] as IngestBatch['events'];
-  const changes = deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) });
+  ] as eventWithTime[];
+  const changes = deriveChanges({ ...batch('p-1'), ...storedEvents(events) });
   expect(changes).toMatchObject({
     firstSeen: T0 + 100, lastSeen: T0 + 400,
     pageState: { url: 'https://shop.example/checkout', duration: 4000, activeDuration: 1000, maxScrollDepthPercent: 30 },
@@ -95,9 +96,9 @@ test('a rage burst counts as one rage click, wherever bundle boundaries cut it; 
   const click = (n: number, at: number) =>
     factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 1, EventModError: 0 }, at);
   // Two bursts (3 and 4 clicks, 7 clicks in all), the second one split over two bundles.
-  const first = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 2000), click(2, T0 + 2100)] as IngestBatch['events'];
-  const second = [click(3, T0 + 2200), click(4, T0 + 2300)] as IngestBatch['events'];
-  const counts = [first, second].map((events, seq) => deriveChanges({ ...batch('p-1'), seq, events, facts: extractFacts(events) }).session);
+  const first = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 2000), click(2, T0 + 2100)] as eventWithTime[];
+  const second = [click(3, T0 + 2200), click(4, T0 + 2300)] as eventWithTime[];
+  const counts = [first, second].map((events, seq) => deriveChanges({ ...batch('p-1'), seq, ...storedEvents(events) }).session);
   expect(counts.map((count) => count.rageClicks)).toEqual([2, 0]);
   expect(counts.map((count) => count.deadClicks)).toEqual([5, 2]);
 });
@@ -105,8 +106,8 @@ test('a rage burst counts as one rage click, wherever bundle boundaries cut it; 
 test('page properties: the name is replaced, the other properties merge per page', async () => {
   const storage = openSqliteStorage(dataDir());
   const withPageVars = (seq: number, payload: { PageName?: string; vars: Record<string, unknown> }) => {
-    const events = [factAt('pageVars', payload, T0 + seq)] as IngestBatch['events'];
-    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+    const events = [factAt('pageVars', payload, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, ...storedEvents(events) });
   };
   await storage.ingest(withPageVars(1, { PageName: 'Cart', vars: { step_int: 1, section_str: 'shop' } }));
   await storage.ingest(withPageVars(2, { PageName: 'Checkout', vars: { step_int: 2, 'bad name': 1 } }));
@@ -121,8 +122,8 @@ test('page properties: the name is replaced, the other properties merge per page
 test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update, new ones past the cap are dropped`, async () => {
   const storage = openSqliteStorage(dataDir());
   const withPageVars = (seq: number, vars: Record<string, unknown>) => {
-    const events = [factAt('pageVars', { vars }, T0 + seq)] as IngestBatch['events'];
-    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+    const events = [factAt('pageVars', { vars }, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, ...storedEvents(events) });
   };
   const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
   await storage.ingest(withPageVars(1, many(0, MAX_PAGE_VARS - 1, 'a')));
@@ -142,13 +143,14 @@ test('a database from before issue 18 is recounted on open: each rage burst once
   const storage = openSqliteStorage(dir);
   const click = (n: number, at: number) =>
     factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 0, EventModError: 0 }, at);
-  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as IngestBatch['events'];
-  await storage.ingest(deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) }));
+  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as eventWithTime[];
+  await storage.ingest(deriveChanges({ ...batch('p-1'), ...storedEvents(events) }));
   await storage.close();
   // As the earlier collector left it: every rage click counted, schema at the version before the recount.
   const db = new Database(join(dir, DATABASE_FILE));
   db.exec(`UPDATE sessions SET rage_clicks = 6; DROP INDEX sessions_by_start; DROP INDEX sessions_by_frustration; DROP INDEX users_by_email;
-    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; PRAGMA user_version = 5;`);
+    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; ALTER TABLE bundles DROP COLUMN events_deflated;
+    PRAGMA user_version = 5;`);
   db.close();
   const reopened = openSqliteStorage(dir);
   expect((await reopened.listSessions({ limit: 1 }))[0].rageClicks).toBe(2);
@@ -158,8 +160,8 @@ test('a database from before issue 18 is recounted on open: each rage burst once
 test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
-  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as IngestBatch['events'];
-  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, events, facts: extractFacts(events) }));
+  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as eventWithTime[];
+  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, ...storedEvents(events) }));
   await storage.close();
   const db = new Database(join(dir, DATABASE_FILE));
   db.prepare('UPDATE facts SET ts = ts + 0.5').run();
@@ -175,6 +177,6 @@ test(`a call's payload over ${MAX_CALL_PAYLOAD_BYTES} bytes (FullStory's per-cal
     factAt('custom', { EventCustomName: 'Big', properties: { text_str: 'x'.repeat(MAX_CALL_PAYLOAD_BYTES) } }, T0),
     factAt('pageVars', { vars: { text_str: 'é'.repeat(MAX_CALL_PAYLOAD_BYTES / 2) } }, T0 + 1),
     factAt('custom', { EventCustomName: 'Small', properties: { text_str: 'x'.repeat(1000) } }, T0 + 2),
-  ] as IngestBatch['events'];
+  ] as eventWithTime[];
   expect(extractFacts(events).map((fact) => fact.payload.EventCustomName)).toEqual(['Small']);
 });

@@ -75,6 +75,10 @@ const MIGRATIONS: string[] = [
    CREATE TABLE segments (
      org_id TEXT NOT NULL, segment_id TEXT NOT NULL, name TEXT NOT NULL, filters TEXT NOT NULL, created INTEGER NOT NULL,
      PRIMARY KEY (org_id, segment_id)) WITHOUT ROWID;`,
+  // Events stored as received (issue 17): each bundle's validated JSON deflated once in its decode
+  // worker. Rows from before keep their text in `events` and are read as they are
+  // (sqlite-rows.storedEventsText), so opening an old database rewrites nothing.
+  `ALTER TABLE bundles ADD COLUMN events_deflated BLOB;`,
 ];
 
 export function migrate(db: Database): void {

@@ -8,7 +8,7 @@ import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
 import { prepareSegments, searchSessions } from './sqlite-search';
-import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
+import { factFrom, pageFrom, sessionFrom, storedEventsText, userFrom, type Row } from './sqlite-rows';
 import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
@@ -125,10 +125,10 @@ export function openSqliteStorage(dataDir: string): Storage {
     const reader = openDatabase(path, true);
     try {
       const rows = reader
-        .prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
+        .prepare(`SELECT b.events, b.events_deflated FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
           WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`)
         .iterate(orgId, userId, sessionId) as IterableIterator<Row>;
-      for (const row of rows) yield row.events as string;
+      for (const row of rows) yield storedEventsText(row);
     } finally {
       reader.close();
     }
