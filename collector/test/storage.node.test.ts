@@ -1,15 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
-import { storedEvents } from '../src/ingest/encode';
+import { encodeEvents, storedEvents } from '../src/ingest/encode';
+import { validateBundle } from '../src/ingest/validate';
 import type { eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
-import { factAt, recordingStart, T0 } from './fixtures';
+import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
+import type { Storage } from '../src/storage/types';
+
+const sessionEventsOf = (storage: Storage) => sessionEvents(storage, 'o-demo', 'u-alice', 's-1');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -179,4 +184,43 @@ test(`a call's payload over ${MAX_CALL_PAYLOAD_BYTES} bytes (FullStory's per-cal
     factAt('custom', { EventCustomName: 'Small', properties: { text_str: 'x'.repeat(1000) } }, T0 + 2),
   ] as eventWithTime[];
   expect(extractFacts(events).map((fact) => fact.payload.EventCustomName)).toEqual(['Small']);
+});
+
+test('events are stored as validated, deflated once: the row holds the JSON the replay reads, without unknown fields', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const events = [...recordingStart(), { type: 3, timestamp: T0 + 20, data: { source: 2, type: 1, id: 5 }, extra: 'not rrweb' }] as eventWithTime[];
+  const validated = validateBundle({ v: 1, orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, sentAt: T0, events });
+  if ('status' in validated) throw new Error(validated.message);
+  await storage.ingest(deriveChanges({ ...batch('p-1'), ...storedEvents(validated.events) }));
+  expect(await sessionEventsOf(storage)).toEqual(validated.events);
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  const row = db.prepare('SELECT events, events_deflated, event_count FROM bundles').get() as { events: string; events_deflated: Buffer; event_count: number };
+  db.close();
+  expect(row.events).toBe('');
+  expect(row.event_count).toBe(events.length);
+  expect(inflateRawSync(row.events_deflated).toString()).toBe(JSON.stringify(validated.events));
+  expect(Buffer.compare(row.events_deflated, encodeEvents(validated.events).deflated)).toBe(0);
+  expect(JSON.parse(inflateRawSync(row.events_deflated).toString()).at(-1)).not.toHaveProperty('extra');
+});
+
+test('a database from before schema 8 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  await storage.ingest(batch('p-1', 1));
+  await storage.close();
+  // As a collector before schema 8 left it: the JSON text in `events`, no deflated column.
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.prepare('ALTER TABLE bundles DROP COLUMN events_deflated').run();
+  db.prepare('UPDATE bundles SET events = ?').run(JSON.stringify(recordingStart()));
+  db.pragma('user_version = 7');
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  await reopened.ingest(batch('p-1', 2));
+  expect(await sessionEventsOf(reopened)).toEqual([...recordingStart(), ...recordingStart()]);
+  await reopened.close();
+  const upgraded = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  expect(upgraded.pragma('user_version', { simple: true })).toBe(8);
+  upgraded.close();
 });
