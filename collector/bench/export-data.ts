@@ -11,6 +11,7 @@ import { openSqliteStorage } from '../src/storage/sqlite';
 export const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 export const EXPORT_DAY = Date.UTC(2026, 0, 5);
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./floor.ts', import.meta.url));
 const ROWS_PER_BATCH = 500;
 const USERS = 2000;
 
@@ -49,18 +50,24 @@ export async function loadExportEvents(dataDir: string, count: number): Promise<
   return (performance.now() - started) / 1000;
 }
 
-/** The real CLI in a child process, and its URL once it listens. */
-export async function startCli(dataDir: string, flags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A server script in a child process (tsx), and its URL once it prints that it listens. */
+async function startScript(script: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
       if (match) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
   return { child, url };
 }
+
+/** The real CLI in a child process, and its URL once it listens. */
+export const startCli = (dataDir: string, flags: string[] = []) => startScript(CLI, ['--port', '0', '--data', dataDir, ...flags]);
+
+/** The bare decompress-and-answer endpoint (floor.ts) in a child process. */
+export const startFloor = () => startScript(FLOOR, []);
 
 /** A process's peak resident set (VmHWM, Linux), in MiB. */
 export function peakRssMiB(pid: number): number {
