@@ -30,3 +30,4 @@ parentPort?.on('message', ({ id, job }: { id: number; job: DecodeJob }) => {
   const events = isRefusal(result) ? undefined : 'bundle' in result ? result.bundle.events : result;
   parentPort!.postMessage({ id, result }, events ? [events.deflated.buffer as ArrayBuffer] : []);
 });
+parentPort?.postMessage({ ready: true });

@@ -36,6 +36,8 @@ function startWorker(heapMiB: number): Worker {
 
 interface Slot {
   worker: Worker;
+  /** Whether the worker loaded and said so: one that dies before is not restarted (it would only die again). */
+  online: boolean;
   /** The job in progress: its id and how to answer it. */
   busy?: { id: number; settle: (answer: DecodeAnswer) => void };
 }
@@ -46,25 +48,37 @@ export function createDecodePool(size: number, heapMiB: number): DecodePool {
   const slots: Slot[] = [];
 
   const attach = (slot: Slot) => {
-    slot.worker.on('message', ({ id, result }: { id: number; result: DecodeAnswer }) => {
+    slot.online = false;
+    slot.worker.on('message', ({ id, result, ready }: { id: number; result: DecodeAnswer; ready?: true }) => {
+      if (ready) {
+        slot.online = true;
+        return;
+      }
       if (slot.busy?.id !== id) return;
       const { settle } = slot.busy;
       slot.busy = undefined;
       settle(result);
     });
     // 'error' (an uncaught fault, ERR_WORKER_OUT_OF_MEMORY) is followed by 'exit'; the exit answers.
-    slot.worker.on('error', () => undefined);
+    let failure: unknown;
+    slot.worker.on('error', (error) => (failure = error));
     slot.worker.once('exit', () => {
       slot.busy?.settle(crashed());
       slot.busy = undefined;
       if (closing) return;
+      if (!slot.online) {
+        // The slot stays busy for good: its lane answers 503 rather than restarting a worker in a loop.
+        slot.busy = { id: -1, settle: () => undefined };
+        console.error(`[openstory collector] a decode worker could not start: ${(failure as Error | undefined)?.message ?? 'it exited'}`);
+        return;
+      }
       slot.worker = startWorker(heapMiB);
       attach(slot);
     });
   };
 
   for (let index = 0; index < size; index++) {
-    const slot: Slot = { worker: startWorker(heapMiB) };
+    const slot: Slot = { worker: startWorker(heapMiB), online: false };
     attach(slot);
     slots.push(slot);
   }
