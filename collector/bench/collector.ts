@@ -176,13 +176,13 @@ async function exportBenchmark() {
   let gzipBytes = 0;
   let jsonBytes = 0;
   let rows = 0;
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   const gunzip = response.on('data', (chunk: Buffer) => (gzipBytes += chunk.length)).pipe(createGunzip());
   const ROW_START = '{"EventCustomName"';
   let tail = '';
   for await (const chunk of gunzip as AsyncIterable<Buffer>) {
     jsonBytes += chunk.length;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     // A row start may straddle two chunks: keep the end of the previous one.
     const text = tail + chunk.toString('latin1');
     rows += text.split(ROW_START).length - 1;

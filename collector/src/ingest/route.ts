@@ -28,13 +28,13 @@ const tooMany = (retryAfter: number, who: string): Refusal => ({
  * only then), so an address that sent a large body waits until its budget refills.
  */
 async function boundedDecode(request: FastifyRequest, context: CollectorContext): Promise<Decoded | Refusal> {
-  const query = request.query as Record<string, string | undefined>;
-  if (query.v !== undefined && query.v !== '1') return refuse(400, 'bad-version', 'protocol version 1 expected');
-  if (query.enc !== undefined && query.enc !== 'gzip' && query.enc !== 'identity') return refuse(400, 'bad-encoding', 'enc must be gzip or identity');
   const { limiter, limits, decoder } = context;
   const budgetKey = `decode-client:${request.ip}`;
   const wait = limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, 0);
   if (wait > 0) return tooMany(wait, 'client');
+  const query = request.query as Record<string, string | undefined>;
+  if (query.v !== undefined && query.v !== '1') return refuse(400, 'bad-version', 'protocol version 1 expected');
+  if (query.enc !== undefined && query.enc !== 'gzip' && query.enc !== 'identity') return refuse(400, 'bad-encoding', 'enc must be gzip or identity');
   const declared = request.headers['content-length'];
   const decoded = await decoder.decode(request.raw, declared === undefined ? undefined : Number(declared), query.enc === 'gzip');
   if (isRefusal(decoded)) return decoded;
