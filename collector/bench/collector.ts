@@ -112,7 +112,9 @@ async function ingestBenchmark(target: Target, withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
   saveConfig(dataDir, { ...config, geoDatabase: values.geo, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const { child, url } = target === 'floor' ? await startFloor() : await startCli(dataDir, values.attack || values.geo ? ['--trust-proxy'] : []);
+  // --trust-proxy always: each client posts from an address of its own (X-Forwarded-For), as 32
+  // visitors would; from one address they would share one decoded-bytes budget and meet its 429s.
+  const { child, url } = target === 'floor' ? await startFloor() : await startCli(dataDir, ['--trust-proxy']);
   const now = Date.now();
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
@@ -120,6 +122,12 @@ async function ingestBenchmark(target: Target, withAttack = false) {
   const latencies: number[] = [];
   let errors = 0;
   let acknowledged = 0;
+  /** Legitimate answers other than 200, by status (0: the request failed). */
+  const errorStatuses: Record<number, number> = {};
+  const failed = (status: number) => {
+    errors++;
+    errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
+  };
   const attacker = withAttack ? fork(new URL('./attacker.ts', import.meta.url), [url], { execArgv: ['--import', 'tsx'] }) : undefined;
   const attacking = new Promise<AttackResult | undefined>((resolve) => (attacker ? attacker.once('message', (result) => resolve(result as AttackResult)) : resolve(undefined)));
   // The attack is under way (its bodies built) before the legitimate clients start.
@@ -135,9 +143,9 @@ async function ingestBenchmark(target: Target, withAttack = false) {
           const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers, body: new Uint8Array(body) });
           await response.arrayBuffer();
           if (response.status === 200) acknowledged++;
-          else errors++;
+          else failed(response.status);
         } catch {
-          errors++;
+          failed(0);
         }
         latencies.push(performance.now() - sent);
       }
@@ -155,7 +163,7 @@ async function ingestBenchmark(target: Target, withAttack = false) {
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
+    errors, errorStatuses, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
   };
 }
 
@@ -209,7 +217,7 @@ if (values.attack) {
     const quiet = await ingestBenchmark('collector');
     const attacked = await ingestBenchmark('collector', true);
     const attack = attacked.attacked!;
-    console.log(`| ${run} | ${before} | ${quiet.perSecond.toFixed(0)}, ${latency(quiet)} | ${attacked.perSecond.toFixed(0)}, ${latency(attacked)} | ${(attacked.p99 / quiet.p99).toFixed(1)}x | ${quiet.errors + attacked.errors} / ${quiet.lost + attacked.lost} | ${attack.sent}, ${mb(attack.wireBytes)} MiB, ${JSON.stringify(attack.statuses)} |`);
+    console.log(`| ${run} | ${before} | ${quiet.perSecond.toFixed(0)}, ${latency(quiet)} | ${attacked.perSecond.toFixed(0)}, ${latency(attacked)} | ${(attacked.p99 / quiet.p99).toFixed(1)}x | ${quiet.errors + attacked.errors} ${JSON.stringify({ quiet: quiet.errorStatuses, attacked: attacked.errorStatuses })} / ${quiet.lost + attacked.lost} | ${attack.sent}, ${mb(attack.wireBytes)} MiB, ${JSON.stringify(attack.statuses)} |`);
   }
   process.exit(0);
 }
@@ -221,7 +229,7 @@ for (let run = 1; run <= RUNS; run++) {
   const before = load();
   const floor = await ingestBenchmark('floor');
   const ingest = await ingestBenchmark('collector');
-  console.log(`| ${run} | ${before} | ${floor.perSecond.toFixed(0)}, ${latency(floor)} | ${ingest.perSecond.toFixed(0)}, ${latency(ingest)} | ${(ingest.perSecond / floor.perSecond).toFixed(2)}, ${(ingest.p99 / floor.p99).toFixed(1)}x | ${ingest.collectorCpuSeconds.toFixed(1)} | ${ingest.errors} / ${ingest.lost} |`);
+  console.log(`| ${run} | ${before} | ${floor.perSecond.toFixed(0)}, ${latency(floor)} | ${ingest.perSecond.toFixed(0)}, ${latency(ingest)} | ${(ingest.perSecond / floor.perSecond).toFixed(2)}, ${(ingest.p99 / floor.p99).toFixed(1)}x | ${ingest.collectorCpuSeconds.toFixed(1)} | ${ingest.errors} ${JSON.stringify(ingest.errorStatuses)} / ${ingest.lost} |`);
 }
 if (!values['skip-export']) {
   const before = load();
