@@ -75,6 +75,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE segments (
      org_id TEXT NOT NULL, segment_id TEXT NOT NULL, name TEXT NOT NULL, filters TEXT NOT NULL, created INTEGER NOT NULL,
      PRIMARY KEY (org_id, segment_id)) WITHOUT ROWID;`,
+  // Insights (storage/sqlite-insights.ts): the page views of a date range.
+  `CREATE INDEX pages_by_start ON pages (org_id, start);`,
 ];
 
 export function migrate(db: Database): void {
