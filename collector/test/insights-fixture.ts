@@ -5,7 +5,11 @@ export const DAY = 86_400_000;
 /** The fixture's first day starts a day before T0, so both days are before the test collectors' clock (TEST_NOW). */
 export const DAY1 = T0 - DAY;
 /** The product page's elements: A is clicked, B rage-clicked, C dead-clicked, and one click hits no element of the snapshot. */
-export const SELECTORS = { a: 'html body button#buy', b: 'html body button#rage', c: 'html body div#panel button#dead', gone: 'html body div#gone' };
+export const SELECTORS = { a: 'html body button#buy', b: 'html body button#rage', c: 'html body div#panel button#dead',
+  // A client that skips the SDK can send any selector: this one tries to close the page's JSON block and its attributes.
+  gone: 'html body div#gone"></script><script>window.__pwned=1</script>' };
+/** A hostile text for the click on the missing element: shown as text, it runs nothing. */
+export const HOSTILE_TEXT = '<img src=x onerror="window.__pwned=1">';
 /** What the fixture holds on /product pages: A's clicks, B's clicks and bursts, C's dead clicks. */
 export const COUNTS = { a: 4, b: 6, rageBursts: 2, c: 3, gone: 1, errorClicks: 1 };
 
@@ -20,6 +24,7 @@ export function productSnapshot(at: number, href: string) {
       { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
       element(3, 'html', {}, [element(4, 'head', {}), element(5, 'body', { style: 'margin:0;height:2000px;font:20px sans-serif;background:#fff' }, [
         button(10, 'buy', 'Buy <now>', 'position:absolute;left:100px;top:100px;width:200px;height:60px'),
+        element(17, 'script', {}, [text(18, 'window.parent.__pwned = 1')]),
         button(12, 'rage', 'Apply coupon', 'position:absolute;left:400px;top:100px;width:200px;height:60px'),
         element(14, 'div', { id: 'panel', style: 'position:absolute;left:100px;top:400px' }, [button(15, 'dead', 'Size guide', 'width:200px;height:60px')]),
       ])]),
@@ -58,7 +63,7 @@ export function insightsBundles(): Bundle[] {
   return [
     ...pageView('u-ann', 's-1', 'p-a1', 'https://shop.example/product?id=1', DAY1, [
       click(A, DAY1 + 1000), click(A, DAY1 + 1500), ...burst(DAY1 + 2000), click(C, DAY1 + 3000), click(C, DAY1 + 3500),
-      click({ selector: SELECTORS.gone, text: 'Gone', x: 800, y: 600 }, DAY1 + 4000),
+      click({ selector: SELECTORS.gone, text: HOSTILE_TEXT, x: 800, y: 600 }, DAY1 + 4000),
     ], { duration: 60_000, scroll: 100, errors: 1 }),
     ...pageView('u-ben', 's-2', 'p-b1', 'https://shop.example/product?id=2', day2, [
       click(A, day2 + 1000), click({ ...A, error: 1 }, day2 + 1500), ...burst(day2 + 2000), click(C, day2 + 3000),
