@@ -15,13 +15,13 @@ interface InsightsData {
 
 const insights = pageData<InsightsData>('insights-data');
 const frustration = document.getElementById('frustration-chart');
-if (insights && frustration) lineChart(frustration, insights.days, insights.series, { time: true, yLabel: 'per day', colors: SIGNAL_COLORS });
+if (insights && frustration) lineChart(frustration, insights.days, insights.series, { time: true, xLabel: 'Day (UTC)', yLabel: 'per day', colors: SIGNAL_COLORS });
 
 const clickMap = pageData<ClickMapData>('clickmap-data');
 const scrollChart = document.getElementById('scroll-chart');
 if (clickMap && scrollChart) {
   lineChart(scrollChart, clickMap.scroll.map((step) => step.depth), [['% of page views', clickMap.scroll.map((step) => Math.round(step.share * 100))]],
-    { time: false, yLabel: '% of page views', colors: ['#1565c0'] });
+    { time: false, xLabel: 'Depth (%)', yLabel: '% of page views', colors: ['#1565c0'] });
 }
 const stage = document.getElementById('clickmap');
 if (clickMap && stage) void drawClickMap(stage, clickMap);
