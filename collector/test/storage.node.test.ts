@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
 import type { IngestBatch } from '../src/storage/types';
-import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
+import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, MAX_USER_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, T0 } from './fixtures';
 
 const dirs: string[] = [];
@@ -133,6 +133,25 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   db.close();
   const vars = JSON.parse(page.page_vars) as Record<string, string>;
   expect(Object.keys(vars)).toHaveLength(MAX_PAGE_VARS);
+  expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
+  expect(vars.v1001_str).toBeUndefined();
+});
+
+test(`a user keeps at most ${MAX_USER_VARS} custom vars over all their pages: stored ones still update, new ones past the cap are dropped`, async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withUserVars = (pageId: string, seq: number, vars: Record<string, unknown>) => {
+    const events = [factAt('userVars', { vars }, T0 + seq)] as IngestBatch['events'];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+  };
+  const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
+  await storage.ingest(withUserVars('p-1', 1, many(0, MAX_USER_VARS - 1, 'a')));
+  await storage.ingest(withUserVars('p-2', 1, { ...many(0, 1, 'b'), ...many(1000, 5, 'c') }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const user = db.prepare('SELECT vars FROM users WHERE user_id = ?').get('u-alice') as { vars: string };
+  db.close();
+  const vars = JSON.parse(user.vars) as Record<string, string>;
+  expect(Object.keys(vars)).toHaveLength(MAX_USER_VARS);
   expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
   expect(vars.v1001_str).toBeUndefined();
 });

@@ -9,7 +9,7 @@ import { clickHouseSegments, searchClickHouse } from './clickhouse-search';
 import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageRecord, PageSummary, SessionSummary, Storage, StoredFact, UserSummary } from './types';
+import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageRecord, type PageSummary, type SessionSummary, type Storage, type StoredBundle, type StoredFact, type UserSummary } from './types';
 
 /**
  * How long the first bundle of a group waits for others before the INSERT. ClickHouse wants few
@@ -108,14 +108,15 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     }
   }
 
-  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle> {
     const session = `${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`;
     const pages = await selectRows<{ page_id: string; start: number }>(client, `SELECT page_id, ifNull(max(page_start), 0) AS start
       FROM bundles WHERE ${session} GROUP BY page_id ORDER BY start, page_id`);
     // Page by page, bundles in seq order, so one bundle at a time is in memory.
-    for (const { page_id: pageId } of pages) {
-      for await (const row of streamRows<{ events: string }>(client, `SELECT events FROM bundles WHERE ${session}
-          AND page_id = ${str(pageId)} ORDER BY seq LIMIT 1 BY seq`)) yield row.events;
+    for (const pageId of pagesFrom(pages.map((page) => page.page_id), after)) {
+      const from = pageId === after?.pageId ? after.seq : -1;
+      for await (const row of streamRows<{ seq: number; events: string }>(client, `SELECT seq, events FROM bundles WHERE ${session}
+          AND page_id = ${str(pageId)} AND seq > ${num(from)} ORDER BY seq LIMIT 1 BY seq`)) yield { pageId, seq: Number(row.seq), events: row.events };
     }
   }
 

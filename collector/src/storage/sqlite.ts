@@ -10,7 +10,7 @@ import { prepareIngest } from './sqlite-ingest';
 import { sqliteInsights } from './sqlite-insights';
 import { prepareSegments, searchSessions } from './sqlite-search';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
+import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type SessionQuery, type Storage, type StoredBundle, type UserSummary } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
 /** The database holds recordings and emails: readable by the collector's user only. */
@@ -121,15 +121,18 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle> {
     // Its own connection, like exportRecords: a slow reader of a large session never holds the writer.
     const reader = openDatabase(path, true);
     try {
-      const rows = reader
-        .prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
-          WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`)
-        .iterate(orgId, userId, sessionId) as IterableIterator<Row>;
-      for (const row of rows) yield row.events as string;
+      const pageIds = (reader.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ? AND session_id = ? ORDER BY coalesce(start, 0), page_id')
+        .all(orgId, userId, sessionId) as Row[]).map((row) => row.page_id as string);
+      // Page by page through the primary key, so no sort ever holds the session's events.
+      const bundles = reader.prepare('SELECT seq, events FROM bundles WHERE org_id = ? AND page_id = ? AND seq > ? ORDER BY seq');
+      for (const pageId of pagesFrom(pageIds, after)) {
+        const rows = bundles.iterate(orgId, pageId, pageId === after?.pageId ? after.seq : -1) as IterableIterator<Row>;
+        for (const row of rows) yield { pageId, seq: row.seq as number, events: row.events as string };
+      }
     } finally {
       reader.close();
     }

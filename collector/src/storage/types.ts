@@ -41,9 +41,10 @@ export interface Storage {
   getSession(orgId: string, userId: string, sessionId: string): Promise<SessionSummary | undefined>;
   /**
    * The session's rrweb events, one JSON array text per bundle, pages in start order, bundles in
-   * seq order. Read lazily, so a session of any size is served with one bundle in memory.
+   * seq order. Read lazily, so a session of any size is served with one bundle in memory; `after`
+   * continues after that bundle (the viewer's paged events.json), nothing when it is not the session's.
    */
-  sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string>;
+  sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle>;
   sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]>;
   /**
    * The click facts with EventStart in [from, until), with their session: what insights and click
@@ -58,6 +59,23 @@ export interface Storage {
   deleteSessionsBefore(orgId: string, cutoff: number): Promise<DeletionCounts>;
   /** Commits and answers the batches already accepted, then releases the store. */
   close(): Promise<void>;
+}
+
+/** One stored bundle of a session's events, and where it stands in the session's order. */
+export interface BundleCursor {
+  pageId: string;
+  seq: number;
+}
+export interface StoredBundle extends BundleCursor {
+  /** The bundle's rrweb events, as one JSON array text. */
+  events: string;
+}
+
+/** The session's pages (in their order) that a read continuing after `after` visits: the cursor's own page and those after it. */
+export function pagesFrom(pageIds: string[], after?: BundleCursor): string[] {
+  if (!after) return pageIds;
+  const index = pageIds.indexOf(after.pageId);
+  return index < 0 ? [] : pageIds.slice(index);
 }
 
 /** Why a commit refused one bundle: its page is another session's, or its session is at its cap. */

@@ -10,6 +10,8 @@ import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
 import type { SearchParams } from './search-form';
 import { saveSegment, searchParams, sessionsResponse } from './sessions';
 import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
+import { eventsPage, parseCursor } from './events-page';
+import type { StoredBundle } from '../storage/types';
 import { INSIGHTS_CSS } from './insights';
 import { registerInsights } from './insights-route';
 
@@ -64,11 +66,11 @@ function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript:
 }
 
 /** Joins per-bundle JSON arrays into one array text, one bundle at a time (backpressure from the socket). */
-async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
+async function* jsonArray(bundles: AsyncIterable<StoredBundle>): AsyncIterable<string> {
   let first = true;
   yield '[';
-  for await (const part of parts) {
-    const inner = part.slice(1, -1);
+  for await (const bundle of bundles) {
+    const inner = bundle.events.slice(1, -1);
     if (inner.length === 0) continue;
     yield first ? inner : `,${inner}`;
     first = false;
@@ -174,6 +176,13 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (!scope) return reply;
     const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
+    // ?limit= (characters of event JSON) and ?after= (the previous page's `next`) page the events, so the replay holds a window of them.
+    const { after, limit } = request.query as { after?: string; limit?: string };
+    if (limit !== undefined || after !== undefined) {
+      const cursor = parseCursor(after);
+      if (cursor === null) return reply.code(400).type('text/plain').send('after is not a cursor this route gave');
+      return reply.type('application/json').send(await eventsPage(context.storage, session, cursor, Number(limit)));
+    }
     return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 

@@ -2,8 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
 import { extractFacts } from '../../src/facts';
-import type { IngestBatch, Storage } from '../../src/storage/types';
+import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
 import { factAt, makeBundle, parseExportJson, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import { longSession } from '../replay-sessions';
 import { aliceSession } from '../session';
 import { conformanceBackends, type Backend, type StorePlace } from './backends';
 
@@ -71,6 +72,23 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await collector.storage.getSession('o-demo', 'u-alice', 's-none')).toBeUndefined();
     expect((await allEvents(collector.storage)).length).toBe(aliceSession().reduce((sum, bundle) => sum + bundle.events.length, 0));
     expect(await collector.storage.pageOwner('o-demo', 'p-1')).toMatchObject({ userId: 'u-alice', sessionId: 's-1' });
+  });
+
+  test('a session\'s events read on after a cursor: the bundles after it, across page views, in order', async () => {
+    const { collector } = await collectorOn(backend);
+    const shape = { pages: 2, bundlesPerPage: 3, fillerChars: 10, stepMs: 1000 };
+    for (const bundle of longSession(shape)) expect((await collector.send(bundle)).status).toBe(200);
+    const read = async (after?: BundleCursor) => {
+      const places: string[] = [];
+      for await (const bundle of collector.storage.sessionEvents('o-demo', 'u-long', 's-long', after)) places.push(`${bundle.pageId}#${bundle.seq}`);
+      return places;
+    };
+    const all = ['p-long-0#0', 'p-long-0#1', 'p-long-0#2', 'p-long-1#0', 'p-long-1#1', 'p-long-1#2'];
+    expect(await read()).toEqual(all);
+    expect(await read({ pageId: 'p-long-0', seq: 1 })).toEqual(all.slice(2));
+    expect(await read({ pageId: 'p-long-0', seq: 2 })).toEqual(all.slice(3));
+    expect(await read({ pageId: 'p-long-1', seq: 2 })).toEqual([]);
+    expect(await read({ pageId: 'p-elsewhere', seq: 0 })).toEqual([]);
   });
 
   test('a page belongs to its first session: another session sending on it gets 409', async () => {
