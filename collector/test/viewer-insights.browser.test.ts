@@ -60,12 +60,17 @@ test('the insights page charts frustration per day and lists the most rage- and 
 
 test('a page of the insights opens its click map: counts per element, rage and dead marked, heat drawn, scroll depth', async () => {
   const { page, errors } = await open(`/insights?${RANGE}`);
+  const eventRequests: string[] = [];
+  page.on('request', (request) => request.url().includes('/events.json') && eventRequests.push(request.url()));
   await page.click('table.pages tr[data-page="https://shop.example/product"] a');
   const stage = page.locator('#clickmap');
   await expect.poll(() => stage.getAttribute('data-state')).toBe('ready');
   // Every click on the product pages is drawn: on its element, or at its coordinates when the snapshot lacks the element.
   expect(await stage.getAttribute('data-by-element')).toBe(String(COUNTS.a + COUNTS.b + COUNTS.c));
   expect(await stage.getAttribute('data-by-coordinates')).toBe(String(COUNTS.gone));
+  // The snapshot comes from the latest product page view (Ben's), read a page of events.json at a time.
+  expect(eventRequests).toHaveLength(1);
+  expect(eventRequests[0]).toMatch(/\/sessions\/o-demo\.u-ben\.s-2\/events\.json\?limit=\d+$/);
 
   const counts = async (selector: string) => (await cells(page, `table.elements tr[data-selector="${selector}"]`)).slice(1);
   // clicks, rage bursts, dead, error

@@ -1,6 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { Replayer } from 'rrweb';
 import { EventType } from 'openstory/vocabulary';
+import { PAGE_BYTES } from './feed';
 
 // rrweb's UMD bundle is loaded by its own script tag before this one (viewer/insights.ts).
 declare const rrweb: { Replayer: typeof Replayer };
@@ -159,12 +160,24 @@ function fail(stage: HTMLElement, message: string): void {
   stage.dataset.state = 'error';
 }
 
-/** The page view's first full snapshot, with the Meta event before it: what the map is drawn over. */
-function snapshotOf(events: eventWithTime[], url: string | undefined): eventWithTime[] | undefined {
-  events.sort((a, b) => a.timestamp - b.timestamp);
-  const meta = events.findIndex((event) => event.type === EventType.Meta && (event.data as { href?: string }).href === url);
-  const full = events.findIndex((event, index) => index > meta && event.type === EventType.FullSnapshot);
-  return meta >= 0 && full >= 0 ? [events[meta], events[full]] : undefined;
+/**
+ * The page view's first full snapshot, with the Meta event before it: what the map is drawn over.
+ * events.json is read a page at a time in the session's order (as the replay page reads it) and
+ * no further than the snapshot, so a long session is not loaded whole for one page view.
+ */
+async function snapshotOf(session: string, url: string | undefined): Promise<eventWithTime[] | undefined> {
+  let after: string | null = null;
+  let meta: eventWithTime | undefined;
+  do {
+    const query: string = `?limit=${PAGE_BYTES}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
+    const page = (await (await fetch(`/sessions/${session}/events.json${query}`)).json()) as { events: eventWithTime[]; next: string | null };
+    for (const event of page.events) {
+      if (event.type === EventType.Meta) meta = (event.data as { href?: string }).href === url ? event : undefined;
+      else if (meta && event.type === EventType.FullSnapshot) return [meta, event];
+    }
+    after = page.next;
+  } while (after !== null);
+  return undefined;
 }
 
 /**
@@ -174,8 +187,7 @@ function snapshotOf(events: eventWithTime[], url: string | undefined): eventWith
  */
 export async function drawClickMap(stage: HTMLElement, data: ClickMapData): Promise<void> {
   try {
-    const events = (await (await fetch(`/sessions/${stage.dataset.session}/events.json`)).json()) as eventWithTime[];
-    const snapshot = snapshotOf(events, data.url);
+    const snapshot = await snapshotOf(stage.dataset.session ?? '', data.url);
     if (!snapshot) return fail(stage, 'The recording of this page view has no full snapshot to draw the clicks over.');
     const replayer = new rrweb.Replayer(snapshot, { root: stage.querySelector<HTMLElement>('#replay')!, mouseTail: false, showWarning: false });
     // The Replayer rebuilds its first full snapshot on a timer of its own; the map waits for it.
