@@ -4,6 +4,7 @@ import { deleteClickHouseRows } from './clickhouse-delete';
 import { foldPage, foldUser, type BundleMeta } from './clickhouse-fold';
 import { META_COLUMNS, ONCE, writeGroup } from './clickhouse-ingest';
 import { migrateClickHouse } from './clickhouse-schema';
+import { clickHouseInsights } from './clickhouse-insights';
 import { clickHouseSegments, searchClickHouse } from './clickhouse-search';
 import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
@@ -173,6 +174,7 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     },
     sessionEvents,
     sessionFacts,
+    ...clickHouseInsights(client),
     deleteUser: deletion.deleteUser,
     deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {

@@ -16,7 +16,7 @@ export interface SessionRecords {
 }
 
 /** SQLite's LIKE: `*` any run, the rest literal, ASCII case-insensitive. */
-function like(pattern: string): (value: unknown) => boolean {
+export function like(pattern: string): (value: unknown) => boolean {
   const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
   const regex = new RegExp(`^${source}$`, 'i');
   return (value) => typeof value === 'string' && regex.test(value);

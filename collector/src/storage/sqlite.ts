@@ -7,6 +7,7 @@ import { boundedCache } from './bounded-cache';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
+import { sqliteInsights } from './sqlite-insights';
 import { prepareSegments, searchSessions } from './sqlite-search';
 import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
 import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type SessionQuery, type Storage, type StoredBundle, type UserSummary } from './types';
@@ -194,6 +195,7 @@ export function openSqliteStorage(dataDir: string): Storage {
     async sessionFacts(orgId, userId, sessionId) {
       return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
     },
+    ...sqliteInsights(() => openDatabase(path, true)),
     deleteUser: deletion.deleteUser,
     deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {

@@ -46,6 +46,13 @@ export interface Storage {
    */
   sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle>;
   sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]>;
+  /**
+   * The click facts with EventStart in [from, until), with their session: what insights and click
+   * maps count (viewer/insights-data.ts). In time order, read lazily.
+   */
+  clickFacts(orgId: string, from: number, until: number): AsyncIterable<ClickRecord>;
+  /** The page views (page loads) that started in [from, until), in start order, read lazily. */
+  pageViews(orgId: string, from: number, until: number): AsyncIterable<PageView>;
   /** Deletes one user's data everywhere: sessions, pages, events, facts, user record. */
   deleteUser(orgId: string, selector: UserSelector): Promise<DeletionCounts>;
   /** Deletes, for good, every session whose last activity is before `cutoff` (epoch ms). */
@@ -304,4 +311,35 @@ export interface SessionSummary {
   /** The first page's location (ISO country code, English city name), null when unknown. */
   country: string | null;
   city: string | null;
+}
+
+/** A click fact as insights read it: its payload's fields, its page and session. */
+export interface ClickRecord {
+  userId: string;
+  sessionId: string;
+  pageId: string;
+  timestamp: number;
+  /** The page's URL when the click happened (after SPA navigations). */
+  pageUrl: string;
+  selector: string;
+  text: string;
+  /** The click's position in the rage burst (1 for the first click of a burst), 0 outside one. */
+  frustrated: number;
+  dead: boolean;
+  error: boolean;
+  /** Page (document) coordinates of the click, when the SDK recorded them. */
+  x: number | null;
+  y: number | null;
+}
+
+/** A page load, with the totals the insights show per page. */
+export interface PageView {
+  userId: string;
+  sessionId: string;
+  pageId: string;
+  start: number;
+  url: string;
+  numErrors: number;
+  duration: number | null;
+  maxScrollDepthPercent: number | null;
 }
