@@ -98,3 +98,37 @@ test('sheets adopted by the documents of two frames replay in both, without the 
   expect(new Set(ids).size).toBe(ids.length);
   await page.close();
 });
+
+const EDITED_PROBE = `['x', 'y', 'z', 'w'].map((id) => { const s = getComputedStyle(doc.getElementById(id)); return [s.color, s.marginLeft, s.fontWeight]; })`;
+
+test('a <style> with text whose rules a script changed through the CSSOM before recording replays its live rules', async () => {
+  const page = await openScenario(
+    harness,
+    '/edited-style.html',
+    '<p id="x">x</p><p id="y">y</p><p id="z">z</p><p id="w">w</p>',
+    `<style id="edited">#x { color: rgb(0, 0, 255); } @media screen { #y { color: rgb(0, 0, 255); } }</style>
+     <style id="comment">/* } a brace in a comment */ #w { font-weight: 700; }</style>
+     <style id="plain">#z { margin-left: 2px; }</style>`,
+  );
+  await page.evaluate(`(() => {
+    const sheet = document.getElementById('edited').sheet;
+    sheet.insertRule('#x { margin-left: 5px; }', 1);
+    sheet.cssRules[2].insertRule('#y { font-weight: 700; }', 1);
+    sheet.deleteRule(0);
+    document.getElementById('plain').sheet.insertRule('#z { color: rgb(0, 128, 0); }');
+  })()`);
+  await startRecording(page);
+  await step(page, `document.body.appendChild(document.createElement('p')).textContent = 'after';`);
+  const live = await probeLive(page, EDITED_PROBE);
+  expect(live).toEqual([
+    ['rgb(0, 0, 0)', '5px', '400'],
+    ['rgb(0, 0, 255)', '0px', '700'],
+    ['rgb(0, 128, 0)', '2px', '400'],
+    ['rgb(0, 0, 0)', '0px', '700'],
+  ]);
+  const events = await recordedEvents(page);
+  const result = await replayed(harness, events, EDITED_PROBE.replace(/getComputedStyle/g, 'doc.defaultView.getComputedStyle'));
+  expect(result.probe).toEqual(live);
+  expect(result.dom).toEqual(await liveDom(page));
+  await page.close();
+});

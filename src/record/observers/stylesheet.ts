@@ -8,6 +8,7 @@ import { stopAll, type Stop } from './listen';
 import type { EventRoot, Roots } from './roots';
 import { idOf } from './target';
 import { trackAdoptedSheets } from './adopted';
+import { resyncEditedStyles } from './edited-styles';
 
 type StyleWindow = Window & typeof globalThis;
 type SheetChange = Omit<styleSheetRuleData, 'id' | 'styleId'> | Omit<styleDeclarationData, 'id' | 'styleId'>;
@@ -110,12 +111,13 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots, nextStyleId
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
     stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, adopted.adopted));
   }
-  adopted.resend();
-  stops.push(flushWaiting, adopted.flush);
-  return {
-    stop: stopAll(ctx, stops),
-    afterFullSnapshot: adopted.resend,
+  const afterFullSnapshot = () => {
+    guard(ctx.reportError, resyncEditedStyles)(ctx, roots);
+    adopted.resend();
   };
+  afterFullSnapshot();
+  stops.push(flushWaiting, adopted.flush);
+  return { stop: stopAll(ctx, stops), afterFullSnapshot };
 }
 
 /** Indexes from the sheet down to `rule`, through enclosing group rules. */
