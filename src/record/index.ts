@@ -24,7 +24,7 @@ export function record(options: RecordOptions): () => void {
   const stop = guard(reportError, () => {
     const mirror = recorderMirror(options.mirror, reportError) ?? createMirror();
     mirror.reset();
-    const shared = createRecordingShared();
+    const shared = createRecordingShared(options.recordCanvas);
     return startRecording({
       win: options.window ?? window,
       mirror,

@@ -10,6 +10,7 @@ import { startRoots, type Roots } from './roots';
 import { observeScroll } from './scroll';
 import { observeStyleSheets, type StyleSheetObserver } from './stylesheet';
 import { observeViewport } from './viewport';
+import { startLazyCanvas } from '../canvas/lazy';
 
 const OBSERVERS: Array<(ctx: RecordContext, roots: Roots) => Stop> = [
   observeMouseMove,
@@ -23,11 +24,13 @@ const OBSERVERS: Array<(ctx: RecordContext, roots: Roots) => Stop> = [
 /** What the observers of all documents of one recording share: style ids are unique across frames. */
 export interface RecordingShared {
   nextStyleId(): number;
+  /** Canvas frames (options.recordCanvas); their code is loaded only then. */
+  recordCanvas?: boolean;
 }
 
-export function createRecordingShared(): RecordingShared {
+export function createRecordingShared(recordCanvas?: boolean): RecordingShared {
   let styleId = 0;
-  return { nextStyleId: () => ++styleId };
+  return { nextStyleId: () => ++styleId, recordCanvas };
 }
 
 /**
@@ -45,6 +48,7 @@ export function startObservers(ctx: RecordContext, shared = createRecordingShare
     styleSheets = observeStyleSheets(ctx, roots, shared.nextStyleId);
     stops.push(styleSheets.stop);
   })();
+  if (shared.recordCanvas) guard(ctx.reportError, () => stops.push(startLazyCanvas(ctx)))();
   guard(ctx.reportError, () => stops.push(observeNavigation(ctx, () => styleSheets?.afterFullSnapshot())))();
   const stop = stopAll(ctx, stops);
   let stopped = false;
