@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { eventWithTime } from '@rrweb/types';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openScenario, recordedEvents, startHarness, startRecording, type Harness } from './harness';
@@ -119,4 +121,35 @@ test('recordCanvas: 2D and WebGL frames replay roughly as shown, unchanged canva
   await page.evaluate(`new Promise((resolve) => setTimeout(resolve, ${(3 * 1000) / CANVAS_FPS}))`);
   expect(canvasFrames(await recordedEvents(page))).toHaveLength(frames.length);
   await page.close();
+});
+
+test('fs.js carries no canvas code: it imports canvas.js from beside itself, only when recordCanvas is on', async () => {
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+  const [fsJs, canvasJs] = await Promise.all([readFile(`${dist}fs.js`, 'utf8'), readFile(`${dist}canvas.js`, 'utf8')]);
+  expect(fsJs).not.toContain('OffscreenCanvas');
+  harness.server.pages.set('/lib/fs.js', fsJs);
+  harness.server.pages.set('/lib/canvas.js', canvasJs);
+  for (const recordCanvas of [false, true]) {
+    harness.server.pages.set(
+      `/chunk-${recordCanvas}.html`,
+      `<!doctype html><html><head><script>window._fs_org = 'o'; window._fs_host = '${harness.server.url}'; window._fs_options = { recordCanvas: ${recordCanvas} }; window._fs_ready = () => { window.__started = true; };</script>
+       <script src="/lib/fs.js"></script></head><body><canvas width="20" height="20"></canvas></body></html>`,
+    );
+    const page = await harness.browser.newPage();
+    const requested: string[] = [];
+    const loaded: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    page.on('requestfinished', (request) => loaded.push(new URL(request.url()).pathname));
+    const warnings: string[] = [];
+    page.on('console', (message) => warnings.push(message.text()));
+    await page.goto(`${harness.server.url}/chunk-${recordCanvas}.html`);
+    // Capture has started (FullStory's _fs_ready): the recorder would have asked for canvas.js by now.
+    await page.waitForFunction('window.__started === true');
+    if (recordCanvas) await expect.poll(() => loaded).toContain('/lib/canvas.js');
+    else expect(requested).not.toContain('/lib/canvas.js');
+    // canvas.js started: a failed import or start would be reported as an internal error.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    expect(warnings.filter((text) => text.includes('internal error'))).toEqual([]);
+    await page.close();
+  }
 });
