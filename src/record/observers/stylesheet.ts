@@ -109,7 +109,7 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots, nextStyleId
     );
   }
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
-    stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, adopted.adopted));
+    stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, () => adopted.changed()));
   }
   const afterFullSnapshot = () => {
     guard(ctx.reportError, resyncEditedStyles)(ctx, roots);
