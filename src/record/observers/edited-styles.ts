@@ -15,10 +15,11 @@ import { idOf } from './target';
  */
 export function resyncEditedStyles(ctx: RecordContext, roots: Roots): void {
   for (const root of roots.current()) {
-    for (const style of Array.from(root.querySelectorAll('style'))) {
+    for (const style of root.querySelectorAll('style')) {
       const rules = style.sheet?.cssRules;
       const id = idOf(ctx, style);
-      const parsed = (style.textContent ?? '').split('}').length - 1;
+      // An element's textContent is never null.
+      const parsed = (style.textContent as string).split('}').length - 1;
       if (!rules || id === -1 || bracedRules(rules) === parsed || ctx.privacy.isExcluded(style)) continue;
       // rrweb's Replayer applies adds before removes: the live rules go in front, then the rules
       // parsed from the text, which follow them, are removed. There are at most one per closing
@@ -37,7 +38,7 @@ export function resyncEditedStyles(ctx: RecordContext, roots: Roots): void {
 /** Rules with a block of their own (style, group, keyframes, font-face…), nested ones included. */
 function bracedRules(rules: CSSRuleList): number {
   let count = 0;
-  for (const rule of Array.from(rules) as Array<CSSRule & { cssRules?: CSSRuleList; style?: unknown }>) {
+  for (const rule of rules as Iterable<CSSRule & { cssRules?: CSSRuleList; style?: unknown }>) {
     count += rule.cssRules ? 1 + bracedRules(rule.cssRules) : rule.style ? 1 : 0;
   }
   return count;

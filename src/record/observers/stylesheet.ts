@@ -48,8 +48,8 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots, nextStyleId
     for (const emit of ready) emit();
   };
   const emitChange = (sheet: CSSStyleSheet | null, change: SheetChange, mayWait = true) => {
-    const owner = sheet?.ownerNode;
     if (!sheet) return;
+    const owner = sheet.ownerNode;
     if (!owner) return adopted.changed(sheet);
     const address = addressOf(owner);
     if (mayWait && (waiting.length || (!address && owner.isConnected && !ctx.privacy.isExcluded(owner)))) {
