@@ -53,12 +53,15 @@ function cursorKey(search: SessionSearch): Array<string | number> | undefined {
 export async function summarize(client: ClickHouseClient, usersOf: UsersOf, rows: Row[]): Promise<SessionSummary[]> {
   if (rows.length === 0) return [];
   const ids = (row: Row) => [row.org_id as string, row.user_id as string, row.session_id as string];
+  const orgs = [...new Set(rows.map((row) => row.org_id as string))];
+  // The org condition alone lets the sort key (org_id, …) skip other orgs' granules.
   const firstPages = await selectRows<Row>(client, `SELECT org_id, user_id, session_id,
       argMin(page, tuple(isNull(page_start), ifNull(page_start, 0))) AS first_page
-    FROM bundles WHERE ${tuplesIn(['org_id', 'user_id', 'session_id'], rows.map(ids))} AND page != '' GROUP BY org_id, user_id, session_id`);
+    FROM bundles WHERE org_id IN (${orgs.map(str).join(', ')}) AND ${tuplesIn(['org_id', 'user_id', 'session_id'], rows.map(ids))} AND page != ''
+    GROUP BY org_id, user_id, session_id`);
   const pageOf = new Map(firstPages.map((row) => [JSON.stringify(ids(row)), JSON.parse(row.first_page as string) as Partial<PageRecord>]));
   const users = new Map<string, Map<string, UserSummary>>();
-  for (const orgId of new Set(rows.map((row) => row.org_id as string))) {
+  for (const orgId of orgs) {
     users.set(orgId, await usersOf(orgId, [...new Set(rows.filter((row) => row.org_id === orgId).map((row) => row.user_id as string))]));
   }
   return rows.map((row) => {
