@@ -76,6 +76,11 @@ export function clickhouseClient(location: ClickHouseLocation, database?: string
     database,
     request_timeout: REQUEST_TIMEOUT_MS,
     clickhouse_settings: SETTINGS,
+    // The server closes an idle HTTP connection after its keep_alive_timeout (3 s by default, in
+    // 18.16 too); the client drops its idle sockets at 2.5 s by a timer, which fires late on a busy
+    // machine, and a request on a closed socket fails with "socket hang up" (seen here at load 21 in
+    // the two-shard test). Checking a socket's age before each reuse closes that window.
+    keep_alive: { eagerly_destroy_stale_sockets: true },
     // The client's own logging prints every failed request; failures are answered to callers instead.
     log: { level: ClickHouseLogLevel.OFF },
   });

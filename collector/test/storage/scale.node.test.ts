@@ -30,6 +30,8 @@ const PAGES_PER_USER = 3;
 /** Pages sending at once, as many visitors' transports. */
 const CONCURRENCY = 8;
 const HOUR = 3600_000;
+/** A port below 1024 that no test server listens on: connections to it are refused at once. */
+const UNREACHABLE_PORT = 9;
 const DAY = 24 * HOUR;
 /**
  * When the recordings happened: two days ago, within the collector's window of accepted event
@@ -66,12 +68,12 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-/** The real CLI on its own data directory holding a copy of `config`, storing into `storage`. */
-async function startCollector(config: string, storage: string): Promise<string> {
+/** The real CLI on its own data directory holding a copy of `config`; `flags` as given (`--storage`). */
+async function startCollector(config: string, flags: string[] = []): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-scale-'));
   dirs.push(dataDir);
   copyFileSync(config, join(dataDir, 'config.json'));
-  const { child, url } = await startCli(dataDir, ['--storage', storage]);
+  const { child, url } = await startCli(dataDir, flags);
   children.push(child);
   return url;
 }
@@ -81,18 +83,23 @@ async function count(shard: ClickHouseClient, query: string): Promise<number> {
 }
 
 test.runIf(binary)('two shards, two collectors: exactly once, the same answers from either, deletion on both shards', async () => {
-  // One config for both collectors: recordings of January kept, a 24-hour export period available at once, no rate limits.
+  const storage = (server: ClickHouseServer) => `clickhouse://default@${server.url.replace('http://', '')}/${DATABASE}?cluster=${CLUSTER}`;
+  // One config for both collectors: a 24-hour export period available at once, no rate limits, and
+  // the store as its `storage` entry, naming the first shard's server. The first collector stores
+  // there by that entry alone (had it stored in SQLite, the deletion below would leave the user in
+  // its answers); the second is sent to its own shard's server by --storage, which wins.
   const configDir = mkdtempSync(join(tmpdir(), 'openstory-scale-config-'));
   dirs.push(configDir);
   const config = loadConfig(configDir);
   saveConfig(configDir, {
     ...config,
-    orgs: config.orgs.map((org) => ({ ...org, retentionDays: 3650, exportPeriodMinutes: 1440, exportDelayMinutes: 0 })),
+    orgs: config.orgs.map((org) => ({ ...org, exportPeriodMinutes: 1440, exportDelayMinutes: 0 })),
     rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 },
+    storage: storage(servers[0]),
   });
+  const shared = join(configDir, 'config.json');
   const apiKey = config.orgs[0].apiKeys[0];
-  const storage = (server: ClickHouseServer) => `clickhouse://default@${server.url.replace('http://', '')}/${DATABASE}?cluster=${CLUSTER}`;
-  const urls = await Promise.all(servers.map((server) => startCollector(join(configDir, 'config.json'), storage(server))));
+  const urls = await Promise.all([startCollector(shared), startCollector(shared, ['--storage', storage(servers[1])])]);
   const apis: Api[] = urls.map((url) => (path, init = {}) =>
     fetch(`${url}${path}`, { ...init, headers: { authorization: `Basic ${apiKey}`, ...(init.headers as Record<string, string>) } }));
 
@@ -167,4 +174,7 @@ test.runIf(binary)('two shards, two collectors: exactly once, the same answers f
   expect((await apis[0](`/sessions/o-demo.${spread}.s-1/events.json`)).status).toBe(404);
   const legacyAfter = await legacyRows(apis[0]);
   expect(legacyAfter.length).toBe(answers[0].legacy.length - (answers[0].legacy.length / pages.length) * PAGES_PER_USER);
+
+  // --storage wins over the entry: a flag naming a server that is not there stops the start.
+  await expect(startCollector(shared, ['--storage', `clickhouse://default@127.0.0.1:${UNREACHABLE_PORT}/${DATABASE}`])).rejects.toThrow(/collector exited \(1\)/);
 }, 300_000);
