@@ -55,13 +55,15 @@ export function parseClickHouseUrl(text: string): ClickHouseLocation {
 
 /**
  * The settings every query carries. 64-bit integers come back as JSON numbers (milliseconds fit in
- * a double). An insert into a Distributed table (a cluster) answers only once every shard has
- * stored its rows, not once they are queued on the server that took the insert, so a 200 still
- * means stored and the next duplicate check sees them (no effect on other tables). Both settings
- * exist in 18.16. Nothing else is sent: the client's defaults (no session, no compression of the
- * request) are what 18.16 understands.
+ * a double). On a cluster (no effect on other tables): an insert into a Distributed table answers
+ * only once every shard has stored its rows, not once they are queued on the server that took the
+ * insert, so a 200 still means stored and the next duplicate check sees them; and an `IN
+ * (SELECT … FROM bundles)` inside a query over the Distributed table runs its subquery once over
+ * all shards and sends the result to each (GLOBAL IN), where 18.16's default refuses it ("Double-
+ * distributed IN/JOIN subqueries is denied"). All three settings exist in 18.16. Nothing else is
+ * sent: the client's defaults (no session, no compression of the request) are what 18.16 understands.
  */
-const SETTINGS = { output_format_json_quote_64bit_integers: 0, insert_distributed_sync: 1 } as const;
+const SETTINGS = { output_format_json_quote_64bit_integers: 0, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
 /**
  * A request to ClickHouse that takes longer is failed, so ingest answers 503 (the SDK retries)
  * before the collector's own 30 s request timeout (index.ts) would cut the client off unanswered.

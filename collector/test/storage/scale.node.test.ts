@@ -148,7 +148,9 @@ test.runIf(binary)('two shards, two collectors: exactly once, the same answers f
   // The viewer and both export APIs answer the same from either collector, and count every bundle once.
   const answers = await Promise.all(apis.map(async (api) => {
     const list = await (await api('/sessions')).text();
+    const insights = await api('/insights?org=o-demo');
     return {
+      insights: { status: insights.status, page: await insights.text() },
       sessions: [...list.matchAll(/href="\/sessions\/(o-demo\.[^"?]+)"/g)].map((match) => match[1]).sort(),
       events: await (await api(`/sessions/o-demo.${spread}.s-1/events.json`)).json(),
       legacy: await legacyRows(api),
@@ -157,6 +159,9 @@ test.runIf(binary)('two shards, two collectors: exactly once, the same answers f
     };
   }));
   expect(answers[1]).toEqual(answers[0]);
+  // Insights read every click and page view of the org across both shards (an IN over the Distributed table).
+  expect(answers[0].insights.status).toBe(200);
+  expect(answers[0].insights.page).toContain('Pay now');
   expect(answers[0].sessions).toHaveLength(USERS);
   // aliceSession's two bundles store 9 recorded events (meta, full snapshot, facts…) per page.
   const perPage = (answers[0].events as unknown[]).length / PAGES_PER_USER;
