@@ -153,7 +153,13 @@ async function portFreeOnAll(hosts: string[]): Promise<number> {
  */
 export async function createClickHouseCluster(binary: string, name: string, hosts: string[]): Promise<ClickHouseServer[]> {
   const http = await portFreeOnAll(hosts);
-  const ports = await Promise.all(hosts.map(async (host) => ({ http, tcp: await freePort(host), interserver: await freePort(host) })));
+  // TCP ports must differ between the servers (see above): every host's is one no other host has.
+  const ports: Ports[] = [];
+  for (const host of hosts) {
+    let tcp = await freePort(host);
+    while (ports.some((taken) => taken.tcp === tcp)) tcp = await freePort(host);
+    ports.push({ http, tcp, interserver: await freePort(host) });
+  }
   const shards = hosts.map((host, i) => `<shard><replica><host>${host}</host><port>${ports[i].tcp}</port></replica></shard>`).join('');
   const extra = `  <remote_servers><${name}>${shards}</${name}></remote_servers>`;
   return Promise.all(hosts.map((host, i) => createClickHouseServer(binary, { host, ports: ports[i], extra })));
