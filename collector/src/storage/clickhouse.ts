@@ -3,11 +3,12 @@ import { boundedCache } from './bounded-cache';
 import { deleteClickHouseRows } from './clickhouse-delete';
 import { foldPage, foldUser, type BundleMeta } from './clickhouse-fold';
 import { META_COLUMNS, ONCE, writeGroup } from './clickhouse-ingest';
-import { migrateClickHouse } from './clickhouse-schema';
+import { localTable } from './clickhouse-schema';
+import { placeClickHouse } from './clickhouse-cluster';
 import { clickHouseInsights } from './clickhouse-insights';
 import { clickHouseSegments, searchClickHouse, summarize } from './clickhouse-search';
 import { RAGE_BURSTS } from './clickhouse-search-sql';
-import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
+import { num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
 import { factFrom, pageFrom, userFrom, type Row } from './sqlite-rows';
 import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type Storage, type StoredBundle, type StoredFact, type UserSummary } from './types';
@@ -33,17 +34,13 @@ const SESSIONS = (where: string, having = '1') => `SELECT org_id, user_id, sessi
     FROM bundles WHERE ${where} ${ONCE})
   GROUP BY org_id, user_id, session_id HAVING ${having}`;
 
-/** The distributed store: one ClickHouse database (storage/clickhouse-schema.ts), created on first start. */
+/**
+ * The distributed store: one ClickHouse database (storage/clickhouse-schema.ts), created on first start,
+ * on one server or over a cluster's servers (storage/clickhouse-cluster.ts).
+ */
 export async function openClickHouseStorage(storageUrl: string, now = Date.now): Promise<Storage> {
-  const location = parseClickHouseUrl(storageUrl);
-  const bootstrap = clickhouseClient(location);
-  try {
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${location.database}` });
-  } finally {
-    await bootstrap.close();
-  }
-  const client = clickhouseClient(location, location.database);
-  await migrateClickHouse(client, now());
+  const placement = await placeClickHouse(parseClickHouseUrl(storageUrl), now());
+  const { client } = placement;
 
   // One write at a time: each group's checks read what the previous group stored.
   let previous: Promise<unknown> = Promise.resolve();
@@ -124,7 +121,8 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     return rows.map(factFrom);
   }
 
-  const deletion = deleteClickHouseRows(client, (orgId, userIds) => usersOf(orgId, userIds), SESSIONS);
+  const deletion = deleteClickHouseRows({ client, servers: placement.servers, table: localTable('bundles', placement.layout) },
+    (orgId, userIds) => usersOf(orgId, userIds), SESSIONS);
 
   return {
     ingest: (changes): Promise<IngestResult> => commits.submit(changes),
@@ -157,7 +155,7 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {
       await commits.close();
-      await client.close();
+      await placement.close();
     },
   };
 }

@@ -1,12 +1,12 @@
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
 import { extractFacts } from '../../src/facts';
 import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
-import { factAt, makeBundle, parseExportJson, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
 import { longSession } from '../replay-sessions';
 import { aliceSession } from '../session';
 import { conformanceBackends, type Backend, type StorePlace } from './backends';
+import { legacyRows, segmentRows } from './export-api';
 
 /**
  * The storage contract (storage/types.ts), run against every backend: the same bundles through the
@@ -29,30 +29,6 @@ async function collectorOn(backend: Backend): Promise<{ collector: TestCollector
 
 async function ingestAlice(collector: TestCollector, userId?: string, pageId?: string) {
   for (const bundle of aliceSession(userId, pageId)) expect((await collector.send(bundle)).status).toBe(200);
-}
-
-async function legacyRows(collector: TestCollector): Promise<unknown[]> {
-  const list = await (await collector.api('/api/v1/export/list?start=0')).json();
-  const rows = [];
-  for (const ref of list.exports) rows.push(...parseExportJson(await (await collector.api(`/api/v1/export/get?id=${ref.ID}`)).text()));
-  return rows;
-}
-
-async function segmentRows(collector: TestCollector, type: string): Promise<unknown[]> {
-  const rfc3339 = (ms: number) => new Date(ms).toISOString();
-  const body = { segmentId: 'everyone', type, format: 'FORMAT_NDJSON', segmentTimeRange: { start: '', end: '' },
-    timeRange: type === 'TYPE_EVENT' ? { start: rfc3339(T0), end: rfc3339(T0 + HOUR) } : { start: '', end: '' } };
-  const created = await (await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify(body) })).json();
-  for (;;) {
-    const operation = await (await collector.api(`/operations/v1/${created.operationId}`)).json();
-    if (operation.state === 'COMPLETED') {
-      const search = await (await collector.api(`/search/v1/exports/${operation.results.searchExportId}/results`)).json();
-      const text = gunzipSync(Buffer.from(await (await fetch(search.location)).arrayBuffer())).toString('utf8');
-      return text.trim().split('\n').map(parseExportJson);
-    }
-    if (operation.state !== 'PENDING') throw new Error(JSON.stringify(operation));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const allEvents = async (storage: Storage, userId = 'u-alice') => sessionEvents(storage, 'o-demo', userId, 's-1');
@@ -177,7 +153,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await storage.deleteSessionsBefore('o-demo', T0)).toMatchObject({ sessions: 0 });
     expect(await storage.deleteSessionsBefore('o-demo', T0 + HOUR)).toMatchObject({ users: 1, sessions: 1, pages: 1, bundles: 2 });
     expect(await storage.listSessions({ limit: 10 })).toEqual([]);
-    expect(await legacyRows(collector)).toEqual([]);
+    expect(await legacyRows(collector.api)).toEqual([]);
   });
 });
 
@@ -188,9 +164,9 @@ test.runIf(backends.length > 1)('the same recorded input exported from every bac
     await ingestAlice(collector);
     await ingestAlice(collector, 'u-bob', 'p-2');
     exports.push({
-      legacy: await legacyRows(collector),
-      events: await segmentRows(collector, 'TYPE_EVENT'),
-      individuals: await segmentRows(collector, 'TYPE_INDIVIDUAL'),
+      legacy: await legacyRows(collector.api),
+      events: await segmentRows(collector.api, 'TYPE_EVENT'),
+      individuals: await segmentRows(collector.api, 'TYPE_INDIVIDUAL'),
       // Sessions with the same last activity come in either order (SQLite gives no tie-break either).
       sessions: (await collector.storage.listSessions({ limit: 10 })).sort((a, b) => a.userId.localeCompare(b.userId)),
     });
