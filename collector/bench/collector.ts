@@ -16,13 +16,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGunzip, gzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { request, type IncomingMessage } from 'node:http';
 import Database from 'better-sqlite3';
 import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
-import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, startFloor, UA } from './export-data';
-import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
+import { clientBundles, realisticEvents, sendAll } from './bundles';
+import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, startFloor } from './export-data';
 import { fork } from 'node:child_process';
 import type { AttackResult } from './attacker';
 
@@ -45,42 +45,6 @@ const EXPORT_EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
 /** How long the attacker process gets to build its bodies and start sending before the legitimate clients start. */
 const ATTACK_HEAD_START_MS = 3000;
-/** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
-const BUNDLES_PER_PAGE = 20;
-
-/** A bundle shaped like a busy page's 5-second batch: mouse moves, mutations, scrolls, inputs and facts. */
-function realisticEvents(start: number, seed: number): eventWithTime[] {
-  const events: unknown[] = [];
-  for (let i = 0; i < 30; i++) {
-    events.push({ type: 3, timestamp: start + i * 100, data: { source: 1, positions: [{ x: (seed * 7 + i * 13) % 1280, y: (i * 29) % 720, id: 12, timeOffset: -40 }, { x: (i * 17) % 1280, y: (i * 31) % 720, id: 12, timeOffset: 0 }] } });
-  }
-  for (let i = 0; i < 12; i++) {
-    events.push({ type: 3, timestamp: start + 50 + i * 300, data: { source: 0, texts: [{ id: 40 + i, value: `Item ${seed}-${i} added` }], attributes: [{ id: 20 + i, attributes: { class: `row row-${i % 3}` } }], removes: [], adds: [{ parentId: 10, nextId: null, node: { type: 2, id: 1000 + seed * 20 + i, tagName: 'li', attributes: { class: 'cart-item' }, childNodes: [] } }] } });
-  }
-  events.push({ type: 3, timestamp: start + 900, data: { source: 3, id: 1, x: 0, y: seed % 400 } });
-  events.push({ type: 3, timestamp: start + 1000, data: { source: 5, id: 33, text: '*****', isChecked: false } });
-  events.push(fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: seed % 5 === 0 ? 1 : 0, EventModError: 0, x: 100, y: 200 }, start + 1200));
-  events.push(fact('console', { PageNumInfos: seed % 7, PageNumWarnings: 0, PageNumErrors: 0 }, start + 1300));
-  events.push(fact('duration', { PageDuration: 5000 + seed, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 40 }, start + 1400));
-  return events as eventWithTime[];
-}
-
-function clientBundles(client: number, count: number, now: number): Buffer[] {
-  const bodies: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const pageNumber = Math.floor(i / BUNDLES_PER_PAGE);
-    const seq = i % BUNDLES_PER_PAGE;
-    const bundle: Bundle = {
-      v: 1, orgId: 'o-demo', userId: `u-bench${client}`, sessionId: 's-1', pageId: `p-c${client}-${pageNumber}`, seq, sentAt: now,
-      ...(seq === 0 ? { page: { url: 'https://shop.example/cart', referrer: '', userAgent: UA, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', startTime: now } } : {}),
-      // The page's last 5-second batches, up to now: ingest refuses events more than a minute ahead.
-      events: realisticEvents(now - (count - i) * 5000, i),
-    };
-    bodies.push(gzipSync(JSON.stringify(bundle)));
-  }
-  return bodies;
-}
-
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (`getconf CLK_TCK`: 100 on every mainstream build). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -119,38 +83,13 @@ async function ingestBenchmark(target: Target, withAttack = false) {
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
   const wireBytes = bodies.flat().reduce((sum, body) => sum + body.length, 0) / (CLIENTS * perClient);
-  const latencies: number[] = [];
-  let errors = 0;
-  let acknowledged = 0;
-  /** Legitimate answers other than 200, by status (0: the request failed). */
-  const errorStatuses: Record<number, number> = {};
-  const failed = (status: number) => {
-    errors++;
-    errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
-  };
   const attacker = withAttack ? fork(new URL('./attacker.ts', import.meta.url), [url], { execArgv: ['--import', 'tsx'] }) : undefined;
   const attacking = new Promise<AttackResult | undefined>((resolve) => (attacker ? attacker.once('message', (result) => resolve(result as AttackResult)) : resolve(undefined)));
   // The attack is under way (its bodies built) before the legitimate clients start.
   if (attacker) await new Promise((resolve) => setTimeout(resolve, ATTACK_HEAD_START_MS));
   const started = performance.now();
   const cpuBefore = cpuSeconds(child.pid);
-  await Promise.all(
-    bodies.map(async (clientBodies, client) => {
-      const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
-      for (const body of clientBodies) {
-        const sent = performance.now();
-        try {
-          const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers, body: new Uint8Array(body) });
-          await response.arrayBuffer();
-          if (response.status === 200) acknowledged++;
-          else failed(response.status);
-        } catch {
-          failed(0);
-        }
-        latencies.push(performance.now() - sent);
-      }
-    }),
-  );
+  const { latencies, errors, acknowledged } = await sendAll(bodies, (client) => ({ url, headers: { 'x-forwarded-for': `198.51.100.${client + 1}` } }));
   const seconds = (performance.now() - started) / 1000;
   const collectorCpuSeconds = cpuSeconds(child.pid) - cpuBefore;
   attacker?.send('stop');
@@ -163,7 +102,7 @@ async function ingestBenchmark(target: Target, withAttack = false) {
   return {
     bundles: CLIENTS * perClient, clients: CLIENTS, wireBytes: Math.round(wireBytes), eventsPerBundle: realisticEvents(0, 1).length,
     seconds, perSecond: (CLIENTS * perClient) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    errors, errorStatuses, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
+    errors, acknowledged, lost: acknowledged - stored, located, collectorCpuSeconds, attacked,
   };
 }
 
@@ -217,7 +156,7 @@ if (values.attack) {
     const quiet = await ingestBenchmark('collector');
     const attacked = await ingestBenchmark('collector', true);
     const attack = attacked.attacked!;
-    console.log(`| ${run} | ${before} | ${quiet.perSecond.toFixed(0)}, ${latency(quiet)} | ${attacked.perSecond.toFixed(0)}, ${latency(attacked)} | ${(attacked.p99 / quiet.p99).toFixed(1)}x | ${quiet.errors + attacked.errors} ${JSON.stringify({ quiet: quiet.errorStatuses, attacked: attacked.errorStatuses })} / ${quiet.lost + attacked.lost} | ${attack.sent}, ${mb(attack.wireBytes)} MiB, ${JSON.stringify(attack.statuses)} |`);
+    console.log(`| ${run} | ${before} | ${quiet.perSecond.toFixed(0)}, ${latency(quiet)} | ${attacked.perSecond.toFixed(0)}, ${latency(attacked)} | ${(attacked.p99 / quiet.p99).toFixed(1)}x | ${quiet.errors + attacked.errors} / ${quiet.lost + attacked.lost} | ${attack.sent}, ${mb(attack.wireBytes)} MiB, ${JSON.stringify(attack.statuses)} |`);
   }
   process.exit(0);
 }
@@ -229,7 +168,7 @@ for (let run = 1; run <= RUNS; run++) {
   const before = load();
   const floor = await ingestBenchmark('floor');
   const ingest = await ingestBenchmark('collector');
-  console.log(`| ${run} | ${before} | ${floor.perSecond.toFixed(0)}, ${latency(floor)} | ${ingest.perSecond.toFixed(0)}, ${latency(ingest)} | ${(ingest.perSecond / floor.perSecond).toFixed(2)}, ${(ingest.p99 / floor.p99).toFixed(1)}x | ${ingest.collectorCpuSeconds.toFixed(1)} | ${ingest.errors} ${JSON.stringify(ingest.errorStatuses)} / ${ingest.lost} |`);
+  console.log(`| ${run} | ${before} | ${floor.perSecond.toFixed(0)}, ${latency(floor)} | ${ingest.perSecond.toFixed(0)}, ${latency(ingest)} | ${(ingest.perSecond / floor.perSecond).toFixed(2)}, ${(ingest.p99 / floor.p99).toFixed(1)}x | ${ingest.collectorCpuSeconds.toFixed(1)} | ${ingest.errors} / ${ingest.lost} |`);
 }
 if (!values['skip-export']) {
   const before = load();

@@ -6,6 +6,7 @@ import { loadConfig, saveConfig } from '../src/config';
 import { deriveChanges } from '../src/ingest/derive';
 import { storedEvents } from '../src/ingest/encode';
 import { openSqliteStorage } from '../src/storage/sqlite';
+import type { Storage } from '../src/storage/types';
 
 /** Shared by the collector benchmarks: a day of export rows in a data directory, and the CLI in a child process. */
 export const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -25,9 +26,8 @@ export function benchConfig(dataDir: string): void {
   });
 }
 
-/** `events` export rows (navigate, change, click) over EXPORT_DAY, 500 per page, stored directly; seconds taken. */
-export async function loadExportEvents(dataDir: string, count: number): Promise<number> {
-  const storage = openSqliteStorage(dataDir);
+/** `events` export rows (navigate, change, click) over EXPORT_DAY, 500 per page, stored directly (SQLite unless `storage` is given, which is closed after); seconds taken. */
+export async function loadExportEvents(dataDir: string, count: number, storage: Storage = openSqliteStorage(dataDir)): Promise<number> {
   const started = performance.now();
   for (let batch = 0; batch * ROWS_PER_BATCH < count; batch++) {
     const user = batch % USERS;

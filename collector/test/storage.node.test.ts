@@ -10,7 +10,7 @@ import type { eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
-import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
+import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, MAX_USER_VARS, extractFacts } from '../src/facts';
 import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
 import type { Storage } from '../src/storage/types';
 
@@ -143,6 +143,25 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   expect(vars.v1001_str).toBeUndefined();
 });
 
+test(`a user keeps at most ${MAX_USER_VARS} custom vars over all their pages: stored ones still update, new ones past the cap are dropped`, async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withUserVars = (pageId: string, seq: number, vars: Record<string, unknown>) => {
+    const events = [factAt('userVars', { vars }, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000, ...storedEvents(events) });
+  };
+  const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
+  await storage.ingest(withUserVars('p-1', 1, many(0, MAX_USER_VARS - 1, 'a')));
+  await storage.ingest(withUserVars('p-2', 1, { ...many(0, 1, 'b'), ...many(1000, 5, 'c') }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const user = db.prepare('SELECT vars FROM users WHERE user_id = ?').get('u-alice') as { vars: string };
+  db.close();
+  const vars = JSON.parse(user.vars) as Record<string, string>;
+  expect(Object.keys(vars)).toHaveLength(MAX_USER_VARS);
+  expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
+  expect(vars.v1001_str).toBeUndefined();
+});
+
 test('a database from before issue 18 is recounted on open: each rage burst once', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
@@ -205,22 +224,22 @@ test('events are stored as validated, deflated once: the row holds the JSON the 
   expect(JSON.parse(inflateRawSync(row.events_deflated).toString()).at(-1)).not.toHaveProperty('extra');
 });
 
-test('a database from before schema 8 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {
+test('a database from before schema 9 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
   await storage.ingest(batch('p-1', 1));
   await storage.close();
-  // As a collector before schema 8 left it: the JSON text in `events`, no deflated column.
+  // As a collector before schema 9 left it: the JSON text in `events`, no deflated column.
   const db = new Database(join(dir, DATABASE_FILE));
   db.prepare('ALTER TABLE bundles DROP COLUMN events_deflated').run();
   db.prepare('UPDATE bundles SET events = ?').run(JSON.stringify(recordingStart()));
-  db.pragma('user_version = 7');
+  db.pragma('user_version = 8');
   db.close();
   const reopened = openSqliteStorage(dir);
   await reopened.ingest(batch('p-1', 2));
   expect(await sessionEventsOf(reopened)).toEqual([...recordingStart(), ...recordingStart()]);
   await reopened.close();
   const upgraded = new Database(join(dir, DATABASE_FILE), { readonly: true });
-  expect(upgraded.pragma('user_version', { simple: true })).toBe(8);
+  expect(upgraded.pragma('user_version', { simple: true })).toBe(9);
   upgraded.close();
 });

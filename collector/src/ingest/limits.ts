@@ -51,8 +51,9 @@ export const INGEST_LIMITS: IngestLimits = {
   inflatedBytesPerClientPerMinute: 32 * MIB,
   // A bundle every 5 s for 27 hours: longer than any session (the SDK ends one after 30 min idle).
   sessionBundles: 20_000,
-  // The replay page parses the session's events as one JSON text: 128 MiB stays well under V8's
-  // 512 MiB string limit (the "Invalid string length" of a 640 MiB session).
+  // The replay page reads a window of the session (viewer/client/feed.ts), but a client of the
+  // unpaged events.json parses it as one JSON text: 128 MiB stays well under V8's 512 MiB string
+  // limit (the "Invalid string length" of a 640 MiB session).
   sessionBytes: 128 * MIB,
 };
 

@@ -150,6 +150,6 @@ export const factValues = (orgId: string, fact: FactChange, pageBefore: Row) => 
   fact.row ? 1 : 0,
 ];
 
-/** A bundle row's events as JSON text: deflated since schema 8, plain text in rows stored before. */
+/** A bundle row's events as JSON text: deflated since schema 9, plain text in rows stored before. */
 export const storedEventsText = (row: Row): string =>
   row.events_deflated ? eventsText(row.events_deflated as Buffer) : (row.events as string);

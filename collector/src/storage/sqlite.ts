@@ -8,9 +8,10 @@ import { boundedCache } from './bounded-cache';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
+import { sqliteInsights } from './sqlite-insights';
 import { prepareSegments, searchSessions } from './sqlite-search';
 import { factFrom, pageFrom, sessionFrom, storedEventsText, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
+import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type SessionQuery, type Storage, type StoredBundle, type UserSummary } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
 /** The database holds recordings and emails: readable by the collector's user only. */
@@ -138,15 +139,18 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle> {
     // Its own connection, like exportRecords: a slow reader of a large session never holds the writer.
     const reader = openDatabase(path, true);
     try {
-      const rows = reader
-        .prepare(`SELECT b.events, b.events_deflated FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
-          WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`)
-        .iterate(orgId, userId, sessionId) as IterableIterator<Row>;
-      for (const row of rows) yield storedEventsText(row);
+      const pageIds = (reader.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ? AND session_id = ? ORDER BY coalesce(start, 0), page_id')
+        .all(orgId, userId, sessionId) as Row[]).map((row) => row.page_id as string);
+      // Page by page through the primary key, so no sort ever holds the session's events.
+      const bundles = reader.prepare('SELECT seq, events, events_deflated FROM bundles WHERE org_id = ? AND page_id = ? AND seq > ? ORDER BY seq');
+      for (const pageId of pagesFrom(pageIds, after)) {
+        const rows = bundles.iterate(orgId, pageId, pageId === after?.pageId ? after.seq : -1) as IterableIterator<Row>;
+        for (const row of rows) yield { pageId, seq: row.seq as number, events: storedEventsText(row) };
+      }
     } finally {
       reader.close();
     }
@@ -220,6 +224,7 @@ export function openSqliteStorage(dataDir: string): Storage {
     async sessionFacts(orgId, userId, sessionId) {
       return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
     },
+    ...sqliteInsights(() => openDatabase(path, true)),
     deleteUser: synced(deletion.deleteUser),
     deleteSessionsBefore: synced(deletion.deleteSessionsBefore),
     async close() {

@@ -1,12 +1,13 @@
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
 import { storedEvents } from '../../src/ingest/encode';
 import type { eventWithTime } from 'openstory/vocabulary';
-import type { IngestBatch, Storage } from '../../src/storage/types';
-import { factAt, makeBundle, parseExportJson, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
+import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import { longSession } from '../replay-sessions';
 import { aliceSession } from '../session';
 import { conformanceBackends, type Backend, type StorePlace } from './backends';
+import { legacyRows, segmentRows } from './export-api';
 
 /**
  * The storage contract (storage/types.ts), run against every backend: the same bundles through the
@@ -31,30 +32,6 @@ async function ingestAlice(collector: TestCollector, userId?: string, pageId?: s
   for (const bundle of aliceSession(userId, pageId)) expect((await collector.send(bundle)).status).toBe(200);
 }
 
-async function legacyRows(collector: TestCollector): Promise<unknown[]> {
-  const list = await (await collector.api('/api/v1/export/list?start=0')).json();
-  const rows = [];
-  for (const ref of list.exports) rows.push(...parseExportJson(await (await collector.api(`/api/v1/export/get?id=${ref.ID}`)).text()));
-  return rows;
-}
-
-async function segmentRows(collector: TestCollector, type: string): Promise<unknown[]> {
-  const rfc3339 = (ms: number) => new Date(ms).toISOString();
-  const body = { segmentId: 'everyone', type, format: 'FORMAT_NDJSON', segmentTimeRange: { start: '', end: '' },
-    timeRange: type === 'TYPE_EVENT' ? { start: rfc3339(T0), end: rfc3339(T0 + HOUR) } : { start: '', end: '' } };
-  const created = await (await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify(body) })).json();
-  for (;;) {
-    const operation = await (await collector.api(`/operations/v1/${created.operationId}`)).json();
-    if (operation.state === 'COMPLETED') {
-      const search = await (await collector.api(`/search/v1/exports/${operation.results.searchExportId}/results`)).json();
-      const text = gunzipSync(Buffer.from(await (await fetch(search.location)).arrayBuffer())).toString('utf8');
-      return text.trim().split('\n').map(parseExportJson);
-    }
-    if (operation.state !== 'PENDING') throw new Error(JSON.stringify(operation));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const allEvents = async (storage: Storage, userId = 'u-alice') => sessionEvents(storage, 'o-demo', userId, 's-1');
 
 describe.each(backends)('storage conformance: $name', (backend) => {
@@ -72,6 +49,23 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await collector.storage.getSession('o-demo', 'u-alice', 's-none')).toBeUndefined();
     expect((await allEvents(collector.storage)).length).toBe(aliceSession().reduce((sum, bundle) => sum + bundle.events.length, 0));
     expect(await collector.storage.pageOwner('o-demo', 'p-1')).toMatchObject({ userId: 'u-alice', sessionId: 's-1' });
+  });
+
+  test('a session\'s events read on after a cursor: the bundles after it, across page views, in order', async () => {
+    const { collector } = await collectorOn(backend);
+    const shape = { pages: 2, bundlesPerPage: 3, fillerChars: 10, stepMs: 1000 };
+    for (const bundle of longSession(shape)) expect((await collector.send(bundle)).status).toBe(200);
+    const read = async (after?: BundleCursor) => {
+      const places: string[] = [];
+      for await (const bundle of collector.storage.sessionEvents('o-demo', 'u-long', 's-long', after)) places.push(`${bundle.pageId}#${bundle.seq}`);
+      return places;
+    };
+    const all = ['p-long-0#0', 'p-long-0#1', 'p-long-0#2', 'p-long-1#0', 'p-long-1#1', 'p-long-1#2'];
+    expect(await read()).toEqual(all);
+    expect(await read({ pageId: 'p-long-0', seq: 1 })).toEqual(all.slice(2));
+    expect(await read({ pageId: 'p-long-0', seq: 2 })).toEqual(all.slice(3));
+    expect(await read({ pageId: 'p-long-1', seq: 2 })).toEqual([]);
+    expect(await read({ pageId: 'p-elsewhere', seq: 0 })).toEqual([]);
   });
 
   test('a page belongs to its first session: another session sending on it gets 409', async () => {
@@ -160,7 +154,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await storage.deleteSessionsBefore('o-demo', T0)).toMatchObject({ sessions: 0 });
     expect(await storage.deleteSessionsBefore('o-demo', T0 + HOUR)).toMatchObject({ users: 1, sessions: 1, pages: 1, bundles: 2 });
     expect(await storage.listSessions({ limit: 10 })).toEqual([]);
-    expect(await legacyRows(collector)).toEqual([]);
+    expect(await legacyRows(collector.api)).toEqual([]);
   });
 });
 
@@ -171,9 +165,9 @@ test.runIf(backends.length > 1)('the same recorded input exported from every bac
     await ingestAlice(collector);
     await ingestAlice(collector, 'u-bob', 'p-2');
     exports.push({
-      legacy: await legacyRows(collector),
-      events: await segmentRows(collector, 'TYPE_EVENT'),
-      individuals: await segmentRows(collector, 'TYPE_INDIVIDUAL'),
+      legacy: await legacyRows(collector.api),
+      events: await segmentRows(collector.api, 'TYPE_EVENT'),
+      individuals: await segmentRows(collector.api, 'TYPE_INDIVIDUAL'),
       // Sessions with the same last activity come in either order (SQLite gives no tie-break either).
       sessions: (await collector.storage.listSessions({ limit: 10 })).sort((a, b) => a.userId.localeCompare(b.userId)),
     });
