@@ -15,7 +15,8 @@ const isExternal = (id: string) => externals.some((dep) => id === dep || id.star
 
 const config: RollupOptions[] = [
   {
-    input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    // The decode worker is an entry of its own: ingest/pool.ts starts dist/decode-worker.js in worker threads.
+    input: { index: 'src/index.ts', cli: 'src/cli.ts', 'decode-worker': 'src/ingest/decode-worker.ts' },
     plugins: [resolve({ preferBuiltins: true }), esbuild({ target: 'node20' })],
     external: isExternal,
     output: { dir: 'dist', format: 'es', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },

@@ -10,8 +10,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fact } from 'openstory/vocabulary';
 import { parseAgent } from '../src/enrich';
-import { extractFacts } from '../src/facts';
 import { deriveChanges } from '../src/ingest/derive';
+import { storedEvents } from '../src/ingest/encode';
 import { openSqliteStorage } from '../src/storage/sqlite';
 import { clickMapOf, DAY_MS, insightsOf, pageMatcher } from '../src/viewer/insights-data';
 
@@ -38,7 +38,7 @@ function pageView(n: number) {
   return deriveChanges({
     orgId: 'o-bench', userId: `u-${n}`, sessionId: 's-1', pageId: `p-${n}`, seq: 0, receivedAt: start + 60_000,
     page: { url, referrer: '', userAgent: AGENT, start, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en-US', ip: '', agent: parseAgent(AGENT), location: null },
-    events, facts: extractFacts(events),
+    ...storedEvents(events),
   });
 }
 

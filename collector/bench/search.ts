@@ -12,8 +12,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fact } from 'openstory/vocabulary';
 import { parseAgent } from '../src/enrich';
-import { extractFacts } from '../src/facts';
 import { deriveChanges } from '../src/ingest/derive';
+import { storedEvents } from '../src/ingest/encode';
 import { openClickHouseStorage } from '../src/storage/clickhouse';
 import { openSqliteStorage } from '../src/storage/sqlite';
 import type { SessionSearch, Storage } from '../src/storage/types';
@@ -55,7 +55,7 @@ function sessionChanges(n: number) {
   return deriveChanges({
     orgId: 'o-bench', userId: `u-${n}`, sessionId: 's-1', pageId: `p-${n}`, seq: 0, receivedAt: start + 700_000,
     page: { url, referrer: '', userAgent, start, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en-US', ip: '', agent: parseAgent(userAgent), location: null },
-    events, facts: extractFacts(events),
+    ...storedEvents(events),
   });
 }
 

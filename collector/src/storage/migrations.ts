@@ -78,6 +78,10 @@ const MIGRATIONS: string[] = [
   // Insights (storage/sqlite-insights.ts): the page views of a date range. IF NOT EXISTS: a test rolls a
   // database back to an earlier version by dropping the later objects it knows (storage.node.test.ts).
   `CREATE INDEX IF NOT EXISTS pages_by_start ON pages (org_id, start);`,
+  // Events stored as received (issue 17): each bundle's validated JSON deflated once in its decode
+  // worker. Rows from before keep their text in `events` and are read as they are
+  // (sqlite-rows.storedEventsText), so opening an old database rewrites nothing.
+  `ALTER TABLE bundles ADD COLUMN events_deflated BLOB;`,
 ];
 
 export function migrate(db: Database): void {

@@ -1,5 +1,6 @@
-import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
+import type { PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
+import type { EncodedEvents } from '../ingest/encode';
 import type { GeoLocation } from '../geo';
 import type { SavedSegment, SessionPage, SessionSearch } from './search-types';
 
@@ -96,7 +97,7 @@ export interface PageOwner {
 /** What a session may hold at most; a bundle that would pass either is refused. */
 export interface SessionCap {
   bundles: number;
-  /** Stored event JSON, in characters. */
+  /** Stored event JSON, in characters (before compression). */
   bytes: number;
 }
 
@@ -138,7 +139,8 @@ export interface IngestBatch {
   receivedAt: number;
   /** Set on seq 0. */
   page?: PageRecord;
-  events: eventWithTime[];
+  /** The validated events as stored (deflated JSON text) and what derive reads of them. */
+  events: EncodedEvents;
   facts: FactRecord[];
   /** receivedAt − sentAt of this bundle (ms); the page keeps the smallest. */
   clockOffset?: number;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
-import { extractFacts } from '../../src/facts';
+import { storedEvents } from '../../src/ingest/encode';
+import type { eventWithTime } from 'openstory/vocabulary';
 import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
 import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
 import { longSession } from '../replay-sessions';
@@ -80,7 +81,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     cleanups.push(() => place.remove());
     const send = (seq: number, events: unknown[], page?: IngestBatch['page']) =>
       storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000,
-        page, events: events as IngestBatch['events'], facts: extractFacts(events as IngestBatch['events']) }));
+        page, ...storedEvents(events as eventWithTime[]) }));
     const click = (at: number) => factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
     await send(2, [factAt('duration', { PageDuration: 9000, PageActiveDuration: 2000, PageMaxScrollDepthPercent: 50 }, T0 + 900), click(T0 + 950)]);
     await send(0, [factAt('console', { PageNumInfos: 3, PageNumWarnings: 0, PageNumErrors: 1 }, T0 + 10), factAt('userVars', { vars: { plan_str: 'pro', seats_int: 2 } }, T0 + 20)], {
@@ -112,7 +113,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     const click = factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, T0 + 50);
     for (const [sessionId, location] of [['s-1', paris], ['s-2', null]] as const) {
       await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId, pageId: `p-${sessionId}`, seq: 0, receivedAt: T0 + 1000,
-        page: page(location), events: [click] as IngestBatch['events'], facts: extractFacts([click] as IngestBatch['events']) }));
+        page: page(location), ...storedEvents([click] as eventWithTime[]) }));
     }
     const records = [];
     for await (const record of storage.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
@@ -127,7 +128,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     cleanups.push(() => place.remove());
     const storage = await place.open();
     const batch = (pageId: string) => deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq: 1, receivedAt: T0 + 1000,
-      events: recordingStart() as IngestBatch['events'], facts: [] });
+      ...storedEvents(recordingStart() as eventWithTime[]) });
     const pending = [storage.ingest(batch('p-1')), storage.ingest(batch('p-2'))];
     await storage.close();
     expect(await Promise.all(pending)).toEqual([{ duplicate: false }, { duplicate: false }]);
