@@ -25,6 +25,7 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onClose);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -38,9 +39,12 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
     };
     const onEnd = () => finish(Buffer.concat(chunks, size));
     const onError = () => finish(refuse(400, 'bad-body', 'request body could not be read'));
+    // A connection closed before the body ended (a tab closed mid-upload) may emit neither 'end' nor 'error'.
+    const onClose = () => finish(refuse(400, 'bad-body', 'the connection closed before the body ended'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }
 

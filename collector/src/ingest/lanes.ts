@@ -15,7 +15,11 @@ import { createDecodePool, type DecodePool } from './pool';
  * queue of a small bundle; the memory budget bounds both lanes together.
  */
 export interface Decoder {
-  /** Reads the body (within the gate, so unread bodies cost nothing), then decodes it in a worker. */
+  /**
+   * Reads the body, then decodes it in a worker of its lane. The read happens before the lane's
+   * gate: a client that sends its body slowly, or vanishes halfway, must never hold a decode slot
+   * (the small lane has one worker on a 2-core machine), only its own connection.
+   */
   decode(body: Readable, declaredLength: number | undefined, claimsGzip: boolean): Promise<Decoded | Refusal>;
   /** The events moved by `shift` ms, re-encoded in a worker (a page whose clock is corrected). */
   shift(events: EncodedEvents, shift: number): Promise<EncodedEvents | Refusal>;
@@ -50,17 +54,13 @@ export function createDecoder(limits: IngestLimits): Decoder {
   const laneFor = (worstCaseBytes: number) => (worstCaseBytes <= limits.inflationRatioFloorBytes ? small : large);
 
   return {
-    decode(stream, declaredLength, claimsGzip) {
-      const wireBytes = declaredLength !== undefined && Number.isFinite(declaredLength) ? Math.min(declaredLength, limits.maxBodyBytes) : limits.maxBodyBytes;
-      const cost = maxInflatedFor(wireBytes, limits);
+    async decode(stream, declaredLength, claimsGzip) {
+      const read = await readBody(stream, declaredLength, limits);
+      if (isRefusal(read)) return read;
+      const cost = maxInflatedFor(read.byteLength, limits);
       const { gate, pool } = laneFor(cost);
-      return gate.run(cost, async () => {
-        const read = await readBody(stream, declaredLength, limits);
-        if (isRefusal(read)) return read;
-        const body = ownBuffer(read);
-        const answer = await pool.run({ kind: 'decode', body, claimsGzip, limits }, [body.buffer as ArrayBuffer]);
-        return answer as Decoded | Refusal;
-      });
+      const body = ownBuffer(read);
+      return gate.run(cost, () => pool.run({ kind: 'decode', body, claimsGzip, limits }, [body.buffer as ArrayBuffer]) as Promise<Decoded | Refusal>);
     },
     shift(events, shift) {
       const { gate, pool } = laneFor(events.chars);

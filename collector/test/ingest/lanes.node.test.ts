@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { makeBundle, recordingStart, sessionEvents, startTestCollector, TEST_NOW, type TestCollector } from '../fixtures';
@@ -58,4 +59,26 @@ test('small bundles do not wait behind inflating bodies: they are answered befor
   // Counted, not timed: one large body at most may finish while the small ones are still in flight.
   const largeBeforeLastSmall = order.slice(0, order.lastIndexOf('small:200')).filter((entry) => entry.startsWith('large')).length;
   expect(largeBeforeLastSmall).toBeLessThanOrEqual(1);
+});
+
+/** A raw connection that sends an ingest request's headers and the first bytes of a body it never finishes. */
+function stalledUpload(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`POST /rec/bundle?v=1&enc=gzip HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: text/plain\r\nContent-Length: 4000\r\n\r\n`);
+      socket.write(gzipSync('{"v":1').subarray(0, 8), () => resolve(socket));
+    });
+  });
+}
+
+test('clients that stall or vanish halfway through a body hold no decode slot: every small bundle is stored meanwhile', async () => {
+  const collector = await start({});
+  // More stalled uploads than the collector has decode workers, then half of them vanish.
+  const stalled = await Promise.all(Array.from({ length: 4 }, () => stalledUpload(collector.url)));
+  stalled.slice(0, 2).forEach((socket) => socket.destroy());
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => small(collector, index)));
+  expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+  for (let index = 0; index < 10; index++) expect(await sessionEvents(collector.storage, 'o-demo', `u-${index}`, 's-1')).toHaveLength(recordingStart().length);
+  stalled.forEach((socket) => socket.destroy());
 });
