@@ -32,14 +32,22 @@ export interface Decoder {
  */
 const LARGE_LANE_WORKERS = 1;
 
+/**
+ * Small-lane jobs queued in each worker's port. With one job at a time the worker idled for the
+ * main thread's round trip (answer read, next job sent) whenever a commit held the event loop;
+ * measured here (collector/bench/collector.ts, 32 clients, quiet machine): see BENCHMARKS.md.
+ * Memory stays bounded: each queued job counts its worst case (1 MiB) against the lane's budget.
+ */
+const SMALL_LANE_DEPTH = 4;
+
 interface Lane {
   gate: DecodeGate;
   pool: DecodePool;
 }
 
-function openLane(workers: number, budgetBytes: number, limits: IngestLimits): Lane {
-  const gate = createDecodeGate({ decodeConcurrency: workers, decodeBudgetBytes: budgetBytes, decodeMaxWaiting: limits.decodeMaxWaiting });
-  return { gate, pool: createDecodePool(workers, limits.decodeWorkerHeapMiB) };
+function openLane(workers: number, depth: number, budgetBytes: number, limits: IngestLimits): Lane {
+  const gate = createDecodeGate({ decodeConcurrency: workers * depth, decodeBudgetBytes: budgetBytes, decodeMaxWaiting: limits.decodeMaxWaiting });
+  return { gate, pool: createDecodePool(workers, depth, limits.decodeWorkerHeapMiB) };
 }
 
 /** The worker jobs' own buffers move to the worker; a view into Node's shared pool of small buffers is copied. */
@@ -48,9 +56,9 @@ const ownBuffer = (bytes: Uint8Array): Uint8Array =>
 
 export function createDecoder(limits: IngestLimits): Decoder {
   const smallWorkers = Math.max(1, limits.decodeConcurrency - LARGE_LANE_WORKERS);
-  const smallBudget = smallWorkers * limits.inflationRatioFloorBytes;
-  const small = openLane(smallWorkers, smallBudget, limits);
-  const large = openLane(LARGE_LANE_WORKERS, Math.max(limits.decodeBudgetBytes - smallBudget, limits.maxInflatedBytes), limits);
+  const smallBudget = smallWorkers * SMALL_LANE_DEPTH * limits.inflationRatioFloorBytes;
+  const small = openLane(smallWorkers, SMALL_LANE_DEPTH, smallBudget, limits);
+  const large = openLane(LARGE_LANE_WORKERS, 1, Math.max(limits.decodeBudgetBytes - smallBudget, limits.maxInflatedBytes), limits);
   const laneFor = (worstCaseBytes: number) => (worstCaseBytes <= limits.inflationRatioFloorBytes ? small : large);
 
   return {

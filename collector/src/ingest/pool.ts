@@ -5,10 +5,11 @@ import { refuse, type Refusal } from '../refusal';
 import type { DecodeAnswer, DecodeJob } from './decode-worker';
 
 /**
- * A fixed set of decode workers, each running one job at a time. Its caller (ingest/lanes.ts)
- * admits at most `size` jobs at once through a decode gate, so a job always finds an idle worker.
- * A worker that dies (out of its heap, or any fault) answers its job 503 with Retry-After, never
- * a success, and is replaced at once; close() terminates them all.
+ * A fixed set of decode workers, each holding up to `depth` jobs (queued in its message port, run
+ * in order). Its caller (ingest/lanes.ts) admits at most `size * depth` jobs at once through a
+ * decode gate, so a job always finds a worker with room. A worker that dies (out of its heap, or
+ * any fault) answers its jobs 503 with Retry-After, never a success, and is replaced at once;
+ * close() terminates them all.
  */
 export interface DecodePool {
   run(job: DecodeJob, transfer: ArrayBuffer[]): Promise<DecodeAnswer>;
@@ -38,11 +39,13 @@ interface Slot {
   worker: Worker;
   /** Whether the worker loaded and said so: one that dies before is not restarted (it would only die again). */
   online: boolean;
-  /** The job in progress: its id and how to answer it. */
-  busy?: { id: number; settle: (answer: DecodeAnswer) => void };
+  /** The jobs sent and not answered yet, by id: how to answer each. */
+  jobs: Map<number, (answer: DecodeAnswer) => void>;
+  /** Set when the worker could not start: the slot takes no job again. */
+  broken?: true;
 }
 
-export function createDecodePool(size: number, heapMiB: number): DecodePool {
+export function createDecodePool(size: number, depth: number, heapMiB: number): DecodePool {
   let nextId = 0;
   let closing = false;
   const slots: Slot[] = [];
@@ -54,21 +57,20 @@ export function createDecodePool(size: number, heapMiB: number): DecodePool {
         slot.online = true;
         return;
       }
-      if (slot.busy?.id !== id) return;
-      const { settle } = slot.busy;
-      slot.busy = undefined;
-      settle(result);
+      const settle = slot.jobs.get(id);
+      slot.jobs.delete(id);
+      settle?.(result);
     });
     // 'error' (an uncaught fault, ERR_WORKER_OUT_OF_MEMORY) is followed by 'exit'; the exit answers.
     let failure: unknown;
     slot.worker.on('error', (error) => (failure = error));
     slot.worker.once('exit', () => {
-      slot.busy?.settle(crashed());
-      slot.busy = undefined;
+      for (const settle of slot.jobs.values()) settle(crashed());
+      slot.jobs.clear();
       if (closing) return;
       if (!slot.online) {
-        // The slot stays busy for good: its lane answers 503 rather than restarting a worker in a loop.
-        slot.busy = { id: -1, settle: () => undefined };
+        // The slot is out for good: its lane answers 503 rather than restarting a worker in a loop.
+        slot.broken = true;
         console.error(`[openstory collector] a decode worker could not start: ${(failure as Error | undefined)?.message ?? 'it exited'}`);
         return;
       }
@@ -78,18 +80,19 @@ export function createDecodePool(size: number, heapMiB: number): DecodePool {
   };
 
   for (let index = 0; index < size; index++) {
-    const slot: Slot = { worker: startWorker(heapMiB), online: false };
+    const slot: Slot = { worker: startWorker(heapMiB), online: false, jobs: new Map() };
     attach(slot);
     slots.push(slot);
   }
 
   return {
     run(job, transfer) {
-      const slot = slots.find((candidate) => !candidate.busy);
+      const open = slots.filter((candidate) => !candidate.broken && candidate.jobs.size < depth);
+      const slot = open.sort((a, b) => a.jobs.size - b.jobs.size)[0];
       if (!slot || closing) return Promise.resolve(noWorker());
       const id = nextId++;
       return new Promise((settle) => {
-        slot.busy = { id, settle };
+        slot.jobs.set(id, settle);
         slot.worker.postMessage({ id, job }, transfer);
       });
     },
