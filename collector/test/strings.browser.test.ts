@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { STRING_REF, stringId } from 'openstory/vocabulary';
-import { launchChromium } from '../../test/helpers/chromium';
-import { bundleForBrowser, RRWEB_UMD_PATH } from '../../test/helpers/bundle';
-import { startCollector, startDemoSite, type Collector, type DemoSite } from '../src/index';
-import { STRINGS_TAG } from '../src/ingest/references';
+import { RRWEB_UMD_PATH } from '../../test/helpers/bundle';
 import { sessionEvents } from './fixtures';
+import { useRecordedSite } from './recorded-site';
 
 /**
  * The string table end to end: three page loads of examples/script-tag (one stylesheet, style.css)
@@ -18,25 +13,10 @@ import { sessionEvents } from './fixtures';
  */
 const EXAMPLES_ROOT = fileURLToPath(new URL('../../examples', import.meta.url));
 const PAGES = ['index.html', 'signup.html', 'account.html'];
-const dataDir = mkdtempSync(join(tmpdir(), 'openstory-strings-'));
-let browser: Browser;
-let collector: Collector;
-let site: DemoSite;
-
-beforeAll(async () => {
-  collector = await startCollector({ dataDir });
-  const fsScript = await bundleForBrowser('src/browser.ts', 'openstoryFs');
-  site = await startDemoSite({ root: EXAMPLES_ROOT, collectorUrl: collector.url, orgId: 'o-demo', fsScript: async () => fsScript });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await collector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const recorded = useRecordedSite(EXAMPLES_ROOT);
 
 test('a multi-page session sends the shared stylesheet once, and events.json replays it on every page with no reference left', async () => {
+  const { collector, site, browser } = recorded();
   const context = await browser.newContext();
   const page = await context.newPage();
   for (const path of PAGES) {
@@ -58,19 +38,19 @@ test('a multi-page session sends the shared stylesheet once, and events.json rep
   const { session, stored } = (await storedEvents())!;
   expect(session.pages).toBe(PAGES.length);
   const snapshots = stored.filter((event) => event.type === 2);
-  // Stored: every snapshot references the stylesheet; a single definition holds its text.
+  // Stored: every snapshot references the stylesheet; the session's string table holds its text.
   expect(snapshots.every((event) => JSON.stringify(event).includes(STRING_REF))).toBe(true);
-  const definitions = stored.filter((event) => event.data.tag === STRINGS_TAG);
-  expect(definitions).toHaveLength(1);
-  const [[id, css]] = Object.entries(definitions[0].data.payload as Record<string, string>);
-  expect(stringId(css)).toBe(id);
+  const ids = [...new Set(snapshots.flatMap((event) => [...JSON.stringify(event).matchAll(/"\ue000([0-9a-z.]+)"/g)].map((match) => match[1])))];
+  expect(ids).toHaveLength(1);
+  const table = await collector.storage.sessionStrings(session.orgId, session.userId, session.sessionId, ids);
+  const css = table.get(ids[0])!;
+  expect(stringId(css)).toBe(ids[0]);
   expect(css).toContain('max-width: 40rem');
 
   const served = await fetch(`${collector.url}/sessions/${session.orgId}.${session.userId}.${session.sessionId}/events.json`);
   expect(served.status).toBe(200);
   const text = await served.text();
   expect(text).not.toContain(STRING_REF);
-  expect(text).not.toContain(STRINGS_TAG);
 
   const player = await context.newPage();
   await player.setContent('<!doctype html><div id="player"></div>');

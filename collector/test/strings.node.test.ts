@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
-import { expandReferences, STRINGS_TAG, undefinedReferences, validateStrings } from '../src/ingest/references';
+import { expandReferences, undefinedReferences, validateStrings } from '../src/ingest/references';
 import { expandingStorage } from '../src/ingest/session-strings';
 import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 
@@ -29,11 +29,10 @@ const snapshot = (cssText: string, text = 'Hello', at = T0 + 20) =>
 const linkCss = (event: any) => event.data.node.childNodes[0].childNodes[0].attributes._cssText;
 
 describe('expandReferences', () => {
-  test('replaces references, restores escaped strings, drops definitions and leaves facts alone', () => {
+  test('replaces references, restores escaped strings and leaves facts alone', () => {
     const table = new Map([[CSS_ID, CSS]]);
     const fact = factAt('custom', { EventCustomName: ref('looks like a reference'), properties: {} }, T0) as unknown as eventWithTime;
-    const definitions = { type: 5, timestamp: T0, data: { tag: STRINGS_TAG, payload: { [CSS_ID]: CSS } } } as unknown as eventWithTime;
-    const expanded = expandReferences([definitions, snapshot(ref(CSS_ID), STRING_REF + ref('text')), fact], table);
+    const expanded = expandReferences([snapshot(ref(CSS_ID), STRING_REF + ref('text')), fact], table);
     expect(expanded).toHaveLength(2);
     expect(linkCss(expanded[0])).toBe(CSS);
     expect((expanded[0] as any).data.node.childNodes[0].childNodes[1].childNodes[0].textContent).toBe(ref('text'));
@@ -74,12 +73,15 @@ describe('ingest with the string table', () => {
     // Another session does not share the table.
     expect((await collector.send(makeBundle({ sessionId: 's-2', pageId: 'p-3', events: [meta, snapshot(ref(CSS_ID))] as any }))).status).toBe(400);
 
+    // Stored: the events keep their references, the definition is in the session's string table, and no event was added.
     const stored = await sessionEvents(collector.storage, 'o-demo', 'u-alice', 's-1');
-    expect(stored.filter((event) => event.data.tag === STRINGS_TAG)).toHaveLength(1);
+    expect(stored).toHaveLength(4);
+    expect(stored.filter((event) => event.type === 2).map(linkCss)).toEqual([ref(CSS_ID), ref(CSS_ID)]);
+    expect(await collector.storage.sessionStrings('o-demo', 'u-alice', 's-1', [CSS_ID, 'abc.def'])).toEqual(new Map([[CSS_ID, CSS]]));
+    expect((await collector.storage.getSession('o-demo', 'u-alice', 's-1'))?.events).toBe(4);
     const served: eventWithTime[] = await sessionEvents(expandingStorage(collector.storage), 'o-demo', 'u-alice', 's-1');
     expect(served.filter((event) => event.type === 2).map(linkCss)).toEqual([CSS, CSS]);
     expect(JSON.stringify(served)).not.toContain(STRING_REF);
-    expect(JSON.stringify(served)).not.toContain(STRINGS_TAG);
 
     // The viewer's events.json, whole and a bundle a page, serves the same plain events.
     const url = `${collector.url}/sessions/o-demo.u-alice.s-1/events.json`;
@@ -93,9 +95,12 @@ describe('ingest with the string table', () => {
     expect(paged).toEqual(served);
   });
 
-  test("a client's own event with the table's tag is refused", async () => {
+  test("deleting the user deletes the session's string table", async () => {
     collector = await startTestCollector();
-    const forged = { type: 5, timestamp: T0, data: { tag: STRINGS_TAG, payload: { 'abc.def': 'x' } } };
-    expect(await collector.send(makeBundle({ events: [forged] as any }))).toMatchObject({ status: 400, body: { error: 'bad-schema' } });
+    const [meta] = recordingStart();
+    expect((await collector.send(makeBundle({ events: [meta, snapshot(ref(CSS_ID))] as any, strings: { [CSS_ID]: CSS } }))).status).toBe(200);
+    expect((await collector.storage.sessionStrings('o-demo', 'u-alice', 's-1', [CSS_ID])).size).toBe(1);
+    await collector.storage.deleteUser('o-demo', { userId: 'u-alice' });
+    expect((await collector.storage.sessionStrings('o-demo', 'u-alice', 's-1', [CSS_ID])).size).toBe(0);
   });
 });

@@ -117,6 +117,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       },
       transport: { ...options.transport, sequence },
       sampling: options.sampling,
+      recordCanvas: options.recordCanvas,
       console: options.console,
       consoleOn: () => consoleOn,
       network: options.network,

@@ -69,6 +69,7 @@ export interface PipelineOptions {
   privacy: PrivacyOptions;
   transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
+  recordCanvas: InitOptions['recordCanvas'];
   console?: InitOptions['console'];
   /** Whether console messages are kept now (init's `console`, then FS('enableConsole'/'disableConsole')). */
   consoleOn?: () => boolean;
@@ -137,6 +138,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     parts.record?.({
       privacy,
       sampling: options.sampling,
+      recordCanvas: options.recordCanvas,
       mirror,
       window: win,
       emit: (event) => {

@@ -73,6 +73,13 @@ export function startRecording(options: RecordingOptions): () => void {
     attachFoundFrames();
   });
   const observer = new (mutationObserverOf(win, options.warn))(onRecords);
+  // A shadow-DOM polyfill's root (ShadyDOM, LWC's synthetic shadow) is no Node the observer takes;
+  // its content is physically inside the host, which the document's observation already covers.
+  const observeRoot = (root: Node) => {
+    try {
+      observer.observe(root, OBSERVE_OPTIONS);
+    } catch {}
+  };
   const takeMutations = () => {
     const records = observer.takeRecords();
     if (records.length) onRecords(records);
@@ -87,7 +94,7 @@ export function startRecording(options: RecordingOptions): () => void {
       placeholders,
       templates,
       observe(root) {
-        observer.observe(root, OBSERVE_OPTIONS);
+        observeRoot(root);
         // Template content belongs to an inert document of its own; its nodes share this scope.
         const owner = root.ownerDocument;
         if (owner && owner !== doc && !scopes.has(owner)) scopes.set(owner, scope);
@@ -112,7 +119,7 @@ export function startRecording(options: RecordingOptions): () => void {
       ? patchMethod(elementProto, 'attachShadow', reportError, {
           after(host, _args, result) {
             const root = result as ShadowRoot;
-            if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observer.observe(root, OBSERVE_OPTIONS);
+            if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observeRoot(root);
             shadowRoots.notify(root);
           },
         })

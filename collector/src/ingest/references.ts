@@ -1,13 +1,12 @@
-import { EventType, STRING_REF, UNKNOWN_STRING, stringId, type eventWithTime } from 'openstory/vocabulary';
+import { EventType, STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import { refuse, type Refusal } from '../refusal';
 
 /**
- * The string table on the collector's side (docs/protocol.md, "String table"). A bundle's
- * definitions are stored as the first event of the bundle, a Custom event with this tag, so the
- * table lives in the event stream and every storage keeps it with no change; what is served to
- * a player is expanded by expandReferences and never holds a reference or a definition.
+ * The string table on the collector's side (docs/protocol.md, "String table"): definitions are
+ * checked here (in a decode worker), stored for their session beside the bundle (the storage's
+ * `strings` table), and the events keep their references; what is served to a player is expanded
+ * by expandReferences and never holds a reference.
  */
-export const STRINGS_TAG = 'openstory:strings';
 
 /** Definitions in one bundle: each is hashed once on arrival, so this bounds the work one body buys. */
 const MAX_DEFINITIONS = 10_000;
@@ -17,7 +16,6 @@ const STRING_ID = /^[0-9a-z]{1,7}\.[0-9a-z]{1,7}$/;
 export type StringTable = ReadonlyMap<string, string>;
 
 const isCustom = (event: eventWithTime) => event.type === EventType.Custom;
-const isDefinitions = (event: eventWithTime) => isCustom(event) && (event.data as { tag?: unknown }).tag === STRINGS_TAG;
 
 /** The envelope's `strings`: an object of id → text whose ids are the texts' own (content-addressed). */
 export function validateStrings(value: unknown): Record<string, string> | undefined | Refusal {
@@ -42,46 +40,24 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
   return out;
 }
 
-/** The ids the events reference and `strings` does not define (a doubled STRING_REF is an escaped string, not a reference). */
-export function undefinedReferences(events: readonly eventWithTime[], strings: Record<string, string> | undefined): string[] {
+/** The ids the events reference (Custom events carry none; a doubled STRING_REF is an escaped string, not a reference). */
+export function referencedIds(events: readonly eventWithTime[]): string[] {
   const ids = new Set<string>();
   const visit = (text: string) => {
-    if (text[0] === STRING_REF && text[1] !== STRING_REF && !(strings && Object.hasOwn(strings, text.slice(1)))) ids.add(text.slice(1));
+    if (text[0] === STRING_REF && text[1] !== STRING_REF) ids.add(text.slice(1));
     return text;
   };
   for (const event of events) if (!isCustom(event)) mapStrings(event.data, visit);
   return [...ids];
 }
 
-/**
- * The bundle's events as stored: its definitions first, as a Custom event at the time of its
- * first event. Refused when it references strings (`missing`) that neither it nor the session's
- * stored bundles define, or when it carries a Custom event with the reserved tag itself.
- */
-export function withDefinitions(
-  events: readonly eventWithTime[],
-  strings: Record<string, string> | undefined,
-  missing: readonly string[],
-  sentAt: number,
-): eventWithTime[] | Refusal {
-  if (events.some(isDefinitions)) return refuse(400, 'bad-schema', `the tag ${STRINGS_TAG} is the collector's`);
-  if (missing.length > 0) return refuse(400, UNKNOWN_STRING, `no definition of the string ${missing[0]} in this session: send it with the bundle`);
-  if (!strings) return [...events];
-  const definitions = { type: EventType.Custom, data: { tag: STRINGS_TAG, payload: strings }, timestamp: events[0]?.timestamp ?? sentAt };
-  return [definitions as eventWithTime, ...events];
-}
-
-/** Adds the definitions stored in `events` to `table`. */
-export function collectDefinitions(events: readonly eventWithTime[], table: Map<string, string>): void {
-  for (const event of events) {
-    if (!isDefinitions(event)) continue;
-    for (const [id, text] of Object.entries((event.data as { payload: Record<string, string> }).payload)) table.set(id, text);
-  }
-}
+/** The ids the events reference and `strings` does not define: what the session's stored definitions must hold. */
+export const undefinedReferences = (events: readonly eventWithTime[], strings: Record<string, string> | undefined): string[] =>
+  referencedIds(events).filter((id) => !(strings && Object.hasOwn(strings, id)));
 
 /**
- * Stored events as plain rrweb events: definitions removed, every reference replaced by its text
- * and escaped strings restored. A reference the table lacks (its session's data was deleted
+ * Stored events as plain rrweb events: every reference replaced by its text and escaped strings
+ * restored. A reference the table lacks (its session's data was deleted
  * while a page still sent) becomes an empty string, never a reference.
  */
 export function expandReferences(events: readonly eventWithTime[], table: StringTable): eventWithTime[] {
@@ -89,5 +65,5 @@ export function expandReferences(events: readonly eventWithTime[], table: String
     if (text[0] !== STRING_REF) return text;
     return text[1] === STRING_REF ? text.slice(1) : table.get(text.slice(1)) ?? '';
   };
-  return events.filter((event) => !isDefinitions(event)).map((event) => (isCustom(event) ? event : (mapStrings(event, expand) as eventWithTime)));
+  return events.map((event) => (isCustom(event) ? event : (mapStrings(event, expand) as eventWithTime)));
 }

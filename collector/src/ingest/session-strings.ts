@@ -1,29 +1,17 @@
-import { STRING_REF, type eventWithTime } from 'openstory/vocabulary';
+import { STRING_REF } from 'openstory/vocabulary';
 import type { Storage, StoredBundle } from '../storage/types';
-import { collectDefinitions, expandReferences, STRINGS_TAG } from './references';
+import { expandReferences, referencedIds } from './references';
 
 /**
- * Sessions whose defined ids the collector keeps in memory. Past it the cache starts over and a
- * session's ids are read back from its stored events once more (one read per session, then hits).
+ * Sessions whose defined ids the collector keeps in memory for the ingest check; past it the
+ * cache starts over, and a session's next reference costs one storage read of the ids it names.
  */
 const KNOWN_SESSIONS = 10_000;
 
-/** A stored bundle holds definitions or references only if its text has one of these (STRING_REF raw, or escaped by a store's JSON writer). */
-const mayHoldDefinitions = (text: string) => text.includes(`"${STRINGS_TAG}"`);
-const mayHoldStrings = (text: string) => mayHoldDefinitions(text) || text.includes(STRING_REF) || /\\ue000/i.test(text);
-
-async function sessionTable(storage: Storage, orgId: string, userId: string, sessionId: string): Promise<Map<string, string>> {
-  const table = new Map<string, string>();
-  for await (const { events } of storage.sessionEvents(orgId, userId, sessionId)) {
-    if (mayHoldDefinitions(events)) collectDefinitions(JSON.parse(events) as eventWithTime[], table);
-  }
-  return table;
-}
-
-/** Which ids a session's stored bundles define, for the ingest check (withDefinitions' `known`). */
+/** Which referenced ids a session's stored bundles define, for the ingest check (docs/protocol.md, "String table"). */
 export interface KnownStrings {
-  /** The session's ids, read from storage when the cache lacks one of `wanted`. */
-  lookup(orgId: string, userId: string, sessionId: string, wanted: Iterable<string>): Promise<(id: string) => boolean>;
+  /** Of `wanted`, the ids the session has no definition of: the cache first, then one storage read of the rest. */
+  missing(orgId: string, userId: string, sessionId: string, wanted: readonly string[]): Promise<string[]>;
   /** A bundle defining `ids` was committed. */
   remember(orgId: string, userId: string, sessionId: string, ids: Iterable<string>): void;
 }
@@ -39,28 +27,39 @@ export function createKnownStrings(storage: Storage): KnownStrings {
     sessions.set(key, known);
   };
   return {
-    async lookup(orgId, userId, sessionId, wanted) {
+    async missing(orgId, userId, sessionId, wanted) {
       const cached = sessions.get(keyOf(orgId, userId, sessionId));
-      if (cached && [...wanted].every((id) => cached.has(id))) return (id) => cached.has(id);
-      const stored = await sessionTable(storage, orgId, userId, sessionId);
+      const unknown = wanted.filter((id) => !cached?.has(id));
+      if (unknown.length === 0) return [];
+      const stored = await storage.sessionStrings(orgId, userId, sessionId, unknown);
       remember(orgId, userId, sessionId, stored.keys());
-      return (id) => stored.has(id);
+      return unknown.filter((id) => !stored.has(id));
     },
     remember,
   };
 }
 
+/** A stored bundle may hold references only if its text has STRING_REF, raw or escaped by a store's JSON writer. */
+const mayHoldStrings = (text: string) => text.includes(STRING_REF) || /\\ue000/i.test(text);
+
 /**
  * The storage as the viewer reads it: sessionEvents (whole or paged) gives each bundle with its
- * references expanded. Each read first gathers the session's definitions (one pass over its
- * stored bundles, parsing only those that hold some), since a page may reference what a page
- * stored later in the session's order defined (pages are in start order, and tabs interleave).
+ * references expanded. The texts come from the session's string table, read for the ids each
+ * bundle names that this read has not met yet: most bundles name none, a page's stylesheet text
+ * is read once per request.
  */
 export function expandingStorage(storage: Storage): Storage {
   async function* sessionEvents(...[orgId, userId, sessionId, after]: Parameters<Storage['sessionEvents']>): AsyncIterable<StoredBundle> {
-    const table = await sessionTable(storage, orgId, userId, sessionId);
+    const table = new Map<string, string>();
     for await (const bundle of storage.sessionEvents(orgId, userId, sessionId, after)) {
-      yield mayHoldStrings(bundle.events) ? { ...bundle, events: JSON.stringify(expandReferences(JSON.parse(bundle.events) as eventWithTime[], table)) } : bundle;
+      if (!mayHoldStrings(bundle.events)) {
+        yield bundle;
+        continue;
+      }
+      const events = JSON.parse(bundle.events);
+      const unread = referencedIds(events).filter((id) => !table.has(id));
+      if (unread.length > 0) for (const [id, text] of await storage.sessionStrings(orgId, userId, sessionId, unread)) table.set(id, text);
+      yield { ...bundle, events: JSON.stringify(expandReferences(events, table)) };
     }
   }
   return { ...storage, sessionEvents };

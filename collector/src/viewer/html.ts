@@ -23,10 +23,10 @@ export function formatDuration(ms: number): string {
   return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
 }
 
-const layout = (title: string, body: string, head = ''): string => `<!doctype html>
+export const layout = (title: string, body: string, head = ''): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · openstory</title><link rel="stylesheet" href="/viewer/viewer.css">${head}</head>
-<body><header><a href="/sessions" class="brand">openstory</a></header><main>${body}</main></body></html>`;
+<body><header><a href="/sessions" class="brand">openstory</a><nav><a href="/sessions">Sessions</a><a href="/insights">Insights</a></nav></header><main>${body}</main></body></html>`;
 
 const userCell = (session: SessionSummary): string => {
   const { user } = session;
@@ -120,7 +120,8 @@ export function accessKeyPage(): string {
 
 export const VIEWER_CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2430; background: #f6f7f9; }
-header { background: #1d2430; padding: 10px 24px; } .brand { color: #fff; font-weight: 600; text-decoration: none; }
+header { background: #1d2430; padding: 10px 24px; display: flex; gap: 24px; } .brand { color: #fff; font-weight: 600; text-decoration: none; }
+header nav { display: flex; gap: 16px; } header nav a { color: #c9d1dc; text-decoration: none; }
 main { padding: 16px 24px; } h1 { font-size: 20px; } .muted { color: #6b7380; } code { font-size: 12px; }
 table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .sessions th, .sessions td { padding: 8px 10px; border-bottom: 1px solid #e3e6ea; text-align: left; vertical-align: top; }

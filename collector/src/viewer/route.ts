@@ -13,6 +13,8 @@ import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
 import { eventsPage, parseCursor } from './events-page';
 import type { StoredBundle } from '../storage/types';
 import { expandingStorage } from '../ingest/session-strings';
+import { INSIGHTS_CSS } from './insights';
+import { registerInsights } from './insights-route';
 
 const ACCESS_COOKIE = 'openstory_viewer';
 /** Largest saved-segment form read: a name and a search's query string. */
@@ -41,20 +43,26 @@ const contentSecurityPolicy = (replayOrigins: string[] = []): string => {
 /**
  * The browser assets, read once at start-up: rrweb's player bundle and stylesheet from the
  * installed package, and the replay page's own script as the build left it in this package's
- * dist/viewer/replay.js (source: viewer/client/replay.ts). That file is found through the
+ * dist/viewer/replay.js (source: viewer/client/replay.ts), and likewise the insights' script. These files are found through the
  * package's own name (Node's self-reference to "@openstory/collector/package.json"), which leads
  * to the same package root from dist/index.js and from src/viewer/route.ts run under tsx or
  * vitest; from source it therefore needs a prior `npm run build`.
  */
-function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript: string } {
+function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript: string; insightsScript: string; uplotCss: string } {
   const require = createRequire(import.meta.url);
   const rrwebDir = dirname(require.resolve('rrweb'));
-  const replayPath = join(dirname(require.resolve('@openstory/collector/package.json')), 'dist/viewer/replay.js');
-  if (!existsSync(replayPath)) throw new Error(`the viewer's replay script is missing at ${replayPath}; build the collector (npm run build)`);
+  const built = (file: string) => {
+    const path = join(dirname(require.resolve('@openstory/collector/package.json')), 'dist/viewer', file);
+    if (!existsSync(path)) throw new Error(`the viewer's ${file} is missing at ${path}; build the collector (npm run build)`);
+    return readFileSync(path, 'utf8');
+  };
   return {
     rrwebScript: readFileSync(join(rrwebDir, 'rrweb.umd.min.cjs'), 'utf8'),
     rrwebCss: readFileSync(join(rrwebDir, 'style.css'), 'utf8'),
-    replayScript: readFileSync(replayPath, 'utf8'),
+    replayScript: built('replay.js'),
+    // The insights' charts and click map (viewer/client/insights.ts) with uPlot bundled in, and uPlot's stylesheet.
+    insightsScript: built('insights.js'),
+    uplotCss: built('uplot.css'),
   };
 }
 
@@ -195,4 +203,8 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
   asset('/viewer/rrweb.css', 'text/css; charset=utf-8', assets.rrwebCss);
   asset('/viewer/replay.js', 'text/javascript; charset=utf-8', assets.replayScript);
   asset('/viewer/viewer.css', 'text/css; charset=utf-8', VIEWER_CSS);
+  asset('/viewer/insights.js', 'text/javascript; charset=utf-8', assets.insightsScript);
+  asset('/viewer/insights.css', 'text/css; charset=utf-8', INSIGHTS_CSS);
+  asset('/viewer/uplot.css', 'text/css; charset=utf-8', assets.uplotCss);
+  registerInsights(app, context, { allowed, html });
 }
