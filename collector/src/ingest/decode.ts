@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Bundle } from 'openstory/vocabulary';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { FactRecord } from '../storage/types';
+import { undefinedReferences } from './references';
 import { storedEvents, type EncodedEvents } from './encode';
 import { validateBundle } from './validate';
 import { maxInflatedFor, type IngestLimits, type InflateLimits } from './limits';
@@ -82,6 +83,8 @@ export interface Decoded {
   facts: FactRecord[];
   /** Decompressed size: what the per-client decode budget is charged. */
   decodedBytes: number;
+  /** String ids the events reference and the bundle does not define: the session must hold them (docs/protocol.md, "String table"). */
+  references: string[];
 }
 
 /**
@@ -98,5 +101,5 @@ export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLim
   const bundle = validateBundle(parsed.json);
   if (isRefusal(bundle)) return bundle;
   const { events, facts } = storedEvents(bundle.events);
-  return { bundle: { ...bundle, events }, facts, decodedBytes: json.length };
+  return { bundle: { ...bundle, events }, facts, decodedBytes: json.length, references: undefinedReferences(bundle.events, bundle.strings) };
 }

@@ -19,6 +19,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     insertBundle: db.prepare(
       "INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events, events_deflated) VALUES (?, ?, ?, ?, ?, '', ?)",
     ),
+    insertString: db.prepare('INSERT OR IGNORE INTO strings (org_id, user_id, session_id, id, text) VALUES (?, ?, ?, ?, ?)'),
     ensureUser: db.prepare(
       'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
     ),
@@ -71,6 +72,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     }
     const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.count, events.deflated);
     if (inserted.changes === 0) return { duplicate: true };
+    for (const [id, text] of Object.entries(changes.strings ?? {})) statements.insertString.run(orgId, userId, sessionId, id, text);
 
     statements.ensureUser.run(orgId, userId, firstSeen);
     const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
