@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { RollupOptions, Plugin } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
@@ -19,7 +20,22 @@ const browserPlugins = (): Plugin[] => [
   commonjs(),
   esbuild({ target: BROWSER_TARGET }),
 ];
-const minify = terser({ compress: { passes: 2 }, format: { comments: false } });
+/**
+ * fs.js reaches the canvas recorder through load-script.ts (an import of dist/canvas.js from its
+ * own URL) instead of load.ts, so none of the canvas code is in fs.js.
+ */
+const canvasFromScriptUrl = (): Plugin => ({
+  name: 'canvas-from-script-url',
+  resolveId(source, importer) {
+    return source === './load' && importer?.endsWith('/record/canvas/lazy.ts') ? fileURLToPath(new URL('./src/record/canvas/load-script.ts', import.meta.url)) : null;
+  },
+});
+/**
+ * terser inlines only simple functions (`inline: 1`; its default also inlines those with arguments
+ * and variables): the copies of larger bodies cost fs.js 45 B gzip more than the calls they replace
+ * (measured here; BENCHMARKS.md, "Size by part", has the other options tried).
+ */
+const minify = terser({ compress: { passes: 2, inline: 1 }, format: { comments: false } });
 
 /** ESM and CJS for bundlers and Node, with .d.ts and .d.cts so both module systems type-check. */
 const npmEntry = (name: string, input: string): RollupOptions[] => [
@@ -27,8 +43,9 @@ const npmEntry = (name: string, input: string): RollupOptions[] => [
     input,
     plugins: browserPlugins(),
     output: [
-      { file: `dist/${name}.js`, format: 'es' },
-      { file: `dist/${name}.cjs`, format: 'cjs' },
+      // The canvas recorder's dynamic import stays a lazy function, inlined: bundlers split it themselves.
+      { file: `dist/${name}.js`, format: 'es', inlineDynamicImports: true },
+      { file: `dist/${name}.cjs`, format: 'cjs', inlineDynamicImports: true },
     ],
   },
   {
@@ -45,8 +62,14 @@ const config: RollupOptions[] = [
   // The script-tag bundle: everything inlined, minified, installs the FS global.
   {
     input: 'src/browser.ts',
-    plugins: browserPlugins(),
+    plugins: [canvasFromScriptUrl(), ...browserPlugins()],
     output: { file: 'dist/fs.js', format: 'iife', plugins: [minify] },
+  },
+  // The canvas recorder fs.js imports from beside itself when `recordCanvas` is on.
+  {
+    input: 'src/record/canvas/capture.ts',
+    plugins: browserPlugins(),
+    output: { file: 'dist/canvas.js', format: 'es', plugins: [minify] },
   },
   // The loader snippet site owners paste into their pages (kept tiny; see docs/install.md).
   {

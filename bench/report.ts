@@ -43,9 +43,18 @@ export interface Environment {
   notes: string[];
 }
 
-/** The issue's targets: added time at most half of rrweb's, bytes no more than rrweb's. */
-export const TARGET_ADDED_TIME_RATIO = 0.5;
+/**
+ * Issue 19's targets: added time at most 0.4x rrweb's on five workloads; on the attributes workload
+ * at most 0.6x rrweb's and, when `--floor` measured it, no more than the minimal reference
+ * recorder's (half of rrweb's time there is below what any recorder of rrweb's schema pays on a
+ * fresh page: docs/benchmarks.md). Bytes no more than rrweb's.
+ */
+export const TARGET_ADDED_TIME_RATIO = 0.4;
+export const ATTRIBUTES_WORKLOAD = 'dom-mutation-attributes';
+export const TARGET_ATTRIBUTES_TIME_RATIO = 0.6;
 export const TARGET_BYTES_RATIO = 1;
+
+const timeTarget = (workload: string) => (workload === ATTRIBUTES_WORKLOAD ? TARGET_ATTRIBUTES_TIME_RATIO : TARGET_ADDED_TIME_RATIO);
 
 export function median(values: number[]): number {
   if (!values.length) return NaN;
@@ -103,6 +112,8 @@ export function verdict(results: WorkloadResults): Verdict {
   const timeRatio = addedOurs / addedRrweb;
   const bytesRatio = ours.bytes / rrweb.bytes;
   const bestRunTimeRatio = (ours.minMs - none.minMs) / (rrweb.minMs - none.minMs);
+  const reference = results.workload === ATTRIBUTES_WORKLOAD ? summarize(results.runs.minimal) : undefined;
+  const withinReference = !reference || addedOurs <= reference.ms - none.ms;
   return {
     workload: results.workload,
     addedOurs,
@@ -111,7 +122,7 @@ export function verdict(results: WorkloadResults): Verdict {
     bestRunTimeRatio,
     bytesRatio,
     bytesDifference: ours.bytes - rrweb.bytes,
-    timeOk: timeRatio <= TARGET_ADDED_TIME_RATIO,
+    timeOk: timeRatio <= timeTarget(results.workload) && withinReference,
     bytesOk: bytesRatio <= TARGET_BYTES_RATIO,
   };
 }
@@ -136,7 +147,8 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     '**ms** = median time from the workload\'s start until the recorder emitted its last event for it',
     '(no recorder: until the workload returned). **added** = ms over no recorder. **bytes** = JSON length',
     'of every event emitted, full snapshot included (snapshot part in brackets).',
-    `Targets: our added time ≤ ${TARGET_ADDED_TIME_RATIO} × rrweb's, our bytes ≤ rrweb's. The verdict uses medians;`,
+    `Targets: our added time ≤ ${TARGET_ADDED_TIME_RATIO} × rrweb's (attributes workload: ≤ ${TARGET_ATTRIBUTES_TIME_RATIO} × rrweb's and no more than the`,
+    'minimal reference recorder\'s when `--floor` ran it), our bytes ≤ rrweb\'s. The verdict uses medians;',
     'the ratio of the fastest runs (added time from each recorder\'s minimum) is shown as a check',
     'against the load of a shared machine. Where a "MutationObserver alone" row appears (`--floor`), it is',
     'an observer that only counts records: the cost every MutationObserver-based recorder pays. The',
@@ -146,7 +158,7 @@ export function renderReport(all: WorkloadResults[], env: Environment): string {
     '',
     '## Summary',
     '',
-    '| workload | added ms ours | added ms rrweb | time ratio (≤ 0.5) | time ratio, fastest runs | bytes ours − rrweb | bytes ratio (≤ 1) |',
+    `| workload | added ms ours | added ms rrweb | time ratio (≤ ${TARGET_ADDED_TIME_RATIO}; attributes ≤ ${TARGET_ATTRIBUTES_TIME_RATIO}) | time ratio, fastest runs | bytes ours − rrweb | bytes ratio (≤ 1) |`,
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const results of all) {

@@ -1,4 +1,4 @@
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { RollupOptions } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
@@ -15,7 +15,8 @@ const isExternal = (id: string) => externals.some((dep) => id === dep || id.star
 
 const config: RollupOptions[] = [
   {
-    input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    // The decode worker is an entry of its own: ingest/pool.ts starts dist/decode-worker.js in worker threads.
+    input: { index: 'src/index.ts', cli: 'src/cli.ts', 'decode-worker': 'src/ingest/decode-worker.ts' },
     plugins: [resolve({ preferBuiltins: true }), esbuild({ target: 'node20' })],
     external: isExternal,
     output: { dir: 'dist', format: 'es', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
@@ -33,6 +34,23 @@ const config: RollupOptions[] = [
     input: 'src/viewer/client/replay.ts',
     plugins: [resolve({ browser: true }), esbuild({ target: 'es2019', tsconfig: 'src/viewer/client/tsconfig.json' })],
     output: { file: 'dist/viewer/replay.js', format: 'iife', plugins: [terser({ format: { comments: false } })] },
+  },
+  // The insights pages' script (viewer/client/insights.ts) with uPlot (MIT) bundled in, so nothing
+  // loads from elsewhere; uPlot's stylesheet is copied beside it. viewer/route.ts serves both.
+  {
+    input: 'src/viewer/client/insights.ts',
+    plugins: [
+      resolve({ browser: true }),
+      esbuild({ target: 'es2019', tsconfig: 'src/viewer/client/tsconfig.json' }),
+      {
+        name: 'uplot-css',
+        generateBundle() {
+          const css = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8');
+          this.emitFile({ type: 'asset', fileName: 'uplot.css', source: css });
+        },
+      },
+    ],
+    output: { dir: 'dist/viewer', entryFileNames: 'insights.js', format: 'iife', plugins: [terser({ format: { comments: false } })] },
   },
 ];
 

@@ -92,6 +92,19 @@ export interface IdentityFact {
   UserId: string;
 }
 
+/**
+ * Property limits the SDK enforces with a warning and the collector enforces again for clients that
+ * skip the SDK (docs/api.md, docs/collector.md "Limits and defences"). FullStory's "Client API
+ * Requirements" cap one call's payload at 512 KB; "Set Page Properties" allows 50 unique properties
+ * per page. FullStory bounds user-property cardinality on its servers without a per-user figure:
+ * 500 custom user vars per user is our bound.
+ */
+export const PROPERTY_LIMITS = {
+  callPayloadBytes: 512 * 1024,
+  pageProperties: 50,
+  userProperties: 500,
+} as const;
+
 export interface UserVarsFact {
   UserEmail?: string;
   UserDisplayName?: string;

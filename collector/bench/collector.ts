@@ -1,11 +1,13 @@
 /**
- * Collector load benchmark: `npx tsx collector/bench/collector.ts [--clients 32] [--bundles 4000] [--events 1000000]`.
+ * Collector load benchmark: `npx tsx collector/bench/collector.ts [--clients 32] [--bundles 4000] [--events 1000000] [--runs 1] [--skip-export]`.
  * 1. Sustained ingest: the real CLI in a child process on 127.0.0.1, many concurrent clients
  *    posting realistic gzip bundles (pre-built, so client CPU stays out of the timing); bundles/s,
  *    p50/p99 latency, errors, and loss (acknowledged bundles missing from the database afterwards).
+ *    Before it, the same load against the floor (floor.ts: a bare endpoint that only decompresses
+ *    and answers), so the collector's cost reads as a ratio measured under the same machine load.
  * 2. Export: a 24-hour period holding `--events` export rows, generated through GET /api/v1/export/get;
  *    wall time until the last gzip byte, rows counted from the stream.
- * With `--attack`: the ingest run twice, quiet and then while attacker.ts sends poison, gzip bombs
+ * With `--attack`: the ingest run twice per run, quiet and then while attacker.ts sends poison, gzip bombs
  * and inflating bodies; legitimate clients post from addresses of their own (X-Forwarded-For, the
  * CLI runs with --trust-proxy). No export run.
  * Loopback only, bounded by counts. Results print as Markdown for docs/collector.md.
@@ -14,13 +16,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGunzip, gzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { request, type IncomingMessage } from 'node:http';
 import Database from 'better-sqlite3';
 import { loadConfig, saveConfig } from '../src/config';
 import { startCollector } from '../src/index';
-import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, UA } from './export-data';
-import { fact, type Bundle, type eventWithTime } from 'openstory/vocabulary';
+import { clientBundles, realisticEvents, sendAll } from './bundles';
+import { benchConfig, EXPORT_DAY, loadExportEvents, startCli, startFloor } from './export-data';
 import { fork } from 'node:child_process';
 import type { AttackResult } from './attacker';
 
@@ -30,6 +32,9 @@ const { values } = parseArgs({
     bundles: { type: 'string', default: '4000' },
     events: { type: 'string', default: '1000000' },
     attack: { type: 'boolean', default: false },
+    // Repetitions of the ingest measurement (floor and collector, or quiet and attacked, back to back).
+    runs: { type: 'string', default: '1' },
+    'skip-export': { type: 'boolean', default: false },
     // A .mmdb (collector/bench/geo.ts --out writes one): every page is looked up, from its X-Forwarded-For address.
     geo: { type: 'string' },
   },
@@ -37,44 +42,9 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const BUNDLES = Number(values.bundles);
 const EXPORT_EVENTS = Number(values.events);
+const RUNS = Number(values.runs);
 /** How long the attacker process gets to build its bodies and start sending before the legitimate clients start. */
 const ATTACK_HEAD_START_MS = 3000;
-/** Bundles a page sends before the client starts a new page (a few minutes of browsing). */
-const BUNDLES_PER_PAGE = 20;
-
-/** A bundle shaped like a busy page's 5-second batch: mouse moves, mutations, scrolls, inputs and facts. */
-function realisticEvents(start: number, seed: number): eventWithTime[] {
-  const events: unknown[] = [];
-  for (let i = 0; i < 30; i++) {
-    events.push({ type: 3, timestamp: start + i * 100, data: { source: 1, positions: [{ x: (seed * 7 + i * 13) % 1280, y: (i * 29) % 720, id: 12, timeOffset: -40 }, { x: (i * 17) % 1280, y: (i * 31) % 720, id: 12, timeOffset: 0 }] } });
-  }
-  for (let i = 0; i < 12; i++) {
-    events.push({ type: 3, timestamp: start + 50 + i * 300, data: { source: 0, texts: [{ id: 40 + i, value: `Item ${seed}-${i} added` }], attributes: [{ id: 20 + i, attributes: { class: `row row-${i % 3}` } }], removes: [], adds: [{ parentId: 10, nextId: null, node: { type: 2, id: 1000 + seed * 20 + i, tagName: 'li', attributes: { class: 'cart-item' }, childNodes: [] } }] } });
-  }
-  events.push({ type: 3, timestamp: start + 900, data: { source: 3, id: 1, x: 0, y: seed % 400 } });
-  events.push({ type: 3, timestamp: start + 1000, data: { source: 5, id: 33, text: '*****', isChecked: false } });
-  events.push(fact('click', { EventTargetText: 'Add to cart', EventTargetSelectorTok: 'html body main button.add%2Dto%2Dcart', EventModFrustrated: 0, EventModDead: seed % 5 === 0 ? 1 : 0, EventModError: 0, x: 100, y: 200 }, start + 1200));
-  events.push(fact('console', { PageNumInfos: seed % 7, PageNumWarnings: 0, PageNumErrors: 0 }, start + 1300));
-  events.push(fact('duration', { PageDuration: 5000 + seed, PageActiveDuration: 3000, PageMaxScrollDepthPercent: 40 }, start + 1400));
-  return events as eventWithTime[];
-}
-
-function clientBundles(client: number, count: number, now: number): Buffer[] {
-  const bodies: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const pageNumber = Math.floor(i / BUNDLES_PER_PAGE);
-    const seq = i % BUNDLES_PER_PAGE;
-    const bundle: Bundle = {
-      v: 1, orgId: 'o-demo', userId: `u-bench${client}`, sessionId: 's-1', pageId: `p-c${client}-${pageNumber}`, seq, sentAt: now,
-      ...(seq === 0 ? { page: { url: 'https://shop.example/cart', referrer: '', userAgent: UA, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en', startTime: now } } : {}),
-      // The page's last 5-second batches, up to now: ingest refuses events more than a minute ahead.
-      events: realisticEvents(now - (count - i) * 5000, i),
-    };
-    bodies.push(gzipSync(JSON.stringify(bundle)));
-  }
-  return bodies;
-}
-
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (`getconf CLK_TCK`: 100 on every mainstream build). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -88,54 +58,45 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Legitimate bundles in the database after the run, and (with --geo) the pages that got a location: proves the lookups ran. */
+function countStored(dataDir: string): { stored: number; located: number } {
+  const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
+  const stored = (db.prepare("SELECT count(*) AS n FROM bundles WHERE page_id NOT LIKE 'p-evil%'").get() as { n: number }).n;
+  const located = (db.prepare('SELECT count(*) AS n FROM pages WHERE country IS NOT NULL').get() as { n: number }).n;
+  db.close();
+  return { stored, located };
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function ingestBenchmark(withAttack = false) {
+/** Where the load goes: the real CLI, or the bare decompress-and-answer endpoint that is its floor. */
+type Target = 'collector' | 'floor';
+
+async function ingestBenchmark(target: Target, withAttack = false) {
   const dataDir = mkdtempSync(join(tmpdir(), 'openstory-bench-'));
   const config = loadConfig(dataDir);
   saveConfig(dataDir, { ...config, geoDatabase: values.geo, rateLimit: { ingestPerClientPerMinute: 1e9, ingestPerOrgPerMinute: 1e9, apiPerKeyPerMinute: 1e9 } });
-  const { child, url } = await startCli(dataDir, values.attack || values.geo ? ['--trust-proxy'] : []);
+  // --trust-proxy always: each client posts from an address of its own (X-Forwarded-For), as 32
+  // visitors would; from one address they would share one decoded-bytes budget and meet its 429s.
+  const { child, url } = target === 'floor' ? await startFloor() : await startCli(dataDir, ['--trust-proxy']);
   const now = Date.now();
   const perClient = Math.ceil(BUNDLES / CLIENTS);
   const bodies = Array.from({ length: CLIENTS }, (_, client) => clientBundles(client, perClient, now));
   const wireBytes = bodies.flat().reduce((sum, body) => sum + body.length, 0) / (CLIENTS * perClient);
-  const latencies: number[] = [];
-  let errors = 0;
-  let acknowledged = 0;
   const attacker = withAttack ? fork(new URL('./attacker.ts', import.meta.url), [url], { execArgv: ['--import', 'tsx'] }) : undefined;
   const attacking = new Promise<AttackResult | undefined>((resolve) => (attacker ? attacker.once('message', (result) => resolve(result as AttackResult)) : resolve(undefined)));
   // The attack is under way (its bodies built) before the legitimate clients start.
   if (attacker) await new Promise((resolve) => setTimeout(resolve, ATTACK_HEAD_START_MS));
   const started = performance.now();
   const cpuBefore = cpuSeconds(child.pid);
-  await Promise.all(
-    bodies.map(async (clientBodies, client) => {
-      const headers = { 'content-type': 'text/plain;charset=UTF-8', 'x-forwarded-for': `198.51.100.${client + 1}` };
-      for (const body of clientBodies) {
-        const sent = performance.now();
-        try {
-          const response = await fetch(`${url}/rec/bundle?v=1&enc=gzip`, { method: 'POST', headers, body: new Uint8Array(body) });
-          await response.arrayBuffer();
-          if (response.status === 200) acknowledged++;
-          else errors++;
-        } catch {
-          errors++;
-        }
-        latencies.push(performance.now() - sent);
-      }
-    }),
-  );
+  const { latencies, errors, acknowledged } = await sendAll(bodies, (client) => ({ url, headers: { 'x-forwarded-for': `198.51.100.${client + 1}` } }));
   const seconds = (performance.now() - started) / 1000;
   const collectorCpuSeconds = cpuSeconds(child.pid) - cpuBefore;
   attacker?.send('stop');
   const attacked = await attacking;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-  const db = new Database(join(dataDir, 'openstory.sqlite'), { readonly: true });
-  const stored = (db.prepare("SELECT count(*) AS n FROM bundles WHERE page_id NOT LIKE 'p-evil%'").get() as { n: number }).n;
-  // With --geo, the pages that got a location: proves the lookups ran.
-  const located = (db.prepare('SELECT count(*) AS n FROM pages WHERE country IS NOT NULL').get() as { n: number }).n;
-  db.close();
+  const { stored, located } = target === 'floor' ? { stored: acknowledged, located: 0 } : countStored(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   return {
@@ -162,11 +123,13 @@ async function exportBenchmark() {
   let gzipBytes = 0;
   let jsonBytes = 0;
   let rows = 0;
+  let peakRss = process.memoryUsage.rss();
   const gunzip = response.on('data', (chunk: Buffer) => (gzipBytes += chunk.length)).pipe(createGunzip());
   const ROW_START = '{"EventCustomName"';
   let tail = '';
   for await (const chunk of gunzip as AsyncIterable<Buffer>) {
     jsonBytes += chunk.length;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     // A row start may straddle two chunks: keep the end of the previous one.
     const text = tail + chunk.toString('latin1');
     rows += text.split(ROW_START).length - 1;
@@ -175,34 +138,41 @@ async function exportBenchmark() {
   const seconds = (performance.now() - started) / 1000;
   await collector.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { events: EXPORT_EVENTS, rows, seconds, loadSeconds, gzipBytes, jsonBytes };
+  return { events: EXPORT_EVENTS, rows, seconds, loadSeconds, gzipBytes, jsonBytes, peakRssMiB: peakRss / 1024 / 1024 };
 }
 
-const loadBefore = loadavg()[0];
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+/** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
+const load = () => loadavg().map((average) => average.toFixed(2)).join(', ');
+const latency = (run: { p50: number; p99: number }) => `${run.p50.toFixed(1)} / ${run.p99.toFixed(1)} ms`;
+console.log(`${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${CLIENTS} clients, ${Math.ceil(BUNDLES / CLIENTS) * CLIENTS} bundles a run`);
+
 if (values.attack) {
-  const quiet = await ingestBenchmark();
-  const attacked = await ingestBenchmark(true);
-  console.log(`quiet: ${JSON.stringify(quiet)}\nattacked: ${JSON.stringify(attacked)}`);
-  const attack = attacked.attacked!;
   console.log(`
-| ingest under attack (${cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}) | quiet | attacked |
-|---|---|---|
-| ${quiet.bundles} legitimate bundles from ${quiet.clients} clients: bundles/s | ${quiet.perSecond.toFixed(0)} | ${attacked.perSecond.toFixed(0)} |
-| p50 / p99 | ${quiet.p50.toFixed(1)} / ${quiet.p99.toFixed(1)} ms | ${attacked.p50.toFixed(1)} / ${attacked.p99.toFixed(1)} ms |
-| legitimate errors / acknowledged bundles lost | ${quiet.errors} / ${quiet.lost} | ${attacked.errors} / ${attacked.lost} |
-| attacker: requests (poison, bombs, ~15 MiB inflating bodies), bytes sent, answers | — | ${attack.sent}, ${(attack.wireBytes / 1024 / 1024).toFixed(1)} MiB, ${JSON.stringify(attack.statuses)} |
-`);
+| run | load average before | quiet bundles/s, p50 / p99 | attacked bundles/s, p50 / p99 | p99 ratio | legitimate errors / lost | attacker: requests, bytes, answers |
+|---|---|---|---|---|---|---|`);
+  for (let run = 1; run <= RUNS; run++) {
+    const before = load();
+    const quiet = await ingestBenchmark('collector');
+    const attacked = await ingestBenchmark('collector', true);
+    const attack = attacked.attacked!;
+    console.log(`| ${run} | ${before} | ${quiet.perSecond.toFixed(0)}, ${latency(quiet)} | ${attacked.perSecond.toFixed(0)}, ${latency(attacked)} | ${(attacked.p99 / quiet.p99).toFixed(1)}x | ${quiet.errors + attacked.errors} / ${quiet.lost + attacked.lost} | ${attack.sent}, ${mb(attack.wireBytes)} MiB, ${JSON.stringify(attack.statuses)} |`);
+  }
   process.exit(0);
 }
-const ingest = await ingestBenchmark();
-console.log(`ingest: ${JSON.stringify(ingest)}`);
-const exported = await exportBenchmark();
-console.log(`export: ${JSON.stringify(exported)}`);
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
 console.log(`
-| collector benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}) | result |
-|---|---|
-| sustained ingest: ${ingest.bundles} bundles (${ingest.eventsPerBundle} events, ${ingest.wireBytes} B gzip each) from ${ingest.clients} concurrent clients | ${ingest.perSecond.toFixed(0)} bundles/s, p50 ${ingest.p50.toFixed(1)} ms, p99 ${ingest.p99.toFixed(1)} ms |
-| errors / acknowledged bundles lost | ${ingest.errors} / ${ingest.lost} |
-| 24-hour export of ${exported.events.toLocaleString('en')} events (GET /api/v1/export/get, streamed gzip) | ${exported.seconds.toFixed(1)} s, ${exported.rows.toLocaleString('en')} rows, ${mb(exported.jsonBytes)} MiB JSON → ${mb(exported.gzipBytes)} MiB gzip |
-`);
+| run | load average before | floor: bundles/s, p50 / p99 | collector: bundles/s, p50 / p99 | collector / floor: bundles/s, p99 | collector CPU s | errors / lost |
+|---|---|---|---|---|---|---|`);
+for (let run = 1; run <= RUNS; run++) {
+  const before = load();
+  const floor = await ingestBenchmark('floor');
+  const ingest = await ingestBenchmark('collector');
+  console.log(`| ${run} | ${before} | ${floor.perSecond.toFixed(0)}, ${latency(floor)} | ${ingest.perSecond.toFixed(0)}, ${latency(ingest)} | ${(ingest.perSecond / floor.perSecond).toFixed(2)}, ${(ingest.p99 / floor.p99).toFixed(1)}x | ${ingest.collectorCpuSeconds.toFixed(1)} | ${ingest.errors} / ${ingest.lost} |`);
+}
+if (!values['skip-export']) {
+  const before = load();
+  const exported = await exportBenchmark();
+  console.log(`
+| 24-hour export of ${exported.events.toLocaleString('en')} events (GET /api/v1/export/get, streamed gzip), load average before ${before} | ${exported.seconds.toFixed(1)} s (load ${exported.loadSeconds.toFixed(1)} s), ${exported.rows.toLocaleString('en')} rows, ${mb(exported.jsonBytes)} MiB JSON → ${mb(exported.gzipBytes)} MiB gzip, peak RSS while exporting ${exported.peakRssMiB.toFixed(0)} MiB |`);
+}

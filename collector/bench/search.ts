@@ -1,22 +1,25 @@
 /**
- * Session search benchmark: `npx tsx collector/bench/search.ts [--sessions 100000]`.
- * Stores `--sessions` sessions of one org in a fresh SQLite store through the storage interface
+ * Session search benchmark: `npx tsx collector/bench/search.ts [--sessions 100000] [--backend sqlite|clickhouse|both]`.
+ * Stores `--sessions` sessions of one org in a fresh store through the storage interface: SQLite,
+ * and ClickHouse on a throwaway clickhouse-server started as the tests start it (when installed)
  * (one page, one bundle each, with the facts a real page sends: navigation, clicks with rage and
  * dead ones, custom events, requests with failures, console errors, user vars), then times the
  * viewer's searches: the first page (100 sessions) of each, the median of several runs.
  * Results print as Markdown for BENCHMARKS.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fact } from 'openstory/vocabulary';
 import { parseAgent } from '../src/enrich';
-import { extractFacts } from '../src/facts';
 import { deriveChanges } from '../src/ingest/derive';
+import { storedEvents } from '../src/ingest/encode';
+import { openClickHouseStorage } from '../src/storage/clickhouse';
 import { openSqliteStorage } from '../src/storage/sqlite';
-import type { SessionSearch } from '../src/storage/types';
+import type { SessionSearch, Storage } from '../src/storage/types';
+import { clickhouseBinary, createClickHouseServer } from '../test/storage/clickhouse-server';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'both' } } });
 const SESSIONS = Number(values.sessions);
 /** Bundles submitted at once: the group commit folds them into few transactions, as concurrent requests are. */
 const CONCURRENCY = 500;
@@ -52,7 +55,7 @@ function sessionChanges(n: number) {
   return deriveChanges({
     orgId: 'o-bench', userId: `u-${n}`, sessionId: 's-1', pageId: `p-${n}`, seq: 0, receivedAt: start + 700_000,
     page: { url, referrer: '', userAgent, start, screenWidth: 1920, screenHeight: 1080, viewportWidth: 1280, viewportHeight: 720, timeZone: 'UTC', language: 'en-US', ip: '', agent: parseAgent(userAgent), location: null },
-    events, facts: extractFacts(events),
+    ...storedEvents(events),
   });
 }
 
@@ -71,20 +74,47 @@ const SEARCHES: Array<[string, Omit<SessionSearch, 'orgId' | 'limit'>]> = [
   ['no match (thrash)', { order: 'time', frustrations: ['thrash'] }],
 ];
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(`${tmpdir()}/openstory-search-bench-`);
-  const storage = openSqliteStorage(dir);
+/** A fresh store of one backend, and what removes it. */
+interface BenchStore {
+  name: string;
+  open(): Promise<{ storage: Storage; remove(): Promise<void> }>;
+}
+
+const sqlite: BenchStore = {
+  name: 'SQLite',
+  async open() {
+    const dir = mkdtempSync(`${tmpdir()}/openstory-search-bench-`);
+    const storage = openSqliteStorage(dir);
+    return { storage, remove: async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); } };
+  },
+};
+
+const clickhouse: BenchStore = {
+  name: 'ClickHouse 18.16',
+  async open() {
+    const binary = clickhouseBinary();
+    if (!binary) throw new Error('clickhouse-server is not installed (apt-get install clickhouse-server)');
+    const server = await createClickHouseServer(binary);
+    await server.start();
+    const storage = await openClickHouseStorage(`clickhouse://default@${server.url.replace('http://', '')}/bench`);
+    return { storage, remove: async () => { await storage.close(); await server.stop(); server.remove(); } };
+  },
+};
+
+const load = () => loadavg().map((value) => value.toFixed(1)).join(', ');
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
+async function bench({ name, open }: BenchStore): Promise<void> {
+  const { storage, remove } = await open();
   try {
     const stored = Date.now();
     for (let first = 0; first < SESSIONS; first += CONCURRENCY) {
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, SESSIONS - first) }, (_, index) => storage.ingest(sessionChanges(first + index))));
     }
     const storeSeconds = (Date.now() - stored) / 1000;
-    console.log(`## Collector: session search over ${SESSIONS.toLocaleString('en-US')} sessions (\`npx tsx collector/bench/search.ts\`)\n`);
-    console.log(`SQLite, one org; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); stored in ${storeSeconds.toFixed(0)} s through \`Storage.ingest\`.`);
-    console.log(`Each search asks for the viewer's first page (${PAGE} sessions); median of ${RUNS} runs. The second page (through the cursor) is timed too.\n`);
+    console.log(`### ${name}\n\nStored in ${storeSeconds.toFixed(0)} s through \`Storage.ingest\`; load average before the searches ${load()}.\n`);
     console.log('| search | matches on page 1 | page 1 (ms) | page 2 (ms) |\n|---|---:|---:|---:|');
-    for (const [name, search] of SEARCHES) {
+    for (const [label, search] of SEARCHES) {
       const times: number[] = [];
       const nextTimes: number[] = [];
       let found = 0;
@@ -97,13 +127,20 @@ async function main(): Promise<void> {
         if (page.next) await storage.searchSessions({ ...search, orgId: 'o-bench', limit: PAGE, cursor: page.next });
         nextTimes.push(page.next ? performance.now() - nextBegan : 0);
       }
-      const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-      console.log(`| ${name} | ${found} | ${median(times).toFixed(1)} | ${nextTimes.some(Boolean) ? median(nextTimes).toFixed(1) : '–'} |`);
+      console.log(`| ${label} | ${found} | ${median(times).toFixed(1)} | ${nextTimes.some(Boolean) ? median(nextTimes).toFixed(1) : '–'} |`);
     }
+    console.log(`\nLoad average after: ${load()}.\n`);
   } finally {
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
+    await remove();
   }
+}
+
+async function main(): Promise<void> {
+  const stores = values.backend === 'both' ? [sqlite, clickhouse] : values.backend === 'clickhouse' ? [clickhouse] : [sqlite];
+  console.log(`## Collector: session search over ${SESSIONS.toLocaleString('en-US')} sessions (\`npx tsx collector/bench/search.ts\`)\n`);
+  console.log(`One org; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work while measured (the load averages say how much).`);
+  console.log(`Each search asks for the viewer's first page (${PAGE} sessions); median of ${RUNS} runs. The second page (through the cursor) is timed too.\n`);
+  for (const store of stores) await bench(store);
 }
 
 main().catch((error) => {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CONFIG_FILE, loadConfig } from './config';
 import { openClickHouseStorage, startCollector } from './index';
 
 const USAGE = `openstory-collector [--port 8090] [--host 127.0.0.1] [--data ./.data] [--storage clickhouse://user:pass@host:8123/db] [--trust-proxy] [--trusted-proxy <address|cidr> ...] [--log]
@@ -9,7 +11,8 @@ Receives bundles from fs.js, stores them in SQLite under --data, serves the repl
 holds orgs, API keys and allowed origins (created with a demo org on first start; SIGHUP reloads it
 and the geolocation database its geoDatabase names).
 --storage stores recordings in ClickHouse instead of SQLite (the database is created and migrated;
-config.json stays in --data).
+config.json stays in --data); without it, config.json's "storage" entry, if any, does. Add
+?cluster=NAME to store over the servers of a ClickHouse cluster (docs/scale.md).
 --trust-proxy takes the client address from X-Forwarded-For behind a proxy on a loopback or private
 address; --trusted-proxy (repeatable) names the proxies instead. The address used is the right-most
 one no trusted proxy added.`;
@@ -35,16 +38,19 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
+  const dataDir = resolve(values.data as string);
+  // The flag wins over config.json's entry; a config startCollector has yet to write (the demo one) names no store.
+  const storage = values.storage ?? (existsSync(join(dataDir, CONFIG_FILE)) ? loadConfig(dataDir).storage : undefined);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const collector = await startCollector({
-    dataDir: resolve(values.data as string),
+    dataDir,
     host: values.host,
     port,
-    storage: values.storage === undefined ? undefined : await openClickHouseStorage(values.storage),
+    storage: storage === undefined ? undefined : await openClickHouseStorage(storage),
     trustProxy: values['trusted-proxy'] ?? values['trust-proxy'],
     logger: values.log,
   });
-  console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${resolve(values.data as string)})`);
+  console.log(`openstory collector listening on ${collector.url} (viewer: ${collector.url}/sessions, data: ${dataDir})`);
   console.log(collector.geolocation());
   if (collector.viewerNeedsKey) {
     console.log('the viewer asks for its access key beyond loopback: open /sessions?key=<a viewerKeys entry of an org, or the admin viewerAccessKey, from config.json> once');

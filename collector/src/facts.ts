@@ -1,4 +1,4 @@
-import { EventType, type eventWithTime, FACT, type FactTag, ID_PATTERN } from 'openstory/vocabulary';
+import { EventType, type eventWithTime, FACT, type FactTag, ID_PATTERN, PROPERTY_LIMITS } from 'openstory/vocabulary';
 import type { FactChange, FactRecord, PageStateChange, SessionCounts } from './storage/types';
 
 /**
@@ -16,10 +16,10 @@ const KNOWN_TAGS: ReadonlySet<string> = new Set(Object.values(FACT));
 const CALL_TAGS: ReadonlySet<string> = new Set<FactTag>([FACT.userVars, FACT.pageVars, FACT.custom]);
 /**
  * FullStory's cap on one call's payload ("Client API Requirements": 512 KB), which the SDK applies
- * to these same payloads (MAX_PAYLOAD_BYTES, src/api/properties.ts): a larger one comes from a
- * client that skipped the SDK, and is not kept as a fact (it stays in the replay's events).
+ * to these same payloads (PROPERTY_LIMITS, src/facts.ts): a larger one comes from a client that
+ * skipped the SDK, and is not kept as a fact (it stays in the replay's events).
  */
-export const MAX_CALL_PAYLOAD_BYTES = 512 * 1024;
+export const MAX_CALL_PAYLOAD_BYTES = PROPERTY_LIMITS.callPayloadBytes;
 
 /** The Custom events of a bundle whose tag is a known fact; a call's payload over MAX_CALL_PAYLOAD_BYTES is left out. */
 export function extractFacts(events: eventWithTime[]): FactRecord[] {
@@ -152,8 +152,8 @@ export function foldFacts(facts: FactRecord[], pageId: string, seq: number): Fol
   return { page: state, stored, user, counts };
 }
 
-/** Custom vars kept per user: a client cannot grow a user record without bound (FullStory also caps user vars). */
-const MAX_USER_VARS = 500;
+/** Custom vars kept per user over all their pages (the SDK cuts each page's calls at the same bound): a client cannot grow a user record without bound. */
+export const MAX_USER_VARS = PROPERTY_LIMITS.userProperties;
 
 /**
  * A user's vars after a bundle: the new values over the stored ones, the first MAX_USER_VARS kept.
@@ -167,7 +167,7 @@ export const mergeUserVars = (stored: Record<string, unknown>, changed: Record<s
  * unique properties per page), which the SDK enforces too (src/api/properties.ts); a client that
  * skips the SDK cannot grow a page record without bound.
  */
-export const MAX_PAGE_VARS = 50;
+export const MAX_PAGE_VARS = PROPERTY_LIMITS.pageProperties;
 
 /** Of a bundle's page vars, those that fit: updates of stored names, then new names while the page holds fewer than MAX_PAGE_VARS. */
 export function pageVarsWithin(stored: Record<string, unknown>, changed: Record<string, unknown>): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { loadConfig, normalizeConfig, saveConfig, type CollectorConfig } from '.
 import type { CollectorContext } from './context';
 import { registerExport } from './export/route';
 import { openGeo } from './geo';
-import { createDecodeGate } from './ingest/gate';
+import { createDecoder } from './ingest/lanes';
 import { INGEST_LIMITS, type IngestLimits } from './ingest/limits';
 import { registerIngest } from './ingest/route';
 import { createRateLimiter } from './rate-limit';
@@ -98,6 +98,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const host = options.host ?? '127.0.0.1';
 
   const limits = { ...INGEST_LIMITS, ...options.limits };
+  const decoder = createDecoder(limits);
   const context: CollectorContext = {
     storage: guardIngest(storage),
     config: () => config,
@@ -109,7 +110,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     },
     limiter: createRateLimiter(now),
     limits,
-    decodeGate: createDecodeGate(limits),
+    decoder,
     now,
     locate: (address) => geo.locate(address),
     viewerNeedsKey: options.viewerNeedsKey ?? !LOOPBACK_HOSTS.has(host),
@@ -149,16 +150,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   registerViewer(app, context);
 
   const sweep = () => sweepRetention(storage, config, now());
-  await sweep();
   const timer = setInterval(() => void sweep().catch((error) => app.log.error(error)), RETENTION_SWEEP_MS);
   timer.unref();
 
   try {
+    await sweep();
     await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {
     clearInterval(timer);
     await app.close();
     await segmentExports.close();
+    await decoder.close();
     await storage.close();
     throw error;
   }
@@ -182,6 +184,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     async close() {
       clearInterval(timer);
       await app.close();
+      await decoder.close();
       // Running exports stop (their storage readers close) before the store does.
       await segmentExports.close();
       await storage.close();

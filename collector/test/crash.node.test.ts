@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
+import { startCli } from './cli';
 import { factAt, gzipJson, makeBundle, pageMetadata } from './fixtures';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'openstory-crash-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -14,20 +13,10 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Runs the real CLI (through tsx) and resolves with its URL once it listens. */
-function startCli(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`collector exited (${code}): ${output}`)));
-  });
+async function startCollector(): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startCli(dataDir);
+  children.push(started.child);
+  return started;
 }
 
 // Recent timestamps: the restarted collector sweeps retention at start.
@@ -41,7 +30,7 @@ const bundleFor = (index: number) =>
   });
 
 test('SIGKILL right after acknowledgements loses no acknowledged bundle', async () => {
-  const { child, url } = await startCli();
+  const { child, url } = await startCollector();
   const acknowledged: number[] = [];
   let next = 0;
   let killed = false;
@@ -68,7 +57,7 @@ test('SIGKILL right after acknowledgements loses no acknowledged bundle', async 
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
   expect(child.signalCode).toBe('SIGKILL');
 
-  const restarted = await startCli();
+  const restarted = await startCollector();
   const events = await (await fetch(`${restarted.url}/sessions/o-demo.u-alice.s-1/events.json`)).json();
   const stored = new Set(events.map((event: { data: { payload: { EventCustomName: string } } }) => event.data.payload.EventCustomName));
   const lost = acknowledged.filter((index) => !stored.has(`order-${index}`));

@@ -1,51 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../test/helpers/chromium';
+import { expect, test } from 'vitest';
 import { bundleForBrowser } from '../../test/helpers/bundle';
-import { startCollector, startDemoSite, type Collector, type DemoSite } from '../src/index';
+import { startDemoSite } from '../src/index';
 import { EXPORT_COLUMNS } from '../src/export/rows';
 import { sessionEvents } from './fixtures';
 import { pngByteVariety } from './png';
+import { useRecordedSite } from './recorded-site';
 
 const SITE_ROOT = fileURLToPath(new URL('./e2e-site', import.meta.url));
 const EXAMPLES_ROOT = fileURLToPath(new URL('../../examples', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'openstory-e2e-'));
 const HOUR = 3600_000;
-let browser: Browser;
-let collector: Collector;
-let site: DemoSite;
-let snippet = '';
 /** Added to the collector's clock once the session is recorded (ingest corrects skewed client clocks). */
 let clockAhead = 0;
 
-beforeAll(async () => {
-  // Before the export the clock jumps an hour ahead, so the period holding this session has ended.
-  collector = await startCollector({ dataDir, now: () => Date.now() + clockAhead });
-  let fsScript: string;
-  [fsScript, snippet] = await Promise.all([bundleForBrowser('src/browser.ts', 'openstoryFs'), bundleForBrowser('src/api/snippet.ts', 'openstorySnippet')]);
-  site = await startDemoSite({
-    root: SITE_ROOT,
-    collectorUrl: collector.url,
-    orgId: collector.config().orgs[0].id,
-    fsScript: async () => fsScript,
-  });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await collector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+// Before the export the clock jumps an hour ahead, so the period holding this session has ended.
+const recorded = useRecordedSite(SITE_ROOT, { now: () => Date.now() + clockAhead });
 
 test('demo site with the real fs.js → session in the viewer → replay → export rows', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  // The page loads the snippet from its own site, as a site owner would host it.
-  await context.route('**/snippet.js', (route) => route.fulfill({ contentType: 'text/javascript', body: snippet }));
+  const { collector, site, newContext } = recorded();
+  const context = await newContext({ viewport: { width: 1200, height: 800 } });
   const page = await context.newPage();
   await page.goto(`${site.url}/index.html`);
   await page.waitForFunction(() => typeof (window as any).FS === 'function' && !(window as any).FS.q);
@@ -107,6 +80,7 @@ test('demo site with the real fs.js → session in the viewer → replay → exp
 });
 
 test("npm start's site: examples/script-tag, its snippet rewritten to the collector, records a session", async () => {
+  const { collector, browser } = recorded();
   const fsScript = await bundleForBrowser('src/browser.ts', 'openstoryFs');
   const examples = await startDemoSite({ root: EXAMPLES_ROOT, collectorUrl: collector.url, orgId: 'o-demo', fsScript: async () => fsScript });
   const context = await browser.newContext();

@@ -1,19 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../test/helpers/chromium';
-import { bundleForBrowser } from '../../test/helpers/bundle';
-import { startCollector, startDemoSite, type Collector, type DemoSite } from '../src/index';
+import { afterAll, expect, test } from 'vitest';
+import { useRecordedSite } from './recorded-site';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'openstory-dev-'));
 const siteRoot = mkdtempSync(join(tmpdir(), 'openstory-dev-site-'));
 const HOUR = 3600_000;
-let browser: Browser;
-let collector: Collector;
-let site: DemoSite;
-let snippet = '';
 let clockAhead = 0;
 
 /** A shop page that fetches (200, 404, 500, refused, aborted), uses XHR and sendBeacon, logs, and throws on click. */
@@ -43,25 +35,13 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Dev shop</
   document.getElementById('buy').onclick = () => { throw new Error('checkout failed'); };
 </script></body></html>`;
 
-beforeAll(async () => {
-  collector = await startCollector({ dataDir, now: () => Date.now() + clockAhead });
-  writeFileSync(join(siteRoot, 'dev.html'), PAGE);
-  let fsScript: string;
-  [fsScript, snippet] = await Promise.all([bundleForBrowser('src/browser.ts', 'openstoryFs'), bundleForBrowser('src/api/snippet.ts', 'openstorySnippet')]);
-  site = await startDemoSite({ root: siteRoot, collectorUrl: collector.url, orgId: collector.config().orgs[0].id, fsScript: async () => fsScript });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await collector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(siteRoot, { recursive: true, force: true });
-});
+writeFileSync(join(siteRoot, 'dev.html'), PAGE);
+const recorded = useRecordedSite(siteRoot, { now: () => Date.now() + clockAhead });
+afterAll(() => rmSync(siteRoot, { recursive: true, force: true }));
 
 test('requests, console messages and a click error reach the session and the export with their fields', async () => {
-  const context = await browser.newContext();
-  await context.route('**/snippet.js', (route) => route.fulfill({ contentType: 'text/javascript', body: snippet }));
+  const { collector, site, newContext } = recorded();
+  const context = await newContext();
   await context.route('**/api/**', async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/api/refused') return route.abort('connectionrefused');

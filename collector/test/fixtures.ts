@@ -80,7 +80,7 @@ export function makeBundle(overrides: Partial<Bundle> = {}): Bundle {
 /** A session's stored events, read through the streaming storage method. */
 export async function sessionEvents(storage: Storage, orgId: string, userId: string, sessionId: string): Promise<any[]> {
   const events: any[] = [];
-  for await (const part of storage.sessionEvents(orgId, userId, sessionId)) events.push(...JSON.parse(part));
+  for await (const bundle of storage.sessionEvents(orgId, userId, sessionId)) events.push(...JSON.parse(bundle.events));
   return events;
 }
 

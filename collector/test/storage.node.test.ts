@@ -1,14 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
+import { encodeEvents, storedEvents } from '../src/ingest/encode';
+import { validateBundle } from '../src/ingest/validate';
+import type { eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
-import type { IngestBatch } from '../src/storage/types';
-import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, extractFacts } from '../src/facts';
-import { factAt, recordingStart, T0 } from './fixtures';
+import { MAX_CALL_PAYLOAD_BYTES, MAX_PAGE_VARS, MAX_USER_VARS, extractFacts } from '../src/facts';
+import { factAt, recordingStart, sessionEvents, T0 } from './fixtures';
+import type { Storage } from '../src/storage/types';
+
+const sessionEventsOf = (storage: Storage) => sessionEvents(storage, 'o-demo', 'u-alice', 's-1');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,7 +29,7 @@ const dataDir = () => {
 const batch = (pageId: string, seq = 1) =>
   deriveChanges({
     orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000,
-    events: recordingStart() as IngestBatch['events'], facts: [],
+    ...storedEvents(recordingStart() as eventWithTime[]),
   });
 
 test('group commit: items submitted together share one write, each promise gets its own result', async () => {
@@ -75,8 +81,8 @@ test('deriveChanges: plain data, snapshots the bundle has not set yet left to th
     factAt('navigate', { PageUrl: 'https://shop.example/checkout', EventSubType: 'spa', EventModSuspicious: 0 }, T0 + 200),
     factAt('duration', { PageDuration: 4000, PageActiveDuration: 1000, PageMaxScrollDepthPercent: 30 }, T0 + 300),
     factAt('userVars', { UserEmail: 'alice@example.com', vars: { plan_str: 'pro' } }, T0 + 400),
-  ] as IngestBatch['events'];
-  const changes = deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) });
+  ] as eventWithTime[];
+  const changes = deriveChanges({ ...batch('p-1'), ...storedEvents(events) });
   expect(changes).toMatchObject({
     firstSeen: T0 + 100, lastSeen: T0 + 400,
     pageState: { url: 'https://shop.example/checkout', duration: 4000, activeDuration: 1000, maxScrollDepthPercent: 30 },
@@ -95,9 +101,9 @@ test('a rage burst counts as one rage click, wherever bundle boundaries cut it; 
   const click = (n: number, at: number) =>
     factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 1, EventModError: 0 }, at);
   // Two bursts (3 and 4 clicks, 7 clicks in all), the second one split over two bundles.
-  const first = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 2000), click(2, T0 + 2100)] as IngestBatch['events'];
-  const second = [click(3, T0 + 2200), click(4, T0 + 2300)] as IngestBatch['events'];
-  const counts = [first, second].map((events, seq) => deriveChanges({ ...batch('p-1'), seq, events, facts: extractFacts(events) }).session);
+  const first = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 2000), click(2, T0 + 2100)] as eventWithTime[];
+  const second = [click(3, T0 + 2200), click(4, T0 + 2300)] as eventWithTime[];
+  const counts = [first, second].map((events, seq) => deriveChanges({ ...batch('p-1'), seq, ...storedEvents(events) }).session);
   expect(counts.map((count) => count.rageClicks)).toEqual([2, 0]);
   expect(counts.map((count) => count.deadClicks)).toEqual([5, 2]);
 });
@@ -105,8 +111,8 @@ test('a rage burst counts as one rage click, wherever bundle boundaries cut it; 
 test('page properties: the name is replaced, the other properties merge per page', async () => {
   const storage = openSqliteStorage(dataDir());
   const withPageVars = (seq: number, payload: { PageName?: string; vars: Record<string, unknown> }) => {
-    const events = [factAt('pageVars', payload, T0 + seq)] as IngestBatch['events'];
-    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+    const events = [factAt('pageVars', payload, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, ...storedEvents(events) });
   };
   await storage.ingest(withPageVars(1, { PageName: 'Cart', vars: { step_int: 1, section_str: 'shop' } }));
   await storage.ingest(withPageVars(2, { PageName: 'Checkout', vars: { step_int: 2, 'bad name': 1 } }));
@@ -121,8 +127,8 @@ test('page properties: the name is replaced, the other properties merge per page
 test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update, new ones past the cap are dropped`, async () => {
   const storage = openSqliteStorage(dataDir());
   const withPageVars = (seq: number, vars: Record<string, unknown>) => {
-    const events = [factAt('pageVars', { vars }, T0 + seq)] as IngestBatch['events'];
-    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+    const events = [factAt('pageVars', { vars }, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, ...storedEvents(events) });
   };
   const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
   await storage.ingest(withPageVars(1, many(0, MAX_PAGE_VARS - 1, 'a')));
@@ -137,18 +143,38 @@ test(`a page keeps at most ${MAX_PAGE_VARS} properties: stored ones still update
   expect(vars.v1001_str).toBeUndefined();
 });
 
+test(`a user keeps at most ${MAX_USER_VARS} custom vars over all their pages: stored ones still update, new ones past the cap are dropped`, async () => {
+  const storage = openSqliteStorage(dataDir());
+  const withUserVars = (pageId: string, seq: number, vars: Record<string, unknown>) => {
+    const events = [factAt('userVars', { vars }, T0 + seq)] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq, receivedAt: T0 + 1000, ...storedEvents(events) });
+  };
+  const many = (from: number, count: number, value: string) => Object.fromEntries(Array.from({ length: count }, (_, n) => [`v${from + n}_str`, value]));
+  await storage.ingest(withUserVars('p-1', 1, many(0, MAX_USER_VARS - 1, 'a')));
+  await storage.ingest(withUserVars('p-2', 1, { ...many(0, 1, 'b'), ...many(1000, 5, 'c') }));
+  await storage.close();
+  const db = new Database(join(dirs.at(-1)!, DATABASE_FILE), { readonly: true });
+  const user = db.prepare('SELECT vars FROM users WHERE user_id = ?').get('u-alice') as { vars: string };
+  db.close();
+  const vars = JSON.parse(user.vars) as Record<string, string>;
+  expect(Object.keys(vars)).toHaveLength(MAX_USER_VARS);
+  expect(vars).toMatchObject({ v0_str: 'b', v1000_str: 'c' });
+  expect(vars.v1001_str).toBeUndefined();
+});
+
 test('a database from before issue 18 is recounted on open: each rage burst once', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
   const click = (n: number, at: number) =>
     factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: n, EventModDead: 0, EventModError: 0 }, at);
-  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as IngestBatch['events'];
-  await storage.ingest(deriveChanges({ ...batch('p-1'), events, facts: extractFacts(events) }));
+  const events = [click(1, T0 + 10), click(2, T0 + 20), click(3, T0 + 30), click(1, T0 + 3000), click(2, T0 + 3100), click(3, T0 + 3200)] as eventWithTime[];
+  await storage.ingest(deriveChanges({ ...batch('p-1'), ...storedEvents(events) }));
   await storage.close();
   // As the earlier collector left it: every rage click counted, schema at the version before the recount.
   const db = new Database(join(dir, DATABASE_FILE));
   db.exec(`UPDATE sessions SET rage_clicks = 6; DROP INDEX sessions_by_start; DROP INDEX sessions_by_frustration; DROP INDEX users_by_email;
-    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; PRAGMA user_version = 5;`);
+    DROP INDEX pages_by_name; DROP INDEX facts_by_tag; DROP TABLE segments; ALTER TABLE bundles DROP COLUMN events_deflated;
+    PRAGMA user_version = 5;`);
   db.close();
   const reopened = openSqliteStorage(dir);
   expect((await reopened.listSessions({ limit: 1 }))[0].rageClicks).toBe(2);
@@ -158,8 +184,8 @@ test('a database from before issue 18 is recounted on open: each rage burst once
 test('export periods start on whole milliseconds even where an older database holds fractional fact timestamps', async () => {
   const dir = dataDir();
   const storage = openSqliteStorage(dir);
-  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as IngestBatch['events'];
-  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, events, facts: extractFacts(events) }));
+  const events = [factAt('custom', { EventCustomName: 'Old', properties: {} }, T0 + 10)] as eventWithTime[];
+  await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, receivedAt: T0 + 1000, ...storedEvents(events) }));
   await storage.close();
   const db = new Database(join(dir, DATABASE_FILE));
   db.prepare('UPDATE facts SET ts = ts + 0.5').run();
@@ -175,6 +201,45 @@ test(`a call's payload over ${MAX_CALL_PAYLOAD_BYTES} bytes (FullStory's per-cal
     factAt('custom', { EventCustomName: 'Big', properties: { text_str: 'x'.repeat(MAX_CALL_PAYLOAD_BYTES) } }, T0),
     factAt('pageVars', { vars: { text_str: 'é'.repeat(MAX_CALL_PAYLOAD_BYTES / 2) } }, T0 + 1),
     factAt('custom', { EventCustomName: 'Small', properties: { text_str: 'x'.repeat(1000) } }, T0 + 2),
-  ] as IngestBatch['events'];
+  ] as eventWithTime[];
   expect(extractFacts(events).map((fact) => fact.payload.EventCustomName)).toEqual(['Small']);
+});
+
+test('events are stored as validated, deflated once: the row holds the JSON the replay reads, without unknown fields', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const events = [...recordingStart(), { type: 3, timestamp: T0 + 20, data: { source: 2, type: 1, id: 5 }, extra: 'not rrweb' }] as eventWithTime[];
+  const validated = validateBundle({ v: 1, orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, sentAt: T0, events });
+  if ('status' in validated) throw new Error(validated.message);
+  await storage.ingest(deriveChanges({ ...batch('p-1'), ...storedEvents(validated.events) }));
+  expect(await sessionEventsOf(storage)).toEqual(validated.events);
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  const row = db.prepare('SELECT events, events_deflated, event_count FROM bundles').get() as { events: string; events_deflated: Buffer; event_count: number };
+  db.close();
+  expect(row.events).toBe('');
+  expect(row.event_count).toBe(events.length);
+  expect(inflateRawSync(row.events_deflated).toString()).toBe(JSON.stringify(validated.events));
+  expect(Buffer.compare(row.events_deflated, encodeEvents(validated.events).deflated)).toBe(0);
+  expect(JSON.parse(inflateRawSync(row.events_deflated).toString()).at(-1)).not.toHaveProperty('extra');
+});
+
+test('a database from before schema 9 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  await storage.ingest(batch('p-1', 1));
+  await storage.close();
+  // As a collector before schema 9 left it: the JSON text in `events`, no deflated column.
+  const db = new Database(join(dir, DATABASE_FILE));
+  db.prepare('ALTER TABLE bundles DROP COLUMN events_deflated').run();
+  db.prepare('UPDATE bundles SET events = ?').run(JSON.stringify(recordingStart()));
+  db.pragma('user_version = 8');
+  db.close();
+  const reopened = openSqliteStorage(dir);
+  await reopened.ingest(batch('p-1', 2));
+  expect(await sessionEventsOf(reopened)).toEqual([...recordingStart(), ...recordingStart()]);
+  await reopened.close();
+  const upgraded = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  expect(upgraded.pragma('user_version', { simple: true })).toBe(10);
+  upgraded.close();
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { makeBundle, recordingStart, startTestCollector, type TestCollector } from './fixtures';
+import { factAt, makeBundle, recordingStart, startTestCollector, type TestCollector } from './fixtures';
 import { aliceSession } from './session';
 
 /**
@@ -30,6 +30,10 @@ beforeAll(async () => {
   for (const bundle of aliceSession()) await collector.send(bundle);
   const acme = makeBundle({ orgId: 'o-acme', userId: 'u-wile', sessionId: 's-9', pageId: 'p-9', events: recordingStart() as never });
   expect((await collector.send(acme)).status).toBe(200);
+  // A dead click of Acme's, for its insights and click map.
+  const click = factAt('click', { EventTargetText: 'Acme secret', EventTargetSelectorTok: 'html body button#acme%2Dsecret',
+    EventModFrustrated: 0, EventModDead: 1, EventModError: 0 }, recordingStart()[0].timestamp + 100);
+  expect((await collector.send(makeBundle({ orgId: 'o-acme', userId: 'u-wile', sessionId: 's-9', pageId: 'p-9', seq: 1, events: [click] as never }))).status).toBe(200);
 });
 afterAll(() => collector?.dispose());
 
@@ -51,6 +55,24 @@ test("an org's viewer key never shows another org's sessions, facts or events, b
   // The other org's key sees its own session and not the demo org's.
   expect((await get(`/sessions/${ACME_SESSION}`, ACME_KEY)).status).toBe(200);
   for (const path of sessionUrls(DEMO_SESSION)) expect((await get(path, ACME_KEY)).status, path).toBe(404);
+});
+
+test("an org's insights and click maps show that org's clicks and pages only, whatever org the URL names", async () => {
+  const cart = encodeURIComponent('https://shop.example/cart');
+  const insightsUrls = ['/insights', '/insights?org=o-acme', `/insights/clickmap?page=${cart}`, `/insights/clickmap?org=o-acme&page=${cart}`,
+    `/insights/clickmap?org=o-acme&page=${encodeURIComponent('https://shop.example/*')}`];
+  for (const path of insightsUrls) {
+    const response = await get(path, ORG_KEY);
+    expect(response.status, path).toBe(200);
+    const page = await response.text();
+    expect(page, path).not.toMatch(/acme|wile|s-9/i);
+  }
+  // Alice's rage burst on the demo org's cart is there for its own key, and Acme's dead click for Acme's.
+  expect(await (await get(`/insights/clickmap?page=${cart}`, ORG_KEY)).text()).toContain('pay%2Dnow');
+  expect(await (await get('/insights', ACME_KEY)).text()).toContain('Acme secret');
+  const acmeMap = await (await get(`/insights/clickmap?page=${cart}`, ACME_KEY)).text();
+  expect(acmeMap).toContain('acme%2Dsecret');
+  expect(acmeMap).not.toContain('pay%2Dnow');
 });
 
 test("an org's viewer cannot save a segment for another org, nor export another org's segment", async () => {
@@ -89,6 +111,8 @@ test('the admin key (viewerAccessKey) sees every org', async () => {
   expect(page).toContain('u-wile');
   expect(page).toContain('u-alice');
   for (const path of [...sessionUrls(ACME_SESSION), ...sessionUrls(DEMO_SESSION)]) expect((await get(path, admin)).status, path).toBe(200);
+  expect(await (await get('/insights?org=o-acme', admin)).text()).toContain('Acme secret');
+  expect(await (await get('/insights?org=o-demo', admin)).text()).not.toContain('Acme secret');
 });
 
 test("regenerating an org's viewer key revokes the old key and its cookies", async () => {

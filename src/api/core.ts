@@ -1,5 +1,5 @@
 import type { eventWithTime } from '@rrweb/types';
-import { FACT, fact, type FactPayloads, type FactTag, type LogFact, type PageVarsFact } from '../facts';
+import { FACT, fact, type FactPayloads, type FactTag, type LogFact, type PageVarsFact, type UserVarsFact } from '../facts';
 import { createCookieJar } from './cookies';
 import { isPrivacySignalOn } from './gates';
 import { normalizeHost } from './host';
@@ -15,8 +15,8 @@ import {
 } from './identity';
 import type { Parts } from './parts';
 import { createObservers } from './observe';
-import { startPipeline, type Pipeline } from './pipeline';
-import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars } from './properties';
+import { LOG_LEVELS, startPipeline, type Pipeline } from './pipeline';
+import { MAX_EVENT_NAME_LENGTH, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars, withinUserCap } from './properties';
 import { EVENT_RATE_LIMIT, USER_RATE_LIMIT, createRateLimiter, type RateLimit } from './rate-limit';
 import type { InitOptions, LogLevel, Observer, SessionDetails, SessionFormat } from './types';
 import type { Warn } from '../lib/warn-once';
@@ -27,8 +27,6 @@ export const CONSENT_COOKIE = '_os_consent';
 export const MAX_PENDING_CALLS = 100;
 /** Longest `FS.log` message kept; longer ones are cut. Our choice (a console line, not a document). */
 export const MAX_LOG_MESSAGE_LENGTH = 4096;
-
-const LOG_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
 
 export interface CoreEnvironment {
   win: Window;
@@ -82,6 +80,8 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
   const observers = createObservers(warn);
   // This page's properties so far: a new page record (consent, a new session) carries them on.
   let pageVars: PageVarsFact | null = null;
+  // Custom user var names this page has set for its user (MAX_USER_PROPERTIES); a new user starts empty.
+  const userVarNames = new Set<string>();
   let pipelines = 0;
   let consoleOn = options.console !== false;
   // Sequence numbers per page, shared by the transports of one page record across shutdown/restart.
@@ -117,6 +117,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
       },
       transport: { ...options.transport, sequence },
       sampling: options.sampling,
+      recordCanvas: options.recordCanvas,
       console: options.console,
       consoleOn: () => consoleOn,
       network: options.network,
@@ -181,8 +182,14 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
 
   const splitUser = (appKey: string | null) => {
     stop(false);
+    userVarNames.clear();
     store.splitUser(appKey);
     start(true);
+  };
+
+  const emitUserVars = (payload: UserVarsFact | null, call: string) => {
+    const kept = payload && withinUserCap(payload, userVarNames, { call, warn });
+    if (kept) emit(FACT.userVars, kept);
   };
 
   const overLimit = (allow: () => boolean, call: string, limit: RateLimit) => {
@@ -210,7 +217,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
           store.setAppKey(appKey);
           emit(FACT.identity, { UserAppKey: appKey, UserId: user.userId });
         }
-        if (payload) emit(FACT.userVars, payload);
+        emitUserVars(payload, call);
       });
     },
     anonymize() {
@@ -221,7 +228,7 @@ export function createCore(options: InitOptions, { win, parts, warn, now }: Core
     setUserVars(input, call = 'FS.setUserVars') {
       if (overLimit(userLimit, call, USER_RATE_LIMIT)) return;
       const payload = normalizeUserVars(input, { call, warn });
-      if (payload) whenCapturing(() => emit(FACT.userVars, payload));
+      if (payload) whenCapturing(() => emitUserVars(payload, call));
     },
     setPageVars(properties) {
       const payload = normalizePageVars(properties, { call: "FS('setProperties', { type: 'page' })", warn }, pageVars?.vars);

@@ -48,8 +48,8 @@ export function pageMetadata(win: Window, privacy?: Privacy): PageMetadata {
   };
 }
 
-/** FullStory keeps console messages of every level by default. */
-const CONSOLE_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
+/** FullStory's log levels (FS.log and the console); it keeps console messages of every level by default. */
+export const LOG_LEVELS: LogLevel[] = ['log', 'info', 'warn', 'error', 'debug'];
 
 /**
  * The SDK's own uploads (to the collector's ingest path, as transport/upload.ts builds it) are
@@ -69,6 +69,7 @@ export interface PipelineOptions {
   privacy: PrivacyOptions;
   transport: InitOptions['transport'] & Pick<TransportOptions, 'sequence'>;
   sampling: InitOptions['sampling'];
+  recordCanvas: InitOptions['recordCanvas'];
   console?: InitOptions['console'];
   /** Whether console messages are kept now (init's `console`, then FS('enableConsole'/'disableConsole')). */
   consoleOn?: () => boolean;
@@ -137,6 +138,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     parts.record?.({
       privacy,
       sampling: options.sampling,
+      recordCanvas: options.recordCanvas,
       mirror,
       window: win,
       emit: (event) => {
@@ -154,7 +156,7 @@ export function startPipeline(options: PipelineOptions): Pipeline | null {
     window: win,
     onError: pageErrors.notify,
     privacy,
-    console: { levels: Array.isArray(options.console) ? options.console : CONSOLE_LEVELS, maskSecrets, on: options.consoleOn },
+    console: { levels: Array.isArray(options.console) ? options.console : LOG_LEVELS, maskSecrets, on: options.consoleOn },
     network: options.network === false ? undefined : { options: options.network, maskBodies: maskSecrets, isOwn: ownRequest(options.host) },
   }));
 

@@ -1,14 +1,15 @@
-import type { PageVarsFact, UserVarsFact } from '../facts';
+import { PROPERTY_LIMITS, type PageVarsFact, type UserVarsFact } from '../facts';
 import type { Warn } from '../lib/warn-once';
 
 /*
  * Property rules from FullStory's "Client API Requirements" (help.fullstory.com, article
  * 360020623234): names start with a letter and use letters, digits, `_` and `-`; a name is at
  * most 512 characters including its type suffix; one call's payload is at most 512 KB; event
- * names are 1 to 250 characters.
+ * names are 1 to 250 characters. Payload, page and user caps are shared with the collector
+ * (PROPERTY_LIMITS, facts.ts).
  */
 export const MAX_PROPERTY_NAME_LENGTH = 512;
-export const MAX_PAYLOAD_BYTES = 512 * 1024;
+export const MAX_PAYLOAD_BYTES = PROPERTY_LIMITS.callPayloadBytes;
 export const MAX_EVENT_NAME_LENGTH = 250;
 /**
  * FullStory bounds cardinality per org on its servers, which a client cannot see; we bound one
@@ -20,7 +21,13 @@ export const MAX_PROPERTIES_PER_CALL = 100;
  * properties ("Set Page Properties": 50 unique properties per page). Names set before count
  * until the page ends; updating one of them is always allowed.
  */
-export const MAX_PAGE_PROPERTIES = 50;
+export const MAX_PAGE_PROPERTIES = PROPERTY_LIMITS.pageProperties;
+/**
+ * Custom user vars: the names this page has set for its user count against the collector's
+ * per-user bound, so a loop of setUserVars calls with new names is cut here with a warning rather
+ * than silently at the collector (which also counts earlier pages' names).
+ */
+export const MAX_USER_PROPERTIES = PROPERTY_LIMITS.userProperties;
 /** Longest string value kept. FullStory documents only the 512 KB payload cap; ours, per value. */
 export const MAX_STRING_VALUE_LENGTH = 4096;
 /** Nested objects deeper than this are dropped (FullStory indexes nested objects; ours). */
@@ -152,6 +159,24 @@ export function fitsPayload(payload: unknown, context: PropertyContext): boolean
 }
 
 /**
+ * Of a call's validated properties, those that fit a cap of `max` names: names in `known` (set
+ * earlier on this page) always update; new ones are kept while the total stays within `max`, and
+ * the rest are dropped with one warning.
+ */
+function withinNameCap(vars: Record<string, unknown>, known: ReadonlySet<string>, max: number, holder: string, context: PropertyContext): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  let total = known.size;
+  for (const [name, value] of Object.entries(vars)) {
+    if (known.has(name)) kept[name] = value;
+    else if (total < max) {
+      total++;
+      kept[name] = value;
+    } else context.warn(`${context.call}:${holder}-limit`, `${context.call}: property "${name}" and any further new ones dropped: a ${holder} holds at most ${max} properties.`);
+  }
+  return kept;
+}
+
+/**
  * User vars: FullStory's special `displayName` and `email` (strings, exported as UserDisplayName
  * and UserEmail) beside the custom vars. `uid` belongs to identify and is left out. Null when
  * nothing valid remains or the call is over the payload cap.
@@ -171,19 +196,24 @@ export function normalizeUserVars(input: unknown, context: PropertyContext): Use
 }
 
 /**
+ * A user vars payload within MAX_USER_PROPERTIES: `known` holds the custom names this page has set
+ * for the current user and gains the kept ones. Applied when the payload is emitted, after an
+ * identify has decided which user it belongs to. Null when nothing is left.
+ */
+export function withinUserCap(payload: UserVarsFact, known: Set<string>, context: PropertyContext): UserVarsFact | null {
+  const vars = withinNameCap(payload.vars, known, MAX_USER_PROPERTIES, 'user', context);
+  for (const name of Object.keys(vars)) known.add(name);
+  const kept = { ...payload, vars };
+  return Object.keys(kept).length > 1 || Object.keys(vars).length > 0 ? kept : null;
+}
+
+/**
  * FS('setProperties', { type: 'page' }): `pageName` is FullStory's special page property, a
  * string. `stored`: the page's properties so far; new names past MAX_PAGE_PROPERTIES are dropped.
  */
 export function normalizePageVars(input: unknown, context: PropertyContext, stored: Record<string, unknown> = {}): PageVarsFact | null {
   const { pageName, ...custom } = isPlainObject(input) ? input : {};
-  const known = new Set(Object.keys(stored));
-  const vars: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(normalizeProperties(custom, context))) {
-    if (known.has(name) || known.size < MAX_PAGE_PROPERTIES) {
-      known.add(name);
-      vars[name] = value;
-    } else context.warn(`${context.call}:page-limit`, `${context.call}: property "${name}" and any further new ones dropped: a page holds at most ${MAX_PAGE_PROPERTIES} properties.`);
-  }
+  const vars = withinNameCap(normalizeProperties(custom, context), new Set(Object.keys(stored)), MAX_PAGE_PROPERTIES, 'page', context);
   const payload: PageVarsFact = { vars };
   if (typeof pageName === 'string') payload.PageName = pageName;
   else if (pageName !== undefined) context.warn(`${context.call}:pageName:string`, `${context.call}: property "pageName" dropped: it must be a string.`);

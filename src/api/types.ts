@@ -32,6 +32,11 @@ export interface InitOptions extends Omit<PrivacyOptions, 'consent'> {
   /** A session ends after this long in any case (ms). Default 24 hours. */
   maxSessionLength?: number;
   sampling?: SamplingOptions;
+  /**
+   * Record what 2D and WebGL canvases show, as images a few times a second (FullStory: canvas
+   * recording, off by default). Default false; fs.js then loads canvas.js from beside itself.
+   */
+  recordCanvas?: boolean;
   /** Batching, caps, backoff and persistence of the transport (docs/transport.md). */
   transport?: Pick<TransportOptions, 'thresholds' | 'caps' | 'backoff' | 'persist' | 'fetch'>;
   /** Console messages kept, as FullStory keeps them by default: false for none, or the levels kept. Default every level. */

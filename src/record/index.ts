@@ -3,7 +3,7 @@ import { createPrivacy } from '../privacy';
 import { guard } from '../lib/guard';
 import { createReporter } from '../report';
 import { createMirror, type RecorderMirror } from './mirror';
-import { startObservers } from './observers';
+import { createRecordingShared, startObservers } from './observers';
 import { startRecording } from './recording';
 import type { NodeMirror, RecordOptions, SamplingOptions } from './types';
 
@@ -24,6 +24,7 @@ export function record(options: RecordOptions): () => void {
   const stop = guard(reportError, () => {
     const mirror = recorderMirror(options.mirror, reportError) ?? createMirror();
     mirror.reset();
+    const shared = createRecordingShared(options.recordCanvas);
     return startRecording({
       win: options.window ?? window,
       mirror,
@@ -32,7 +33,7 @@ export function record(options: RecordOptions): () => void {
       emit: guard(reportError, (event: eventWithTime) => options.emit(event)),
       reportError,
       warn: (message) => guard(reportError, () => console.warn(`[openstory] ${message}`))(),
-      startObservers,
+      startObservers: (ctx) => startObservers(ctx, shared),
     });
   })();
   return guard(reportError, () => stop?.());

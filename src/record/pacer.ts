@@ -109,13 +109,11 @@ export function createPacer(options: PacerOptions): Pacer {
       else options.emit(event);
     },
     add(records) {
-      if (walk) {
-        for (let i = 0; i < records.length; i++) {
-          const verdict = options.judge(records[i]);
-          if (verdict === CONFLICT) return storm(records.length);
-          if (verdict === KEEP) queue.push(records[i]);
-        }
-      } else for (let i = 0; i < records.length; i++) queue.push(records[i]);
+      for (const record of records) {
+        const verdict = walk ? options.judge(record) : KEEP;
+        if (verdict === CONFLICT) return storm(records.length);
+        if (verdict === KEEP) queue.push(record);
+      }
       if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
       if (!walk) pump(CALLBACK_BUDGET_MS);
     },

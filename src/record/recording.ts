@@ -98,6 +98,13 @@ export function startRecording(options: RecordingOptions): () => void {
     return parent && mirror.getId(parent) !== -1 ? CONFLICT : DROP;
   };
 
+  /** Every node gets a fresh id in the next full snapshot: the replay starts over from it. */
+  const forgetNodes = () => {
+    mirror.release();
+    placeholders.clear();
+    for (const state of frames.values()) state.doc = null;
+  };
+
   let retry: ReturnType<typeof setTimeout> | undefined;
   /**
    * Clarity's way with a storm: stop recording mutations (nothing observed, nothing queued), say
@@ -106,9 +113,7 @@ export function startRecording(options: RecordingOptions): () => void {
    */
   const storm = (records: number) => {
     observer.disconnect();
-    mirror.release();
-    placeholders.clear();
-    for (const state of frames.values()) state.doc = null;
+    forgetNodes();
     emit(fact(FACT.dropped, { reason: 'mutation-storm', events: records, bytes: 0 }) as eventWithTime);
     retry = setTimeout(
       guarded(() => {
@@ -122,10 +127,10 @@ export function startRecording(options: RecordingOptions): () => void {
 
   const pacer = createPacer({
     win,
-    emit: (event) => options.emit(event),
+    emit: options.emit,
     batch: mutationWalk,
     judge,
-    settled: () => attachFoundFrames(),
+    settled: attachFoundFrames,
     storm,
     reportError,
   });
@@ -133,7 +138,17 @@ export function startRecording(options: RecordingOptions): () => void {
     if (!stopped) pacer.add(records);
   });
   const observer = new (mutationObserverOf(win, options.warn))(onRecords);
-  const takeMutations = () => onRecords(observer.takeRecords());
+  // A shadow-DOM polyfill's root (ShadyDOM, LWC's synthetic shadow) is no Node the observer takes;
+  // its content is physically inside the host, which the document's observation already covers.
+  const observeRoot = (root: Node) => {
+    try {
+      observer.observe(root, OBSERVE_OPTIONS);
+    } catch {}
+  };
+  const takeMutations = () => {
+    const records = observer.takeRecords();
+    if (records.length) onRecords(records);
+  };
 
   const createScope = (doc: Document, rootId: number | undefined): SerializeScope => {
     const scope: SerializeScope = {
@@ -144,7 +159,7 @@ export function startRecording(options: RecordingOptions): () => void {
       placeholders,
       templates,
       observe(root) {
-        observer.observe(root, OBSERVE_OPTIONS);
+        observeRoot(root);
         // Template content belongs to an inert document of its own; its nodes share this scope.
         const owner = root.ownerDocument;
         if (owner && owner !== doc && !scopes.has(owner)) scopes.set(owner, scope);
@@ -169,7 +184,7 @@ export function startRecording(options: RecordingOptions): () => void {
       ? patchMethod(elementProto, 'attachShadow', reportError, {
           after(host, _args, result) {
             const root = result as ShadowRoot;
-            if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observer.observe(root, OBSERVE_OPTIONS);
+            if (root.mode === 'open' && mirror.getId(host) !== -1 && !privacy.isExcluded(host)) observeRoot(root);
             shadowRoots.notify(root);
           },
         })
@@ -252,10 +267,7 @@ export function startRecording(options: RecordingOptions): () => void {
     // Whatever the observer still holds is part of the snapshot now.
     observer.takeRecords();
     privacy.invalidate();
-    // Every node gets a fresh id: the replay starts over from this snapshot.
-    mirror.release();
-    placeholders.clear();
-    for (const state of frames.values()) state.doc = null;
+    forgetNodes();
     const timestamp = Date.now();
     const meta = { type: EventType.Meta, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp } as eventWithTime;
     const initialOffset = { left: win.scrollX, top: win.scrollY };

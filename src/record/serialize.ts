@@ -44,7 +44,8 @@ export function serializeTree(node: Node, masked: boolean, scope: SerializeScope
  * The node and its subtree as one nested tree (the full snapshot), in slices: walked as flat
  * adds (one walk for both), then nested. Ids are consecutive in the order of `adds`, so a
  * node's parent is found by its id; each list was added last sibling first, light children
- * after shadow ones, so one reversal per list gives rrweb's order (light, then `isShadow`).
+ * right after shadow ones, so reading the adds backwards gives rrweb's order (light, then
+ * `isShadow`).
  */
 export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pace: Pace): Walk<serializedNodeWithId | null> {
   const adds: addedNodeMutation[] = [];
@@ -52,11 +53,10 @@ export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pa
   if (!adds.length) return null;
   const first = adds[0].node.id;
   const children = (i: number) => (adds[i].node as { childNodes?: serializedNodeWithId[] }).childNodes;
-  for (let i = 1; i < adds.length; i++) {
+  for (let i = adds.length - 1; i > 0; i--) {
     if (pace.due()) yield;
     children(adds[i].parentId - first)?.push(adds[i].node);
   }
-  for (let i = 0; i < adds.length; i++) children(i)?.reverse();
   return adds[0].node;
 }
 

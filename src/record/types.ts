@@ -22,6 +22,8 @@ export interface RecordOptions extends PrivacyOptions {
   /** Receives every event, in order. Must not throw; if it does, the error is reported once. */
   emit: (event: eventWithTime) => void;
   sampling?: SamplingOptions;
+  /** Record canvases as images (docs/recorder.md, "Canvas"). Default false. */
+  recordCanvas?: boolean;
   /**
    * Filled by the recorder as it serializes nodes, so later stages (heuristics) can resolve the
    * ids in the stream to live nodes. The recorder creates its own when none is given.

@@ -67,6 +67,18 @@ describe('one core behind both call styles', () => {
     expect(warnings()).toEqual([expect.stringContaining('rate limit (60 per minute, burst 40)')]);
   });
 
+  test('a page sets at most 500 custom user vars for its user; a new user after identify starts again', () => {
+    const { fs, facts, warnings } = setup();
+    fs.identify('u-1');
+    for (let call = 0; call < 5; call++) fs.setUserVars(Object.fromEntries(Array.from({ length: 100 }, (_, n) => [`v${call * 100 + n}`, 'x'])));
+    fs.setUserVars({ v0: 'updated', fresh: 'dropped' });
+    fs.identify('u-2', { fresh: 'kept' });
+    const vars = facts().filter(({ tag }) => tag === 'userVars').map(({ payload }) => Object.keys((payload as { vars: object }).vars).length);
+    expect(vars).toEqual([100, 100, 100, 100, 100, 1, 1]);
+    expect(facts().at(-1)?.payload).toEqual({ vars: { fresh_str: 'kept' } });
+    expect(warnings()).toEqual([expect.stringContaining('a user holds at most 500 properties')]);
+  });
+
   test('identify of another uid splits the user and session; identify(false) splits back to anonymous', () => {
     const { fs, facts } = setup();
     fs.identify('ann', { email: 'ann@example.com' });

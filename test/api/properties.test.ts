@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { MAX_EVENT_NAME_LENGTH, MAX_PAGE_PROPERTIES, MAX_PAYLOAD_BYTES, MAX_PROPERTIES_PER_CALL, MAX_PROPERTY_NAME_LENGTH, MAX_STRING_VALUE_LENGTH, fitsPayload, normalizePageVars, normalizeProperties } from '../../src/api/properties';
+import { MAX_EVENT_NAME_LENGTH, MAX_PAGE_PROPERTIES, MAX_PAYLOAD_BYTES, MAX_PROPERTIES_PER_CALL, MAX_PROPERTY_NAME_LENGTH, MAX_STRING_VALUE_LENGTH, MAX_USER_PROPERTIES, fitsPayload, normalizePageVars, normalizeProperties, normalizeUserVars, withinUserCap } from '../../src/api/properties';
 import { createWarner } from '../../src/lib/warn-once';
 
 function run(input: unknown) {
@@ -100,6 +100,25 @@ describe('names, values and counts', () => {
     expect(out).toEqual({ PageName: 'Checkout', vars: { p0_str: 'y', a_str: '1', b_str: '2' } });
     expect(con.warn).toHaveBeenCalledTimes(1);
     expect(String(con.warn.mock.calls[0][0])).toContain(`at most ${MAX_PAGE_PROPERTIES} properties`);
+  });
+
+  test(`a page sets at most ${MAX_USER_PROPERTIES} custom vars for its user: new names past it are dropped with one warning, known ones and email still update`, () => {
+    const con = { warn: vi.fn() };
+    const context = { call: 'FS.setUserVars', warn: createWarner(con) };
+    const known = new Set<string>();
+    const capped = (input: Record<string, unknown>) => {
+      const payload = normalizeUserVars(input, context);
+      return payload && withinUserCap(payload, known, context);
+    };
+    for (let call = 0; call < MAX_USER_PROPERTIES / 50; call++) {
+      const vars = Object.fromEntries(Array.from({ length: 50 }, (_, n) => [`v${call * 50 + n}`, n]));
+      expect(Object.keys(capped(vars)?.vars ?? {})).toHaveLength(50);
+    }
+    expect(known.size).toBe(MAX_USER_PROPERTIES);
+    expect(capped({ email: 'a@example.com', v0: 7, extra: 1 })).toEqual({ UserEmail: 'a@example.com', vars: { v0_real: 7 } });
+    expect(capped({ another: 'x' })).toBeNull();
+    expect(con.warn).toHaveBeenCalledTimes(1);
+    expect(String(con.warn.mock.calls[0][0])).toContain(`a user holds at most ${MAX_USER_PROPERTIES} properties`);
   });
 
   test('a non-object is refused with one warning', () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 /** The numbers of the test events the collector stored for a session, in stored order. */
 async function storedNumbers(orgId: string, sessionId: string) {
   const events = [];
-  for await (const bundle of collector.storage.sessionEvents(orgId, 'u-test', sessionId)) events.push(...JSON.parse(bundle));
+  for await (const bundle of collector.storage.sessionEvents(orgId, 'u-test', sessionId)) events.push(...JSON.parse(bundle.events));
   return numbers(events);
 }
 

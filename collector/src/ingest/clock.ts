@@ -1,5 +1,7 @@
-import type { Bundle } from 'openstory/vocabulary';
-import { refuse, type Refusal } from '../refusal';
+import { isRefusal, refuse, type Refusal } from '../refusal';
+import type { FactRecord } from '../storage/types';
+import type { DecodedBundle } from './decode';
+import type { EncodedEvents } from './encode';
 
 /**
  * Below this, receivedAt − sentAt is transit and retry delay as much as clock skew, so timestamps
@@ -22,16 +24,25 @@ export const pageClockOffset = (stored: number | null | undefined, receivedAt: n
 
 /**
  * Moves the bundle's times by the page's clock offset when it is beyond the tolerance, then checks
- * every event against the window around the arrival time.
+ * every event against the window around the arrival time. The events themselves are re-encoded by
+ * `shiftEvents` (a decode worker) only when they move and are within the window.
  */
-export function correctClock(bundle: Bundle, offset: number, receivedAt: number): Bundle | Refusal {
+export async function correctClock(
+  decoded: { bundle: DecodedBundle; facts: FactRecord[] },
+  offset: number,
+  receivedAt: number,
+  shiftEvents: (events: EncodedEvents, shift: number) => Promise<EncodedEvents | Refusal>,
+): Promise<{ bundle: DecodedBundle; facts: FactRecord[] } | Refusal> {
   const shift = Math.abs(offset) > CLOCK_SKEW_TOLERANCE_MS ? offset : 0;
-  const events = shift === 0 ? bundle.events : bundle.events.map((event) => ({ ...event, timestamp: event.timestamp + shift }));
-  for (const { timestamp } of events) {
-    if (timestamp < receivedAt - MAX_EVENT_AGE_MS || timestamp > receivedAt + MAX_EVENT_LEAD_MS) {
+  for (const timestamp of decoded.bundle.events.timestamps) {
+    if (timestamp + shift < receivedAt - MAX_EVENT_AGE_MS || timestamp + shift > receivedAt + MAX_EVENT_LEAD_MS) {
       return refuse(400, 'bad-timestamp', 'an event timestamp is outside the accepted window around the arrival time');
     }
   }
-  const page = bundle.page && shift !== 0 ? { ...bundle.page, startTime: bundle.page.startTime + shift } : bundle.page;
-  return { ...bundle, page, events };
+  if (shift === 0) return decoded;
+  const { bundle, facts } = decoded;
+  const events = await shiftEvents(bundle.events, shift);
+  if (isRefusal(events)) return events;
+  const page = bundle.page && { ...bundle.page, startTime: bundle.page.startTime + shift };
+  return { bundle: { ...bundle, page, events }, facts: facts.map((fact) => ({ ...fact, timestamp: fact.timestamp + shift })) };
 }

@@ -1,7 +1,12 @@
-import { createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { refuse, type Refusal } from '../refusal';
-import { maxInflatedFor, type IngestLimits } from './limits';
+import type { Bundle } from 'openstory/vocabulary';
+import { isRefusal, refuse, type Refusal } from '../refusal';
+import type { FactRecord } from '../storage/types';
+import { undefinedReferences } from './references';
+import { storedEvents, type EncodedEvents } from './encode';
+import { validateBundle } from './validate';
+import { maxInflatedFor, type IngestLimits, type InflateLimits } from './limits';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -21,6 +26,7 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onClose);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -34,44 +40,31 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
     };
     const onEnd = () => finish(Buffer.concat(chunks, size));
     const onError = () => finish(refuse(400, 'bad-body', 'request body could not be read'));
+    // A connection closed before the body ended (a tab closed mid-upload) may emit neither 'end' nor 'error'.
+    const onClose = () => finish(refuse(400, 'bad-body', 'the connection closed before the body ended'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }
 
 /**
- * Inflates a gzip body while counting output; past the cap (the inflated cap, or the inflation
- * ratio times the body) the inflater is destroyed, so a gzip bomb costs at most that much work.
+ * Inflates a gzip body with its output capped (the inflated cap, or the inflation ratio times the
+ * body): zlib stops at the cap, so a gzip bomb costs at most that much work and memory.
  */
-export function inflate(body: Buffer, limits: IngestLimits): Promise<Buffer | Refusal> {
+export function inflateBody(body: Buffer, limits: InflateLimits): Buffer | Refusal {
   const cap = maxInflatedFor(body.length, limits);
   if (body.length < 2 || body[0] !== GZIP_MAGIC[0] || body[1] !== GZIP_MAGIC[1]) {
-    return Promise.resolve(refuse(400, 'bad-gzip', 'enc=gzip but the body is not gzip'));
+    return refuse(400, 'bad-gzip', 'enc=gzip but the body is not gzip');
   }
-  return new Promise((resolve) => {
-    const gunzip = createGunzip();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: Buffer | Refusal) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
-    gunzip.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap) {
-        settle(refuse(413, 'inflated-too-large', `decompressed body over ${cap} bytes (${limits.maxInflationRatio}x the body, at most ${limits.maxInflatedBytes})`));
-        gunzip.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    gunzip.on('end', () => settle(Buffer.concat(chunks, size)));
-    gunzip.on('error', () => settle(refuse(400, 'bad-gzip', 'the gzip stream is corrupt or truncated')));
-    gunzip.end(body);
-  });
+  try {
+    return gunzipSync(body, { maxOutputLength: cap });
+  } catch (error) {
+    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+      ? refuse(413, 'inflated-too-large', `decompressed body over ${cap} bytes (${limits.maxInflationRatio}x the body, at most ${limits.maxInflatedBytes})`)
+      : refuse(400, 'bad-gzip', 'the gzip stream is corrupt or truncated');
+  }
 }
 
 export function parseJson(text: Buffer): { json: unknown } | Refusal {
@@ -80,4 +73,33 @@ export function parseJson(text: Buffer): { json: unknown } | Refusal {
   } catch {
     return refuse(400, 'bad-json', 'the body is not valid JSON');
   }
+}
+
+/** A bundle as validated, its events encoded for storage (ingest/encode.ts). */
+export type DecodedBundle = Omit<Bundle, 'events'> & { events: EncodedEvents };
+
+export interface Decoded {
+  bundle: DecodedBundle;
+  facts: FactRecord[];
+  /** Decompressed size: what the per-client decode budget is charged. */
+  decodedBytes: number;
+  /** String ids the events reference and the bundle does not define: the session must hold them (docs/protocol.md, "String table"). */
+  references: string[];
+}
+
+/**
+ * Body → validated bundle, its facts and its events encoded, or the refusal docs/protocol.md gives
+ * for the first problem met. The magic bytes decide, not the client's claim: an identity body is
+ * never inflated. Runs in a decode worker (ingest/decode-worker.ts).
+ */
+export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLimits): Decoded | Refusal {
+  const looksGzipped = body.length >= 2 && body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1];
+  const json = claimsGzip || looksGzipped ? inflateBody(body, limits) : body;
+  if (isRefusal(json)) return json;
+  const parsed = parseJson(json);
+  if (isRefusal(parsed)) return parsed;
+  const bundle = validateBundle(parsed.json);
+  if (isRefusal(bundle)) return bundle;
+  const { events, facts } = storedEvents(bundle.events);
+  return { bundle: { ...bundle, events }, facts, decodedBytes: json.length, references: undefinedReferences(bundle.events, bundle.strings) };
 }

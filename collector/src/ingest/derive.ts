@@ -12,7 +12,7 @@ export function deriveChanges(batch: IngestBatch): BatchChanges {
   // Client clocks are not trusted beyond the arrival time: a future timestamp must not defeat retention.
   let firstSeen = Math.min(page?.start ?? receivedAt, receivedAt);
   let lastSeen = 0;
-  for (const { timestamp } of events) {
+  for (const timestamp of events.timestamps) {
     if (timestamp > receivedAt) continue;
     firstSeen = Math.min(firstSeen, timestamp);
     lastSeen = Math.max(lastSeen, timestamp);
@@ -30,6 +30,6 @@ export function deriveChanges(batch: IngestBatch): BatchChanges {
     facts: folded.stored,
     identities: [...identities],
     ...(setsUser ? { userVars: { email, displayName, vars } } : {}),
-    session: { events: events.length, ...folded.counts },
+    session: { events: events.count, ...folded.counts },
   };
 }

@@ -1,20 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INGEST_PATH, type Bundle } from 'openstory/vocabulary';
+import { INGEST_PATH, UNKNOWN_STRING } from 'openstory/vocabulary';
 import { findOrg, originAllowed, type OrgConfig } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { parseAgent, plainIp, storedIp } from '../enrich';
-import { extractFacts } from '../facts';
 import type { GeoLocation } from '../geo';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { IngestBatch, IngestConflict, IngestResult } from '../storage/types';
 import { correctClock, pageClockOffset } from './clock';
-import { inflate, parseJson, readBody } from './decode';
+import type { Decoded } from './decode';
 import { deriveChanges } from './derive';
-import { maxInflatedFor } from './limits';
-import { validateBundle } from './validate';
+import { createKnownStrings, type KnownStrings } from './session-strings';
 
-const GZIP_MAGIC_FIRST = 0x1f;
-const GZIP_MAGIC_SECOND = 0x8b;
 /** Browsers cache a preflight answer up to this many seconds (Chromium caps at 7200). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 /** RFC 9110 token characters: what a header name may be. */
@@ -27,61 +23,51 @@ const tooMany = (retryAfter: number, who: string): Refusal => ({
   retryAfter,
 });
 
-/** Body → validated bundle and its decoded size, or the refusal docs/protocol.md gives for the first problem met. */
-async function decodeBundle(request: FastifyRequest, context: CollectorContext): Promise<{ bundle: Bundle; decodedBytes: number } | Refusal> {
+/**
+ * The body decoded in a worker under the per-client budget of decoded bytes and the decode gate of
+ * its lane (ingest/lanes.ts). The budget is checked before and charged after (the size is known
+ * only then), so an address that sent a large body waits until its budget refills.
+ */
+async function boundedDecode(request: FastifyRequest, context: CollectorContext): Promise<Decoded | Refusal> {
+  const { limiter, limits, decoder } = context;
+  const budgetKey = `decode-client:${request.ip}`;
+  const wait = limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, 0);
+  if (wait > 0) return tooMany(wait, 'client');
   const query = request.query as Record<string, string | undefined>;
   if (query.v !== undefined && query.v !== '1') return refuse(400, 'bad-version', 'protocol version 1 expected');
   if (query.enc !== undefined && query.enc !== 'gzip' && query.enc !== 'identity') return refuse(400, 'bad-encoding', 'enc must be gzip or identity');
   const declared = request.headers['content-length'];
-  const body = await readBody(request.raw, declared === undefined ? undefined : Number(declared), context.limits);
-  if (isRefusal(body)) return body;
-  const looksGzipped = body.length >= 2 && body[0] === GZIP_MAGIC_FIRST && body[1] === GZIP_MAGIC_SECOND;
-  // The magic bytes decide, not the client's claim: an identity body is never inflated.
-  const json = query.enc === 'gzip' || looksGzipped ? await inflate(body, context.limits) : body;
-  if (isRefusal(json)) return json;
-  const parsed = parseJson(json);
-  if (isRefusal(parsed)) return parsed;
-  const bundle = validateBundle(parsed.json);
-  return isRefusal(bundle) ? bundle : { bundle, decodedBytes: json.length };
-}
-
-/**
- * Decoding under the per-client budget of decoded bytes and the collector-wide decode gate. The
- * budget is checked before and charged after (the size is known only then), so an address that
- * sent a large body waits until its budget refills.
- */
-async function boundedDecode(request: FastifyRequest, context: CollectorContext): Promise<Bundle | Refusal> {
-  const { limiter, limits, decodeGate } = context;
-  const budgetKey = `decode-client:${request.ip}`;
-  const wait = limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, 0);
-  if (wait > 0) return tooMany(wait, 'client');
-  const declared = Number(request.headers['content-length']);
-  const wireBytes = Number.isFinite(declared) ? Math.min(declared, limits.maxBodyBytes) : limits.maxBodyBytes;
-  const decoded = await decodeGate.run(maxInflatedFor(wireBytes, limits), () => decodeBundle(request, context));
+  const decoded = await decoder.decode(request.raw, declared === undefined ? undefined : Number(declared), query.enc === 'gzip');
   if (isRefusal(decoded)) return decoded;
   limiter.take(budgetKey, limits.inflatedBytesPerClientPerMinute, decoded.decodedBytes);
-  return decoded.bundle;
+  return decoded;
 }
 
 const conflict = (refused: IngestConflict): Refusal =>
   refuse(409, refused, refused === 'session-full' ? 'the session holds as many bundles or bytes as the collector stores for one' : 'this pageId belongs to another session');
 
-/** Clock correction, the page's owner and the session cap, then the durable commit. */
-async function commit(bundle: Bundle, request: FastifyRequest, org: OrgConfig, context: CollectorContext): Promise<IngestResult | Refusal> {
-  const { storage, limits } = context;
+/** The page's owner, string references, clock correction and the session cap, then the durable commit. */
+async function commit(decoded: Decoded, request: FastifyRequest, org: OrgConfig, context: CollectorContext, known: KnownStrings): Promise<IngestResult | Refusal> {
+  const { storage, limits, decoder } = context;
+  const { bundle } = decoded;
   const receivedAt = context.now();
   const owner = await storage.pageOwner(org.id, bundle.pageId);
   if (owner && (owner.userId !== bundle.userId || owner.sessionId !== bundle.sessionId)) return conflict('page-owned-elsewhere');
+  if (decoded.references.length > 0) {
+    const missing = await known.missing(org.id, bundle.userId, bundle.sessionId, decoded.references);
+    if (missing.length > 0) return refuse(400, UNKNOWN_STRING, `no definition of the string ${missing[0]} in this session: send it with the bundle`);
+  }
   const clockOffset = pageClockOffset(owner?.clockOffset, receivedAt, bundle.sentAt);
-  const corrected = correctClock(bundle, clockOffset, receivedAt);
+  const corrected = await correctClock(decoded, clockOffset, receivedAt, decoder.shift);
   if (isRefusal(corrected)) return corrected;
-  const location = corrected.page ? context.locate(plainIp(request.ip)) ?? null : null;
+  const location = corrected.bundle.page ? context.locate(plainIp(request.ip)) ?? null : null;
   const batch = { ...toBatch(corrected, request, org, receivedAt, location), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
   const result = await storage.ingest(deriveChanges(batch));
+  if (!result.refused && bundle.strings) known.remember(org.id, bundle.userId, bundle.sessionId, Object.keys(bundle.strings));
   return result.refused ? conflict(result.refused) : result;
 }
 
-function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receivedAt: number, location: GeoLocation | null): IngestBatch {
+function toBatch({ bundle, facts }: Pick<Decoded, 'bundle' | 'facts'>, request: FastifyRequest, org: OrgConfig, receivedAt: number, location: GeoLocation | null): IngestBatch {
   const { page } = bundle;
   return {
     orgId: bundle.orgId,
@@ -107,7 +93,8 @@ function toBatch(bundle: Bundle, request: FastifyRequest, org: OrgConfig, receiv
       language: page.language,
     },
     events: bundle.events,
-    facts: extractFacts(bundle.events),
+    ...(bundle.strings && { strings: bundle.strings }),
+    facts,
   };
 }
 
@@ -120,6 +107,7 @@ function allowedRequestHeaders(requested: string | string[] | undefined): string
 
 /** The ingest endpoint of docs/protocol.md with its CORS answers. */
 export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
+  const known = createKnownStrings(context.storage);
   app.register(async (scope) => {
     // The body is read by decodeBundle from the raw stream, under the protocol's caps.
     scope.removeAllContentTypeParsers();
@@ -151,20 +139,21 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const clientWait = limiter.take(`ingest-client:${request.ip}`, config().rateLimit.ingestPerClientPerMinute);
       if (clientWait > 0) return sendRefusal(reply.header('connection', 'close'), tooMany(clientWait, 'client'));
 
-      const bundle = await boundedDecode(request, context);
-      if (isRefusal(bundle)) {
+      const decoded = await boundedDecode(request, context);
+      if (isRefusal(decoded)) {
         // Refused before or while reading (too large, decode budget spent, decode queue full): the
         // rest of the body is never read, so an attacker's megabytes do not cost us reading them.
-        if (bundle.status === 413 || bundle.status === 429 || bundle.status === 503) reply.header('connection', 'close');
-        return sendRefusal(reply, bundle);
+        if (decoded.status === 413 || decoded.status === 429 || decoded.status === 503) reply.header('connection', 'close');
+        return sendRefusal(reply, decoded);
       }
+      const { bundle } = decoded;
       const org = findOrg(config(), bundle.orgId);
       if (!org) return sendRefusal(reply, refuse(403, 'unknown-org', `no org ${bundle.orgId}`));
       if (origin && !originAllowed(org, origin)) return sendRefusal(reply, refuse(403, 'origin-not-allowed', `${origin} may not send to ${org.id}`));
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const result = await commit(bundle, request, org, context);
+      const result = await commit(decoded, request, org, context, known);
       if (isRefusal(result)) return sendRefusal(reply, result);
       return reply.code(200).send(result.duplicate ? { ok: true, duplicate: true } : { ok: true });
     });

@@ -13,24 +13,35 @@ const MUTATION_POLL_MS = 50;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Sessions = (where: string, having?: string) => string;
+/**
+ * Where deletions read and where they mutate: `client` reads (through the Distributed table on a
+ * cluster); each of `servers` holds rows in its `table` (`bundles`, or `bundles_local` on a
+ * cluster), which the mutation rewrites. 18.16 has no ON CLUSTER without ZooKeeper, and a
+ * Distributed table takes no ALTER … DELETE, so each server gets the statement.
+ */
+interface MutationTarget {
+  client: ClickHouseClient;
+  servers: ClickHouseClient[];
+  table: string;
+}
 interface SessionRow { user_id: string; session_id: string; pages: number; bundles: number }
 
 /**
  * Deletion by mutation, the only DELETE 18.16 has: it rewrites every part that holds a matching
- * row, in the background. The call answers only once system.mutations says every mutation of the
- * table is done, so the deleted rows are gone from disk, not just hidden (purged: true).
+ * row, in the background. The call answers only once system.mutations of every server says every
+ * mutation of the table is done, so the deleted rows are gone from disk, not just hidden (purged: true).
  */
 export function deleteClickHouseRows(
-  client: ClickHouseClient,
+  { client, servers, table }: MutationTarget,
   usersOf: (orgId: string, userIds: string[]) => Promise<Map<string, UserSummary>>,
   sessions: Sessions,
 ): Pick<Storage, 'deleteUser' | 'deleteSessionsBefore'> {
   async function waitForMutations(): Promise<void> {
     const deadline = Date.now() + MUTATION_DEADLINE_MS;
+    const pending = async (server: ClickHouseClient) => (await selectRows<{ pending: number }>(server, `SELECT count() AS pending
+      FROM system.mutations WHERE database = currentDatabase() AND table = ${str(table)} AND is_done = 0`))[0].pending;
     for (;;) {
-      const [row] = await selectRows<{ pending: number }>(client, `SELECT count() AS pending FROM system.mutations
-        WHERE database = currentDatabase() AND table = 'bundles' AND is_done = 0`);
-      if (row.pending === 0) return;
+      if ((await Promise.all(servers.map(pending))).every((count) => count === 0)) return;
       if (Date.now() > deadline) throw new Error(`ClickHouse deletion not finished after ${MUTATION_DEADLINE_MS} ms`);
       await pause(MUTATION_POLL_MS);
     }
@@ -40,7 +51,8 @@ export function deleteClickHouseRows(
   async function deleteSessions(orgId: string, rows: SessionRow[], counts: DeletionCounts): Promise<DeletionCounts> {
     for (let offset = 0; offset < rows.length; offset += SESSIONS_PER_MUTATION) {
       const chunk = rows.slice(offset, offset + SESSIONS_PER_MUTATION).map((row) => [row.user_id, row.session_id]);
-      await client.command({ query: `ALTER TABLE bundles DELETE WHERE org_id = ${str(orgId)} AND ${tuplesIn(['user_id', 'session_id'], chunk)}` });
+      const query = `ALTER TABLE ${table} DELETE WHERE org_id = ${str(orgId)} AND ${tuplesIn(['user_id', 'session_id'], chunk)}`;
+      await Promise.all(servers.map((server) => server.command({ query })));
     }
     await waitForMutations();
     counts.sessions += rows.length;

@@ -3,6 +3,7 @@ import { applyBundle, byArrival, snapshotOf, stubPage, type BundleMeta } from '.
 import { selectRows, tuplesIn } from './clickhouse-sql';
 import type { Outcome } from './group-commit';
 import type { BatchChanges, IngestResult } from './types';
+import { eventsText } from '../ingest/encode';
 
 /** The bundle columns ingest reads back to decide duplicates, owners, caps and fact snapshots. */
 export const META_COLUMNS = 'org_id, page_id, seq, user_id, session_id, received_at, first_seen, clock_offset, page, page_state, identities, user_vars, bytes';
@@ -41,7 +42,7 @@ export async function writeGroup(client: ClickHouseClient, group: BatchChanges[]
     const pageBundles = (pages.get(key(orgId, pageId)) ?? []).sort(byArrival);
     const owner = pageBundles[0];
     if (owner && (owner.user_id !== userId || owner.session_id !== sessionId)) return { value: { duplicate: false, refused: 'page-owned-elsewhere' } };
-    const text = JSON.stringify(changes.events);
+    const text = eventsText(changes.events.deflated);
     const used = usage.get(key(orgId, userId, sessionId));
     if (sessionCap && used && (used.bundles >= sessionCap.bundles || used.bytes + text.length > sessionCap.bytes)) {
       return { value: { duplicate: false, refused: 'session-full' } };
@@ -61,7 +62,7 @@ export async function writeGroup(client: ClickHouseClient, group: BatchChanges[]
     const before = snapshotOf(page);
     const facts = changes.facts;
     inserts.push({
-      ...meta, page_start: changes.page?.start ?? null, last_seen: changes.lastSeen, event_count: changes.events.length, events: text,
+      ...meta, page_start: changes.page?.start ?? null, last_seen: changes.lastSeen, event_count: changes.events.count, events: text,
       n_events: changes.session.events, rage_clicks: changes.session.rageClicks, dead_clicks: changes.session.deadClicks,
       error_clicks: changes.session.errorClicks, errors: changes.session.errors,
       fact_idx: facts.map((fact) => fact.index), fact_ts: facts.map((fact) => fact.timestamp), fact_tag: facts.map((fact) => fact.tag),
@@ -71,6 +72,8 @@ export async function writeGroup(client: ClickHouseClient, group: BatchChanges[]
       fact_num_warnings: facts.map((fact) => fact.numWarnings ?? before.num_warnings),
       fact_num_errors: facts.map((fact) => fact.numErrors ?? before.num_errors),
       fact_is_row: facts.map((fact) => (fact.row ? 1 : 0)),
+      string_ids: Object.keys(changes.strings ?? {}),
+      string_texts: Object.values(changes.strings ?? {}),
     });
     pages.set(key(orgId, pageId), [...pageBundles, meta]);
     usage.set(key(orgId, userId, sessionId), { bundles: (used?.bundles ?? 0) + 1, bytes: (used?.bytes ?? 0) + text.length });

@@ -24,32 +24,46 @@ export interface ClickHouseLocation {
   username: string;
   password: string;
   database: string;
+  /**
+   * `?cluster=NAME`: the database spans the servers of that cluster (their remote_servers config),
+   * each holding local tables, with Distributed tables over them (storage/clickhouse-cluster.ts).
+   */
+  cluster?: string;
 }
 
 const DEFAULT_DATABASE = 'openstory';
-const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Database and cluster names are written into SQL as identifiers, so only plain ones are taken. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** clickhouse://user:pass@host:8123/db → the HTTP interface, credentials and database. */
 export function parseClickHouseUrl(text: string): ClickHouseLocation {
   const url = new URL(text);
   if (url.protocol !== 'clickhouse:' && url.protocol !== 'clickhouses:') throw new Error(`--storage: clickhouse:// URL expected, got ${url.protocol}`);
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || DEFAULT_DATABASE;
-  if (!DATABASE_NAME.test(database)) throw new Error(`--storage: database name must match ${DATABASE_NAME}, got ${database}`);
+  if (!IDENTIFIER.test(database)) throw new Error(`--storage: database name must match ${IDENTIFIER}, got ${database}`);
+  const cluster = url.searchParams.get('cluster') ?? undefined;
+  if (cluster !== undefined && !IDENTIFIER.test(cluster)) throw new Error(`--storage: cluster name must match ${IDENTIFIER}, got ${cluster}`);
   const scheme = url.protocol === 'clickhouses:' ? 'https' : 'http';
   return {
     url: `${scheme}://${url.host}`,
     username: decodeURIComponent(url.username) || 'default',
     password: decodeURIComponent(url.password),
     database,
+    ...(cluster ? { cluster } : {}),
   };
 }
 
 /**
  * The settings every query carries. 64-bit integers come back as JSON numbers (milliseconds fit in
- * a double); both settings exist in 18.16. Nothing else is sent: the client's defaults (no session,
- * no compression of the request) are what 18.16 understands.
+ * a double). On a cluster (no effect on other tables): an insert into a Distributed table answers
+ * only once every shard has stored its rows, not once they are queued on the server that took the
+ * insert, so a 200 still means stored and the next duplicate check sees them; and an `IN
+ * (SELECT … FROM bundles)` inside a query over the Distributed table runs its subquery once over
+ * all shards and sends the result to each (GLOBAL IN), where 18.16's default refuses it ("Double-
+ * distributed IN/JOIN subqueries is denied"). All three settings exist in 18.16. Nothing else is
+ * sent: the client's defaults (no session, no compression of the request) are what 18.16 understands.
  */
-const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+const SETTINGS = { output_format_json_quote_64bit_integers: 0, insert_distributed_sync: 1, distributed_product_mode: 'global' } as const;
 /**
  * A request to ClickHouse that takes longer is failed, so ingest answers 503 (the SDK retries)
  * before the collector's own 30 s request timeout (index.ts) would cut the client off unanswered.
@@ -64,6 +78,11 @@ export function clickhouseClient(location: ClickHouseLocation, database?: string
     database,
     request_timeout: REQUEST_TIMEOUT_MS,
     clickhouse_settings: SETTINGS,
+    // The server closes an idle HTTP connection after its keep_alive_timeout (3 s by default, in
+    // 18.16 too); the client drops its idle sockets at 2.5 s by a timer, which fires late on a busy
+    // machine, and a request on a closed socket fails with "socket hang up" (seen here at load 21 in
+    // the two-shard test). Checking a socket's age before each reuse closes that window.
+    keep_alive: { eagerly_destroy_stale_sockets: true },
     // The client's own logging prints every failed request; failures are answered to callers instead.
     log: { level: ClickHouseLogLevel.OFF },
   });

@@ -3,12 +3,15 @@ import { boundedCache } from './bounded-cache';
 import { deleteClickHouseRows } from './clickhouse-delete';
 import { foldPage, foldUser, type BundleMeta } from './clickhouse-fold';
 import { META_COLUMNS, ONCE, writeGroup } from './clickhouse-ingest';
-import { migrateClickHouse } from './clickhouse-schema';
-import { clickHouseSegments, searchClickHouse } from './clickhouse-search';
-import { clickhouseClient, num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
+import { localTable } from './clickhouse-schema';
+import { placeClickHouse } from './clickhouse-cluster';
+import { clickHouseInsights } from './clickhouse-insights';
+import { clickHouseSegments, searchClickHouse, summarize } from './clickhouse-search';
+import { RAGE_BURSTS } from './clickhouse-search-sql';
+import { num, parseClickHouseUrl, selectRows, str, streamRows } from './clickhouse-sql';
 import { createGroupCommit } from './group-commit';
-import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageRecord, PageSummary, SessionSummary, Storage, StoredFact, UserSummary } from './types';
+import { factFrom, pageFrom, userFrom, type Row } from './sqlite-rows';
+import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type Storage, type StoredBundle, type StoredFact, type UserSummary } from './types';
 
 /**
  * How long the first bundle of a group waits for others before the INSERT. ClickHouse wants few
@@ -25,23 +28,19 @@ const FACT_ROWS = `ARRAY JOIN fact_idx AS idx, fact_ts AS ts, fact_tag AS tag, f
 const FACT_SOURCE = (where: string) => `(SELECT org_id, page_id, seq, fact_idx, fact_ts, fact_tag, fact_payload, fact_page_url,
   fact_num_infos, fact_num_warnings, fact_num_errors, fact_is_row FROM bundles WHERE ${where} ${ONCE})`;
 const SESSIONS = (where: string, having = '1') => `SELECT org_id, user_id, session_id, min(first_seen) AS start, max(last_seen) AS last,
-  uniqExact(page_id) AS pages, sum(n_events) AS events, sum(rage_clicks) AS rage_clicks, sum(dead_clicks) AS dead_clicks,
+  uniqExact(page_id) AS pages, sum(n_events) AS events, sum(rage_bursts) AS rage_clicks, sum(dead_clicks) AS dead_clicks,
   sum(error_clicks) AS error_clicks, sum(errors) AS errors, count() AS bundles
-  FROM (SELECT org_id, page_id, seq, user_id, session_id, first_seen, last_seen, n_events, rage_clicks, dead_clicks, error_clicks, errors
+  FROM (SELECT org_id, page_id, seq, user_id, session_id, first_seen, last_seen, n_events, ${RAGE_BURSTS} AS rage_bursts, dead_clicks, error_clicks, errors
     FROM bundles WHERE ${where} ${ONCE})
   GROUP BY org_id, user_id, session_id HAVING ${having}`;
 
-/** The distributed store: one ClickHouse database (storage/clickhouse-schema.ts), created on first start. */
+/**
+ * The distributed store: one ClickHouse database (storage/clickhouse-schema.ts), created on first start,
+ * on one server or over a cluster's servers (storage/clickhouse-cluster.ts).
+ */
 export async function openClickHouseStorage(storageUrl: string, now = Date.now): Promise<Storage> {
-  const location = parseClickHouseUrl(storageUrl);
-  const bootstrap = clickhouseClient(location);
-  try {
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${location.database}` });
-  } finally {
-    await bootstrap.close();
-  }
-  const client = clickhouseClient(location, location.database);
-  await migrateClickHouse(client, now());
+  const placement = await placeClickHouse(parseClickHouseUrl(storageUrl), now());
+  const { client } = placement;
 
   // One write at a time: each group's checks read what the previous group stored.
   let previous: Promise<unknown> = Promise.resolve();
@@ -64,22 +63,7 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
   }
 
   /** Session rows with their users and the agent of their first page, as SQLite's SELECT_SESSIONS. */
-  async function sessionsFrom(rows: Row[]): Promise<SessionSummary[]> {
-    const result: SessionSummary[] = [];
-    for (const row of rows) {
-      const orgId = row.org_id as string;
-      const user = (await usersOf(orgId, [row.user_id as string])).get(row.user_id as string)!;
-      const [first] = await selectRows<{ page: string }>(client, `SELECT page FROM bundles WHERE ${orgIs(orgId)}
-        AND user_id = ${str(row.user_id as string)} AND session_id = ${str(row.session_id as string)} AND page != ''
-        ORDER BY page_start LIMIT 1`);
-      const page = first ? (JSON.parse(first.page) as Partial<PageRecord>) : {};
-      const agent: Partial<PageRecord['agent']> = page.agent ?? {};
-      const summary = sessionFrom({ ...row, browser: agent.PageBrowser, device: agent.PageDevice, os: agent.PageOperatingSystem,
-        country: page.location?.country, city: page.location?.city });
-      result.push({ ...summary, user });
-    }
-    return result;
-  }
+  const sessionsFrom = (rows: Row[]) => summarize(client, usersOf, rows);
 
   async function* exportRecords(orgId: string, start: number, stop: number): AsyncIterable<ExportRecord> {
     const rows = streamRows<Row>(client, `SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors
@@ -107,14 +91,15 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     }
   }
 
-  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle> {
     const session = `${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`;
     const pages = await selectRows<{ page_id: string; start: number }>(client, `SELECT page_id, ifNull(max(page_start), 0) AS start
       FROM bundles WHERE ${session} GROUP BY page_id ORDER BY start, page_id`);
     // Page by page, bundles in seq order, so one bundle at a time is in memory.
-    for (const { page_id: pageId } of pages) {
-      for await (const row of streamRows<{ events: string }>(client, `SELECT events FROM bundles WHERE ${session}
-          AND page_id = ${str(pageId)} ORDER BY seq LIMIT 1 BY seq`)) yield row.events;
+    for (const pageId of pagesFrom(pages.map((page) => page.page_id), after)) {
+      const from = pageId === after?.pageId ? after.seq : -1;
+      for await (const row of streamRows<{ seq: number; events: string }>(client, `SELECT seq, events FROM bundles WHERE ${session}
+          AND page_id = ${str(pageId)} AND seq > ${num(from)} ORDER BY seq LIMIT 1 BY seq`)) yield { pageId, seq: Number(row.seq), events: row.events };
     }
   }
 
@@ -136,7 +121,8 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
     return rows.map(factFrom);
   }
 
-  const deletion = deleteClickHouseRows(client, (orgId, userIds) => usersOf(orgId, userIds), SESSIONS);
+  const deletion = deleteClickHouseRows({ client, servers: placement.servers, table: localTable('bundles', placement.layout) },
+    (orgId, userIds) => usersOf(orgId, userIds), SESSIONS);
 
   return {
     ingest: (changes): Promise<IngestResult> => commits.submit(changes),
@@ -156,27 +142,29 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
       const where = query.orgId === undefined ? '1' : orgIs(query.orgId);
       return sessionsFrom(await selectRows<Row>(client, `${SESSIONS(where)} ORDER BY last DESC LIMIT ${num(query.limit)}`));
     },
-    async searchSessions(search) {
-      const sessionIs = (orgId: string, userId: string, sessionId: string) =>
-        `${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`;
-      return searchClickHouse({
-        sessions: async (where) => sessionsFrom(await selectRows<Row>(client, SESSIONS(where))),
-        pageBundles: (orgId, userId, sessionId) => metaOf(sessionIs(orgId, userId, sessionId)),
-        facts: sessionFacts,
-      }, search);
-    },
+    searchSessions: (search) => searchClickHouse(client, usersOf, search),
     ...clickHouseSegments(client, now),
     async getSession(orgId, userId, sessionId) {
       const rows = await selectRows<Row>(client, SESSIONS(`${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}`));
       return (await sessionsFrom(rows))[0];
     },
     sessionEvents,
+    async sessionStrings(orgId, userId, sessionId, ids) {
+      if (ids.length === 0) return new Map();
+      const wanted = `[${ids.map(str).join(', ')}]`;
+      const rows = await selectRows<{ id: string; text: string }>(client, `SELECT id, text FROM
+        (SELECT string_ids, string_texts FROM bundles WHERE ${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}
+          AND hasAny(string_ids, ${wanted}))
+        ARRAY JOIN string_ids AS id, string_texts AS text WHERE has(${wanted}, id) LIMIT 1 BY id`);
+      return new Map(rows.map((row) => [row.id, row.text]));
+    },
     sessionFacts,
+    ...clickHouseInsights(client),
     deleteUser: deletion.deleteUser,
     deleteSessionsBefore: deletion.deleteSessionsBefore,
     async close() {
       await commits.close();
-      await client.close();
+      await placement.close();
     },
   };
 }

@@ -75,6 +75,19 @@ const MIGRATIONS: string[] = [
    CREATE TABLE segments (
      org_id TEXT NOT NULL, segment_id TEXT NOT NULL, name TEXT NOT NULL, filters TEXT NOT NULL, created INTEGER NOT NULL,
      PRIMARY KEY (org_id, segment_id)) WITHOUT ROWID;`,
+  // Insights (storage/sqlite-insights.ts): the page views of a date range. IF NOT EXISTS: a test rolls a
+  // database back to an earlier version by dropping the later objects it knows (storage.node.test.ts).
+  `CREATE INDEX IF NOT EXISTS pages_by_start ON pages (org_id, start);`,
+  // Events stored as received (issue 17): each bundle's validated JSON deflated once in its decode
+  // worker. Rows from before keep their text in `events` and are read as they are
+  // (sqlite-rows.storedEventsText), so opening an old database rewrites nothing.
+  `ALTER TABLE bundles ADD COLUMN events_deflated BLOB;`,
+  // The string table (docs/protocol.md, "String table"): long strings a session's bundles defined,
+  // by content-addressed id, read by the ingest check and to expand the events a player is served.
+  // IF NOT EXISTS as above (storage.node.test.ts rolls databases back by version).
+  `CREATE TABLE IF NOT EXISTS strings (
+     org_id TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL, id TEXT NOT NULL, text TEXT NOT NULL,
+     PRIMARY KEY (org_id, user_id, session_id, id)) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): void {

@@ -15,9 +15,11 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     selectOwner: db.prepare('SELECT user_id, session_id FROM pages WHERE org_id = ? AND page_id = ?'),
     selectUsage: db.prepare('SELECT bundles, bytes FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
     setClockOffset: db.prepare('UPDATE pages SET clock_offset = min(coalesce(clock_offset, ?), ?) WHERE org_id = ? AND page_id = ?'),
+    // The events as received and validated, deflated (ingest/encode.ts); `events` holds only rows from before that.
     insertBundle: db.prepare(
-      'INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events) VALUES (?, ?, ?, ?, ?, ?)',
+      "INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events, events_deflated) VALUES (?, ?, ?, ?, ?, '', ?)",
     ),
+    insertString: db.prepare('INSERT OR IGNORE INTO strings (org_id, user_id, session_id, id, text) VALUES (?, ?, ?, ?, ?)'),
     ensureUser: db.prepare(
       'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
     ),
@@ -64,13 +66,13 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     // Checked inside the commit, so two bundles racing for one new page cannot both bind it.
     const owner = statements.selectOwner.get(orgId, pageId) as Row | undefined;
     if (owner && (owner.user_id !== userId || owner.session_id !== sessionId)) return { duplicate: false, refused: 'page-owned-elsewhere' };
-    const text = JSON.stringify(events);
     const usage = statements.selectUsage.get(orgId, userId, sessionId) as Row | undefined;
-    if (sessionCap && usage && ((usage.bundles as number) >= sessionCap.bundles || (usage.bytes as number) + text.length > sessionCap.bytes)) {
+    if (sessionCap && usage && ((usage.bundles as number) >= sessionCap.bundles || (usage.bytes as number) + events.chars > sessionCap.bytes)) {
       return { duplicate: false, refused: 'session-full' };
     }
-    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.length, text);
+    const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.count, events.deflated);
     if (inserted.changes === 0) return { duplicate: true };
+    for (const [id, text] of Object.entries(changes.strings ?? {})) statements.insertString.run(orgId, userId, sessionId, id, text);
 
     statements.ensureUser.run(orgId, userId, firstSeen);
     const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
@@ -95,7 +97,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
       statements.setUserVars.run(userVars.email ?? null, userVars.displayName ?? null, JSON.stringify(vars), orgId, userId);
     }
     statements.upsertSession.run({
-      orgId, userId, sessionId, start: firstSeen, last: changes.lastSeen, pages: newPage ? 1 : 0, bytes: text.length, ...changes.session,
+      orgId, userId, sessionId, start: firstSeen, last: changes.lastSeen, pages: newPage ? 1 : 0, bytes: events.chars, ...changes.session,
     });
     return { duplicate: false };
   };

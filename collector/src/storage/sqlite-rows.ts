@@ -1,4 +1,5 @@
 import type { GeoLocation } from '../geo';
+import { eventsText } from '../ingest/encode';
 import type { FactChange, PageRecord, PageStateChange, PageSummary, SessionSummary, StoredFact, UserSummary } from './types';
 
 /**
@@ -148,3 +149,7 @@ export const factValues = (orgId: string, fact: FactChange, pageBefore: Row) => 
   fact.numErrors ?? pageBefore.num_errors,
   fact.row ? 1 : 0,
 ];
+
+/** A bundle row's events as JSON text: deflated since schema 9, plain text in rows stored before. */
+export const storedEventsText = (row: Row): string =>
+  row.events_deflated ? eventsText(row.events_deflated as Buffer) : (row.events as string);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fsync, open as openFile, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACT } from 'openstory/vocabulary';
 import { createGroupCommit, type Outcome } from './group-commit';
@@ -7,9 +7,10 @@ import { boundedCache } from './bounded-cache';
 import { migrate } from './migrations';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
+import { sqliteInsights } from './sqlite-insights';
 import { prepareSegments, searchSessions } from './sqlite-search';
-import { factFrom, pageFrom, sessionFrom, userFrom, type Row } from './sqlite-rows';
-import type { BatchChanges, ExportRecord, IngestResult, PageSummary, SessionQuery, Storage, UserSummary } from './types';
+import { factFrom, pageFrom, sessionFrom, storedEventsText, userFrom, type Row } from './sqlite-rows';
+import { pagesFrom, type BatchChanges, type BundleCursor, type ExportRecord, type IngestResult, type PageSummary, type SessionQuery, type Storage, type StoredBundle, type UserSummary } from './types';
 
 export const DATABASE_FILE = 'openstory.sqlite';
 /** The database holds recordings and emails: readable by the collector's user only. */
@@ -46,12 +47,43 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
   db.pragma('busy_timeout = 5000');
   if (!readonly) {
     db.pragma('journal_mode = WAL');
-    // FULL syncs the WAL on every commit: an acknowledged bundle survives power loss, not just a crash.
-    db.pragma('synchronous = FULL');
+    // NORMAL: a commit does not fsync on the event loop (an fsync blocks it for milliseconds, measured
+    // here: 2-4 ms). Every write that answers is followed by syncWal, an fsync of the WAL in libuv's
+    // thread pool, before its answer: an acknowledged bundle survives power loss, as with FULL.
+    // SQLite itself syncs the WAL before a checkpoint and the database file after one.
+    db.pragma('synchronous = NORMAL');
     // Deleted users and expired sessions are overwritten, not just unlinked.
     db.pragma('secure_delete = ON');
   }
   return db;
+}
+
+/**
+ * Makes every commit so far durable: fsync of the WAL file, off the event loop. fsync flushes the
+ * file, not one descriptor's writes, so a descriptor of our own covers SQLite's writes. It is
+ * opened once and kept: SQLite keeps the WAL file while the database is open (a TRUNCATE
+ * checkpoint empties it in place), and a FileHandle opened and closed per commit cost the event
+ * loop more than the commit's statements (measured here: collector/bench/collector.ts profile).
+ */
+function walSyncer(path: string): { sync(): Promise<void>; close(): void } {
+  let descriptor: Promise<number> | undefined;
+  // A failed open is not kept: the next sync tries again.
+  const opened = () =>
+    (descriptor ??= new Promise<number>((resolve, reject) => openFile(`${path}-wal`, 'r', (error, fd) => (error ? reject(error) : resolve(fd)))).catch((error) => {
+      descriptor = undefined;
+      throw error;
+    }));
+  return {
+    async sync() {
+      const fd = await opened();
+      await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+    },
+    close() {
+      const closing = descriptor;
+      descriptor = undefined;
+      void closing?.then(closeSync, () => undefined);
+    },
+  };
 }
 
 /** The embedded store: one SQLite file in the data directory, WAL mode, created on first start. */
@@ -75,6 +107,8 @@ export function openSqliteStorage(dataDir: string): Storage {
     sessionFacts: db.prepare(`SELECT f.* FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
         WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY f.ts, f.page_id, f.seq, f.idx`),
     pageOwner: db.prepare('SELECT user_id, session_id, clock_offset FROM pages WHERE org_id = ? AND page_id = ?'),
+    sessionStrings: db.prepare(`SELECT id, text FROM strings
+        WHERE org_id = ? AND user_id = ? AND session_id = ? AND id IN (SELECT value FROM json_each(?))`),
   };
 
   const deletion = prepareDeletion(db);
@@ -89,9 +123,12 @@ export function openSqliteStorage(dataDir: string): Storage {
         .prepare(`SELECT page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors FROM facts
           WHERE org_id = ? AND is_row = 1 AND ts >= ? AND ts < ? ORDER BY ts, page_id, seq, idx`)
         .iterate(orgId, start, stop) as IterableIterator<Row>;
+      // `+f.is_row` keeps SQLite off facts_rows_by_time (org_id, is_row, ts) for these counts: through
+      // that index each page's count read every row fact of the org, and a 1,000,000-event export
+      // took 122 s instead of 11 s (BENCHMARKS.md); the primary key reads only the page's facts.
       const selectPage = reader.prepare(`SELECT p.*, s.start AS session_start,
-          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND f.is_row = 1) AS num_events,
-          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND f.is_row = 1
+          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND +f.is_row = 1) AS num_events,
+          (SELECT count(*) FROM facts f WHERE f.org_id = p.org_id AND f.page_id = p.page_id AND +f.is_row = 1
             AND f.tag IN (${DERIVED_TAGS})) AS num_derived_events
           FROM pages p
           LEFT JOIN sessions s ON s.org_id = p.org_id AND s.user_id = p.user_id AND s.session_id = p.session_id
@@ -120,15 +157,18 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  async function* sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string> {
+  async function* sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle> {
     // Its own connection, like exportRecords: a slow reader of a large session never holds the writer.
     const reader = openDatabase(path, true);
     try {
-      const rows = reader
-        .prepare(`SELECT b.events FROM bundles b JOIN pages p ON p.org_id = b.org_id AND p.page_id = b.page_id
-          WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY coalesce(p.start, 0), b.page_id, b.seq`)
-        .iterate(orgId, userId, sessionId) as IterableIterator<Row>;
-      for (const row of rows) yield row.events as string;
+      const pageIds = (reader.prepare('SELECT page_id FROM pages WHERE org_id = ? AND user_id = ? AND session_id = ? ORDER BY coalesce(start, 0), page_id')
+        .all(orgId, userId, sessionId) as Row[]).map((row) => row.page_id as string);
+      // Page by page through the primary key, so no sort ever holds the session's events.
+      const bundles = reader.prepare('SELECT seq, events, events_deflated FROM bundles WHERE org_id = ? AND page_id = ? AND seq > ? ORDER BY seq');
+      for (const pageId of pagesFrom(pageIds, after)) {
+        const rows = bundles.iterate(orgId, pageId, pageId === after?.pageId ? after.seq : -1) as IterableIterator<Row>;
+        for (const row of rows) yield { pageId, seq: row.seq as number, events: storedEventsText(row) };
+      }
     } finally {
       reader.close();
     }
@@ -152,18 +192,29 @@ export function openSqliteStorage(dataDir: string): Storage {
   // Each bundle in a savepoint of the group's transaction: one that fails anyway is rolled back
   // alone and only its request gets the error; the others commit with the group.
   const ingestOne = db.transaction(ingest);
-  const commits = createGroupCommit(
-    db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
-      group.map((changes) => {
-        try {
-          return { value: ingestOne(changes) };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    ),
-    GROUP_COMMIT_WINDOW_MS,
+  const writeGroup = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
+    group.map((changes) => {
+      try {
+        return { value: ingestOne(changes) };
+      } catch (error) {
+        return { error };
+      }
+    }),
   );
+  const wal = walSyncer(path);
+  const durable = () => wal.sync();
+  // While one group's WAL sync runs in the thread pool, the event loop reads and commits the next.
+  const commits = createGroupCommit(async (group: BatchChanges[]) => {
+    const outcomes = writeGroup(group);
+    await durable();
+    return outcomes;
+  }, GROUP_COMMIT_WINDOW_MS);
+  /** A write's answer waits for its sync, as ingest's does. */
+  const synced = <Args extends unknown[], Result>(write: (...args: Args) => Promise<Result>) => async (...args: Args) => {
+    const result = await write(...args);
+    await durable();
+    return result;
+  };
 
   return {
     ingest: commits.submit,
@@ -183,21 +234,28 @@ export function openSqliteStorage(dataDir: string): Storage {
       return searchSessions(db, SELECT_SESSIONS, search);
     },
     ...segments,
+    saveSegment: synced(segments.saveSegment),
     async getSession(orgId, userId, sessionId) {
       const row = statements.getSession.get(orgId, userId, sessionId) as Row | undefined;
       return row && sessionFrom(row);
     },
     sessionEvents,
+    async sessionStrings(orgId, userId, sessionId, ids) {
+      const rows = statements.sessionStrings.all(orgId, userId, sessionId, JSON.stringify(ids)) as Row[];
+      return new Map(rows.map((row) => [row.id as string, row.text as string]));
+    },
     async sessionFacts(orgId, userId, sessionId) {
       return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
     },
-    deleteUser: deletion.deleteUser,
-    deleteSessionsBefore: deletion.deleteSessionsBefore,
+    ...sqliteInsights(() => openDatabase(path, true)),
+    deleteUser: synced(deletion.deleteUser),
+    deleteSessionsBefore: synced(deletion.deleteSessionsBefore),
     async close() {
       // Batches accepted before close are committed and answered before the database goes away.
       await commits.close();
       deletion.stop();
       db.close();
+      wal.close();
     },
   };
 }

@@ -1,5 +1,6 @@
-import type { eventWithTime, PageMetadata } from 'openstory/vocabulary';
+import type { PageMetadata } from 'openstory/vocabulary';
 import type { AgentFields } from '../enrich';
+import type { EncodedEvents } from '../ingest/encode';
 import type { GeoLocation } from '../geo';
 import type { SavedSegment, SessionPage, SessionSearch } from './search-types';
 
@@ -41,16 +42,43 @@ export interface Storage {
   getSession(orgId: string, userId: string, sessionId: string): Promise<SessionSummary | undefined>;
   /**
    * The session's rrweb events, one JSON array text per bundle, pages in start order, bundles in
-   * seq order. Read lazily, so a session of any size is served with one bundle in memory.
+   * seq order. Read lazily, so a session of any size is served with one bundle in memory; `after`
+   * continues after that bundle (the viewer's paged events.json), nothing when it is not the session's.
    */
-  sessionEvents(orgId: string, userId: string, sessionId: string): AsyncIterable<string>;
+  sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle>;
+  /** Of `ids`, the string definitions the session's stored bundles carried (docs/protocol.md, "String table"): id → text. */
+  sessionStrings(orgId: string, userId: string, sessionId: string, ids: readonly string[]): Promise<Map<string, string>>;
   sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]>;
+  /**
+   * The click facts with EventStart in [from, until), with their session: what insights and click
+   * maps count (viewer/insights-data.ts). In time order, read lazily.
+   */
+  clickFacts(orgId: string, from: number, until: number): AsyncIterable<ClickRecord>;
+  /** The page views (page loads) that started in [from, until), in start order, read lazily. */
+  pageViews(orgId: string, from: number, until: number): AsyncIterable<PageView>;
   /** Deletes one user's data everywhere: sessions, pages, events, facts, user record. */
   deleteUser(orgId: string, selector: UserSelector): Promise<DeletionCounts>;
   /** Deletes, for good, every session whose last activity is before `cutoff` (epoch ms). */
   deleteSessionsBefore(orgId: string, cutoff: number): Promise<DeletionCounts>;
   /** Commits and answers the batches already accepted, then releases the store. */
   close(): Promise<void>;
+}
+
+/** One stored bundle of a session's events, and where it stands in the session's order. */
+export interface BundleCursor {
+  pageId: string;
+  seq: number;
+}
+export interface StoredBundle extends BundleCursor {
+  /** The bundle's rrweb events, as one JSON array text. */
+  events: string;
+}
+
+/** The session's pages (in their order) that a read continuing after `after` visits: the cursor's own page and those after it. */
+export function pagesFrom(pageIds: string[], after?: BundleCursor): string[] {
+  if (!after) return pageIds;
+  const index = pageIds.indexOf(after.pageId);
+  return index < 0 ? [] : pageIds.slice(index);
 }
 
 /** Why a commit refused one bundle: its page is another session's, or its session is at its cap. */
@@ -71,7 +99,7 @@ export interface PageOwner {
 /** What a session may hold at most; a bundle that would pass either is refused. */
 export interface SessionCap {
   bundles: number;
-  /** Stored event JSON, in characters. */
+  /** Stored event JSON, in characters (before compression). */
   bytes: number;
 }
 
@@ -113,8 +141,11 @@ export interface IngestBatch {
   receivedAt: number;
   /** Set on seq 0. */
   page?: PageRecord;
-  events: eventWithTime[];
+  /** The validated events as stored (deflated JSON text) and what derive reads of them. */
+  events: EncodedEvents;
   facts: FactRecord[];
+  /** String definitions the bundle carried, id → text: stored for its session in the same commit. */
+  strings?: Record<string, string>;
   /** receivedAt − sentAt of this bundle (ms); the page keeps the smallest. */
   clockOffset?: number;
   sessionCap?: SessionCap;
@@ -286,4 +317,35 @@ export interface SessionSummary {
   /** The first page's location (ISO country code, English city name), null when unknown. */
   country: string | null;
   city: string | null;
+}
+
+/** A click fact as insights read it: its payload's fields, its page and session. */
+export interface ClickRecord {
+  userId: string;
+  sessionId: string;
+  pageId: string;
+  timestamp: number;
+  /** The page's URL when the click happened (after SPA navigations). */
+  pageUrl: string;
+  selector: string;
+  text: string;
+  /** The click's position in the rage burst (1 for the first click of a burst), 0 outside one. */
+  frustrated: number;
+  dead: boolean;
+  error: boolean;
+  /** Page (document) coordinates of the click, when the SDK recorded them. */
+  x: number | null;
+  y: number | null;
+}
+
+/** A page load, with the totals the insights show per page. */
+export interface PageView {
+  userId: string;
+  sessionId: string;
+  pageId: string;
+  start: number;
+  url: string;
+  numErrors: number;
+  duration: number | null;
+  maxScrollDepthPercent: number | null;
 }

@@ -23,10 +23,10 @@ export function formatDuration(ms: number): string {
   return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
 }
 
-const layout = (title: string, body: string, head = ''): string => `<!doctype html>
+export const layout = (title: string, body: string, head = ''): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · openstory</title><link rel="stylesheet" href="/viewer/viewer.css">${head}</head>
-<body><header><a href="/sessions" class="brand">openstory</a></header><main>${body}</main></body></html>`;
+<body><header><a href="/sessions" class="brand">openstory</a><nav><a href="/sessions">Sessions</a><a href="/insights">Insights</a></nav></header><main>${body}</main></body></html>`;
 
 const userCell = (session: SessionSummary): string => {
   const { user } = session;
@@ -78,22 +78,39 @@ ${COUNT_HEADERS}<th>Browser · device · OS</th><th>Location</th><th>Org</th></t
   return layout('Sessions', `<h1>Sessions</h1>${parts.search}${table}${next}`);
 }
 
+/** The player's keyboard shortcuts as the page lists them (client/controls.ts handles them). */
+const SHORTCUTS = [
+  ['Space', 'play/pause'],
+  ['← →', '5 s back/ahead'],
+  ['Shift+← →', 'previous/next event'],
+  ['1–4', 'speed 1x/2x/4x/8x'],
+] as const;
+
+const PLAYER_CONTROLS = `<button id="play" type="button">Pause</button>
+<span class="speeds" role="group" aria-label="speed">${[1, 2, 4, 8].map((speed) => `<button id="speed-${speed}" type="button">${speed}x</button>`).join('')}</span>
+<label><input id="skip-inactive" type="checkbox" checked> Skip inactivity</label>
+<span id="clock" class="clock">0:00.0</span>
+<a id="moment-link" href="#t=0">Link to 0:00.0</a>`;
+
 export function replayPage(session: SessionSummary): string {
   const key = sessionKey(session);
   const title = session.user.displayName ?? session.user.email ?? session.user.userAppKey ?? session.userId;
   const body = `<h1>Session of ${escapeHtml(title)}</h1>
 <p class="muted">${escapeHtml(new Date(session.start).toISOString())} · ${formatDuration(session.last - session.start)} · ${session.pages} page(s) ·
 ${escapeHtml(session.browser)} · ${escapeHtml(session.device)} · ${escapeHtml(session.operatingSystem)}</p>
-<section class="player">
-  <div id="replay" data-session="${escapeHtml(encodeURIComponent(key))}"></div>
-  <div class="controls"><button id="play" type="button">Pause</button><span id="clock">0 s</span></div>
+<section class="stage">
+<div class="player">
+  <div id="replay" data-session="${escapeHtml(encodeURIComponent(key))}" data-last="${session.last}"></div>
   <div id="timeline" class="timeline" aria-label="timeline"><div id="playhead" class="playhead"></div></div>
+  <div class="controls">${PLAYER_CONTROLS}</div>
+  <p class="muted shortcuts">${SHORTCUTS.map(([keys, action]) => `<kbd>${keys}</kbd> ${action}`).join(' · ')}</p>
+</div>
+<aside class="events"><h2>Events</h2><ol id="facts" class="facts"></ol></aside>
 </section>
 <section class="devtools">
   <div class="panel"><h2>Console</h2><ol id="console" class="entries"></ol></div>
   <div class="panel"><h2>Network <label class="muted"><input id="failed-only" type="checkbox"> failed only</label></h2><ol id="network" class="entries"></ol></div>
-</section>
-<section><h2>Facts</h2><ol id="facts" class="facts"></ol></section>`;
+</section>`;
   return layout(`Session ${title}`, body, '<link rel="stylesheet" href="/viewer/rrweb.css"><script src="/viewer/rrweb.js" defer></script><script src="/viewer/replay.js" defer></script>');
 }
 
@@ -103,17 +120,29 @@ export function accessKeyPage(): string {
 
 export const VIEWER_CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2430; background: #f6f7f9; }
-header { background: #1d2430; padding: 10px 24px; } .brand { color: #fff; font-weight: 600; text-decoration: none; }
+header { background: #1d2430; padding: 10px 24px; display: flex; gap: 24px; } .brand { color: #fff; font-weight: 600; text-decoration: none; }
+header nav { display: flex; gap: 16px; } header nav a { color: #c9d1dc; text-decoration: none; }
 main { padding: 16px 24px; } h1 { font-size: 20px; } .muted { color: #6b7380; } code { font-size: 12px; }
 table.sessions { border-collapse: collapse; width: 100%; background: #fff; }
 .sessions th, .sessions td { padding: 8px 10px; border-bottom: 1px solid #e3e6ea; text-align: left; vertical-align: top; }
 .count { text-align: right; } .count.rage { color: #c62828; font-weight: 600; } .count.dead { color: #6d4c41; font-weight: 600; }
 .count.error { color: #ef6c00; font-weight: 600; }
-.player { background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
+.stage { display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 12px; align-items: start; }
+@media (max-width: 900px) { .stage { grid-template-columns: minmax(0, 1fr); } }
+.player { background: #fff; padding: 12px; border: 1px solid #e3e6ea; min-width: 0; }
 #replay { overflow: hidden; background: #eef0f3; }
 #replay iframe { border: 0; background: #fff; }
-.controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
-.timeline { position: relative; height: 18px; background: #e3e6ea; border-radius: 3px; cursor: pointer; }
+.controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0 4px; }
+.controls button { font: inherit; padding: 3px 10px; border: 1px solid #c5cad3; background: #fff; border-radius: 4px; cursor: pointer; }
+.controls #play { min-width: 5em; font-weight: 600; } .speeds button { border-radius: 0; margin-left: -1px; }
+.controls button[aria-pressed="true"] { background: #1d2430; color: #fff; border-color: #1d2430; }
+.clock { font-variant-numeric: tabular-nums; } .shortcuts { font-size: 12px; margin: 0; }
+kbd { font: 11px ui-monospace, monospace; border: 1px solid #c5cad3; border-radius: 3px; padding: 0 4px; background: #f6f7f9; }
+.events h2 { font-size: 16px; margin: 0 0 6px; } .events .facts { max-height: 560px; overflow: auto; margin: 0; padding: 4px 8px; list-style: none; }
+.events .facts li { display: flex; flex-wrap: wrap; gap: 0 6px; align-items: baseline; padding: 3px 4px; border-bottom: 1px solid #f0f1f3; }
+.events .facts .mod { margin-left: 0; }
+.facts li.current { background: #fff8c5; }
+.timeline { position: relative; height: 18px; background: #e3e6ea; border-radius: 3px; cursor: pointer; touch-action: none; }
 .timeline .marker { position: absolute; top: 2px; width: 4px; height: 14px; margin-left: -2px; border-radius: 2px; background: #546e7a; }
 .marker.rage { background: #c62828; } .marker.dead { background: #6d4c41; } .marker.error { background: #ef6c00; }
 .marker.navigate { background: #1565c0; } .marker.custom { background: #2e7d32; }

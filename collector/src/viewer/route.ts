@@ -10,6 +10,11 @@ import { ADMIN_SCOPE, canSee, scopeForKey, type ViewerScope } from './access';
 import type { SearchParams } from './search-form';
 import { saveSegment, searchParams, sessionsResponse } from './sessions';
 import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
+import { eventsPage, parseCursor } from './events-page';
+import type { StoredBundle } from '../storage/types';
+import { expandingStorage } from '../ingest/session-strings';
+import { INSIGHTS_CSS } from './insights';
+import { registerInsights } from './insights-route';
 
 const ACCESS_COOKIE = 'openstory_viewer';
 /** Largest saved-segment form read: a name and a search's query string. */
@@ -38,29 +43,35 @@ const contentSecurityPolicy = (replayOrigins: string[] = []): string => {
 /**
  * The browser assets, read once at start-up: rrweb's player bundle and stylesheet from the
  * installed package, and the replay page's own script as the build left it in this package's
- * dist/viewer/replay.js (source: viewer/client/replay.ts). That file is found through the
+ * dist/viewer/replay.js (source: viewer/client/replay.ts), and likewise the insights' script. These files are found through the
  * package's own name (Node's self-reference to "@openstory/collector/package.json"), which leads
  * to the same package root from dist/index.js and from src/viewer/route.ts run under tsx or
  * vitest; from source it therefore needs a prior `npm run build`.
  */
-function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript: string } {
+function browserAssets(): { rrwebScript: string; rrwebCss: string; replayScript: string; insightsScript: string; uplotCss: string } {
   const require = createRequire(import.meta.url);
   const rrwebDir = dirname(require.resolve('rrweb'));
-  const replayPath = join(dirname(require.resolve('@openstory/collector/package.json')), 'dist/viewer/replay.js');
-  if (!existsSync(replayPath)) throw new Error(`the viewer's replay script is missing at ${replayPath}; build the collector (npm run build)`);
+  const built = (file: string) => {
+    const path = join(dirname(require.resolve('@openstory/collector/package.json')), 'dist/viewer', file);
+    if (!existsSync(path)) throw new Error(`the viewer's ${file} is missing at ${path}; build the collector (npm run build)`);
+    return readFileSync(path, 'utf8');
+  };
   return {
     rrwebScript: readFileSync(join(rrwebDir, 'rrweb.umd.min.cjs'), 'utf8'),
     rrwebCss: readFileSync(join(rrwebDir, 'style.css'), 'utf8'),
-    replayScript: readFileSync(replayPath, 'utf8'),
+    replayScript: built('replay.js'),
+    // The insights' charts and click map (viewer/client/insights.ts) with uPlot bundled in, and uPlot's stylesheet.
+    insightsScript: built('insights.js'),
+    uplotCss: built('uplot.css'),
   };
 }
 
 /** Joins per-bundle JSON arrays into one array text, one bundle at a time (backpressure from the socket). */
-async function* jsonArray(parts: AsyncIterable<string>): AsyncIterable<string> {
+async function* jsonArray(bundles: AsyncIterable<StoredBundle>): AsyncIterable<string> {
   let first = true;
   yield '[';
-  for await (const part of parts) {
-    const inner = part.slice(1, -1);
+  for await (const bundle of bundles) {
+    const inner = bundle.events.slice(1, -1);
     if (inner.length === 0) continue;
     yield first ? inner : `,${inner}`;
     first = false;
@@ -94,6 +105,8 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 /** Replay page, session list and their assets. Behind the access key when not on loopback. */
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
   const assets = browserAssets();
+  // What a player gets is plain rrweb events: string references expanded (docs/protocol.md, "String table").
+  const served = expandingStorage(context.storage);
 
   /** The viewer scope of the request (viewer/access.ts), or undefined once it has been answered 401/421/429. */
   const allowed = (request: FastifyRequest, reply: FastifyReply): ViewerScope | undefined => {
@@ -166,7 +179,14 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (!scope) return reply;
     const session = await sessionFor(request, scope);
     if (!session) return reply.code(404).send([]);
-    return reply.type('application/json').send(Readable.from(jsonArray(context.storage.sessionEvents(session.orgId, session.userId, session.sessionId))));
+    // ?limit= (characters of event JSON) and ?after= (the previous page's `next`) page the events, so the replay holds a window of them.
+    const { after, limit } = request.query as { after?: string; limit?: string };
+    if (limit !== undefined || after !== undefined) {
+      const cursor = parseCursor(after);
+      if (cursor === null) return reply.code(400).type('text/plain').send('after is not a cursor this route gave');
+      return reply.type('application/json').send(await eventsPage(served, session, cursor, Number(limit)));
+    }
+    return reply.type('application/json').send(Readable.from(jsonArray(served.sessionEvents(session.orgId, session.userId, session.sessionId))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
@@ -183,4 +203,8 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
   asset('/viewer/rrweb.css', 'text/css; charset=utf-8', assets.rrwebCss);
   asset('/viewer/replay.js', 'text/javascript; charset=utf-8', assets.replayScript);
   asset('/viewer/viewer.css', 'text/css; charset=utf-8', VIEWER_CSS);
+  asset('/viewer/insights.js', 'text/javascript; charset=utf-8', assets.insightsScript);
+  asset('/viewer/insights.css', 'text/css; charset=utf-8', INSIGHTS_CSS);
+  asset('/viewer/uplot.css', 'text/css; charset=utf-8', assets.uplotCss);
+  registerInsights(app, context, { allowed, html });
 }

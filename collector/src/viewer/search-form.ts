@@ -10,7 +10,7 @@ const MS_PER_DAY = 86_400_000;
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
-const one = (value: string | string[] | undefined): string | undefined => {
+export const one = (value: string | string[] | undefined): string | undefined => {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   return text ? text.slice(0, MAX_FILTER_CHARS) : undefined;
 };
@@ -19,7 +19,7 @@ const count = (value: string | string[] | undefined, scale = 1): number | undefi
   const number = Number(one(value));
   return one(value) !== undefined && Number.isFinite(number) && number >= 0 ? Math.round(number * scale) : undefined;
 };
-const day = (value: string | string[] | undefined, endOfDay: boolean): number | undefined => {
+export const day = (value: string | string[] | undefined, endOfDay: boolean): number | undefined => {
   const text = one(value);
   const ms = text && /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
   return Number.isNaN(ms) ? undefined : ms + (endOfDay ? MS_PER_DAY : 0);

@@ -16,12 +16,12 @@ const SEGMENT_ID_BYTES = 9;
  * The org a request's search is limited to: the viewer's own; for the admin the `org` asked for,
  * the only org when there is one (the demo), else all of them.
  */
-function searchOrg(config: CollectorConfig, scope: ViewerScope, params: SearchParams): string | undefined {
+export function searchOrg(config: CollectorConfig, scope: ViewerScope, params: SearchParams): string | undefined {
   const asked = typeof params.org === 'string' && config.orgs.some((org) => org.id === params.org) ? params.org : undefined;
   return scopedOrg(scope) ?? asked ?? (config.orgs.length === 1 ? config.orgs[0].id : undefined);
 }
 
-const orgChoice = (config: CollectorConfig, scope: ViewerScope, orgId: string | undefined): string =>
+export const orgChoice = (config: CollectorConfig, scope: ViewerScope, orgId: string | undefined): string =>
   scope.admin
     ? `<label>Org<select name="org"><option value="">all orgs</option>${config.orgs
         .map((org) => `<option value="${escapeHtml(org.id)}"${org.id === orgId ? ' selected' : ''}>${escapeHtml(org.name)}</option>`)

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
 import { openSqliteStorage } from '../../src/storage/sqlite';
-import type { IngestBatch } from '../../src/storage/types';
+import type { eventWithTime } from 'openstory/vocabulary';
+import { storedEvents } from '../../src/ingest/encode';
 import { makeBundle, recordingStart, sessionEvents, startTestCollector, T0, TEST_NOW, type TestCollector } from '../fixtures';
 
 let collector: TestCollector;
@@ -47,15 +48,14 @@ test('storage: one bundle of a commit group that fails anyway gets the error alo
   const dir = mkdtempSync(join(tmpdir(), 'openstory-isolation-'));
   const storage = openSqliteStorage(dir);
   try {
-    const batch = (pageId: string, events: unknown[]) =>
-      deriveChanges({ orgId: 'o-demo', userId: 'u-a', sessionId: 's-1', pageId, seq: 1, receivedAt: T0, events: events as IngestBatch['events'], facts: [] });
-    const circular: Record<string, unknown> = { type: 3, timestamp: T0 };
-    circular.data = circular;
-    const results = await Promise.allSettled([
-      storage.ingest(batch('p-1', recordingStart())),
-      storage.ingest(batch('p-bad', [circular])),
-      storage.ingest(batch('p-2', recordingStart())),
-    ]);
+    const batch = (pageId: string) =>
+      deriveChanges({ orgId: 'o-demo', userId: 'u-a', sessionId: 's-1', pageId, seq: 1, receivedAt: T0, ...storedEvents(recordingStart() as eventWithTime[]) });
+    // A fact payload that cannot be serialized: the write of this bundle throws inside the group's transaction.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const bad = batch('p-bad');
+    bad.facts = [{ pageId: 'p-bad', seq: 1, index: 0, timestamp: T0, tag: 'custom', payload: circular, pageUrl: null, numInfos: null, numWarnings: null, numErrors: null, row: true }];
+    const results = await Promise.allSettled([storage.ingest(batch('p-1')), storage.ingest(bad), storage.ingest(batch('p-2'))]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await sessionEvents(storage, 'o-demo', 'u-a', 's-1')).toHaveLength(4);
   } finally {

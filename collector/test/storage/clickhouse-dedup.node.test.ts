@@ -2,8 +2,8 @@ import { expect, test } from 'vitest';
 import { createClient } from '@clickhouse/client';
 import { openClickHouseStorage } from '../../src/storage/clickhouse';
 import { deriveChanges } from '../../src/ingest/derive';
-import { extractFacts } from '../../src/facts';
-import type { IngestBatch } from '../../src/storage/types';
+import { storedEvents } from '../../src/ingest/encode';
+import type { eventWithTime } from 'openstory/vocabulary';
 import { factAt, recordingStart, sessionEvents, T0 } from '../fixtures';
 import { useClickHouseServer } from './backends';
 
@@ -19,8 +19,8 @@ test.runIf(server)('two collectors racing on the same bundles: acknowledged twic
   const [first, second] = [await openClickHouseStorage(url), await openClickHouseStorage(url)];
   const click = factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 1, EventModDead: 0, EventModError: 0 }, T0 + 50);
   const batch = (seq: number) => {
-    const events = [...recordingStart(), click] as IngestBatch['events'];
-    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, events, facts: extractFacts(events) });
+    const events = [...recordingStart(), click] as eventWithTime[];
+    return deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000, ...storedEvents(events) });
   };
   for (let seq = 0; seq < 5; seq++) await Promise.all([first.ingest(batch(seq)), second.ingest(batch(seq))]);
 

@@ -27,11 +27,12 @@ const POLL_MS = 50;
 
 export const clickhouseBinary = (): string | undefined => BINARY_PATHS.find((path) => existsSync(path));
 
-const freePort = () =>
+/** A port nothing listens on at `host` (the OS picks one for 0), or the port given if it is free there. */
+const freePort = (host = '127.0.0.1', port = 0) =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
@@ -39,15 +40,17 @@ const freePort = () =>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function configXml(dir: string, ports: { http: number; tcp: number; interserver: number }): string {
+interface Ports { http: number; tcp: number; interserver: number }
+
+function configXml(dir: string, host: string, ports: Ports, extra: string): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/server.err.log</errorlog><size>10M</size><count>1</count></logger>
-  <listen_host>127.0.0.1</listen_host>
+  <listen_host>${host}</listen_host>
   <http_port>${ports.http}</http_port>
   <tcp_port>${ports.tcp}</tcp_port>
   <interserver_http_port>${ports.interserver}</interserver_http_port>
-  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <interserver_http_host>${host}</interserver_http_host>
   <max_connections>64</max_connections>
   <keep_alive_timeout>3</keep_alive_timeout>
   <uncompressed_cache_size>8589934592</uncompressed_cache_size>
@@ -61,6 +64,7 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
+${extra}
 </yandex>
 `;
 }
@@ -68,18 +72,25 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
 const USERS_XML = `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <users><default><password></password><networks><ip>127.0.0.0/8</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 `;
 
-export async function createClickHouseServer(binary: string): Promise<ClickHouseServer> {
+/**
+ * `host` is the loopback address the server listens on (a cluster's servers each get their own, as
+ * on separate machines); `extra` is config XML added as it is (a cluster's remote_servers).
+ */
+export async function createClickHouseServer(
+  binary: string,
+  { host = '127.0.0.1', ports, extra = '' }: { host?: string; ports?: Ports; extra?: string } = {},
+): Promise<ClickHouseServer> {
   const dir = mkdtempSync(join(tmpdir(), 'openstory-clickhouse-'));
   for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub));
-  const ports = { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports));
+  const listen = ports ?? { http: await freePort(host), tcp: await freePort(host), interserver: await freePort(host) };
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, host, listen, extra));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
-  const url = `http://127.0.0.1:${ports.http}`;
+  const url = `http://${host}:${listen.http}`;
   let child: ChildProcess | undefined;
 
   const ping = async () => {
@@ -118,4 +129,38 @@ export async function createClickHouseServer(binary: string): Promise<ClickHouse
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Tries at finding one HTTP port free on every host of a cluster before giving up. */
+const PORT_ATTEMPTS = 20;
+
+async function portFreeOnAll(hosts: string[]): Promise<number> {
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    const port = await freePort(hosts[0]);
+    const free = await Promise.all(hosts.slice(1).map((host) => freePort(host, port).then(() => true, () => false)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error(`no HTTP port free on all of ${hosts.join(', ')}`);
+}
+
+/**
+ * One clickhouse-server per host (loopback addresses such as 127.0.0.1 and 127.0.0.2), every one
+ * with the same remote_servers entry naming all of them as the shards of cluster `name`, one replica
+ * each. They share the HTTP port, as a deployment's servers do (the collector reaches each on the
+ * storage URL's port), and differ in their TCP ports: a server takes a shard whose host is one of
+ * its machine's addresses and whose port is its own TCP port for itself, and every loopback
+ * address is this machine's.
+ */
+export async function createClickHouseCluster(binary: string, name: string, hosts: string[]): Promise<ClickHouseServer[]> {
+  const http = await portFreeOnAll(hosts);
+  // TCP ports must differ between the servers (see above): every host's is one no other host has.
+  const ports: Ports[] = [];
+  for (const host of hosts) {
+    let tcp = await freePort(host);
+    while (ports.some((taken) => taken.tcp === tcp)) tcp = await freePort(host);
+    ports.push({ http, tcp, interserver: await freePort(host) });
+  }
+  const shards = hosts.map((host, i) => `<shard><replica><host>${host}</host><port>${ports[i].tcp}</port></replica></shard>`).join('');
+  const extra = `  <remote_servers><${name}>${shards}</${name}></remote_servers>`;
+  return Promise.all(hosts.map((host, i) => createClickHouseServer(binary, { host, ports: ports[i], extra })));
 }

@@ -1,11 +1,13 @@
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
-import { extractFacts } from '../../src/facts';
-import type { IngestBatch, Storage } from '../../src/storage/types';
-import { factAt, makeBundle, parseExportJson, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import { storedEvents } from '../../src/ingest/encode';
+import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
+import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
+import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
+import { longSession } from '../replay-sessions';
 import { aliceSession } from '../session';
 import { conformanceBackends, type Backend, type StorePlace } from './backends';
+import { legacyRows, segmentRows } from './export-api';
 
 /**
  * The storage contract (storage/types.ts), run against every backend: the same bundles through the
@@ -30,30 +32,6 @@ async function ingestAlice(collector: TestCollector, userId?: string, pageId?: s
   for (const bundle of aliceSession(userId, pageId)) expect((await collector.send(bundle)).status).toBe(200);
 }
 
-async function legacyRows(collector: TestCollector): Promise<unknown[]> {
-  const list = await (await collector.api('/api/v1/export/list?start=0')).json();
-  const rows = [];
-  for (const ref of list.exports) rows.push(...parseExportJson(await (await collector.api(`/api/v1/export/get?id=${ref.ID}`)).text()));
-  return rows;
-}
-
-async function segmentRows(collector: TestCollector, type: string): Promise<unknown[]> {
-  const rfc3339 = (ms: number) => new Date(ms).toISOString();
-  const body = { segmentId: 'everyone', type, format: 'FORMAT_NDJSON', segmentTimeRange: { start: '', end: '' },
-    timeRange: type === 'TYPE_EVENT' ? { start: rfc3339(T0), end: rfc3339(T0 + HOUR) } : { start: '', end: '' } };
-  const created = await (await collector.api('/segments/v1/exports', { method: 'POST', body: JSON.stringify(body) })).json();
-  for (;;) {
-    const operation = await (await collector.api(`/operations/v1/${created.operationId}`)).json();
-    if (operation.state === 'COMPLETED') {
-      const search = await (await collector.api(`/search/v1/exports/${operation.results.searchExportId}/results`)).json();
-      const text = gunzipSync(Buffer.from(await (await fetch(search.location)).arrayBuffer())).toString('utf8');
-      return text.trim().split('\n').map(parseExportJson);
-    }
-    if (operation.state !== 'PENDING') throw new Error(JSON.stringify(operation));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const allEvents = async (storage: Storage, userId = 'u-alice') => sessionEvents(storage, 'o-demo', userId, 's-1');
 
 describe.each(backends)('storage conformance: $name', (backend) => {
@@ -73,6 +51,23 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await collector.storage.pageOwner('o-demo', 'p-1')).toMatchObject({ userId: 'u-alice', sessionId: 's-1' });
   });
 
+  test('a session\'s events read on after a cursor: the bundles after it, across page views, in order', async () => {
+    const { collector } = await collectorOn(backend);
+    const shape = { pages: 2, bundlesPerPage: 3, fillerChars: 10, stepMs: 1000 };
+    for (const bundle of longSession(shape)) expect((await collector.send(bundle)).status).toBe(200);
+    const read = async (after?: BundleCursor) => {
+      const places: string[] = [];
+      for await (const bundle of collector.storage.sessionEvents('o-demo', 'u-long', 's-long', after)) places.push(`${bundle.pageId}#${bundle.seq}`);
+      return places;
+    };
+    const all = ['p-long-0#0', 'p-long-0#1', 'p-long-0#2', 'p-long-1#0', 'p-long-1#1', 'p-long-1#2'];
+    expect(await read()).toEqual(all);
+    expect(await read({ pageId: 'p-long-0', seq: 1 })).toEqual(all.slice(2));
+    expect(await read({ pageId: 'p-long-0', seq: 2 })).toEqual(all.slice(3));
+    expect(await read({ pageId: 'p-long-1', seq: 2 })).toEqual([]);
+    expect(await read({ pageId: 'p-elsewhere', seq: 0 })).toEqual([]);
+  });
+
   test('a page belongs to its first session: another session sending on it gets 409', async () => {
     const { collector } = await collectorOn(backend);
     await ingestAlice(collector);
@@ -86,7 +81,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     cleanups.push(() => place.remove());
     const send = (seq: number, events: unknown[], page?: IngestBatch['page']) =>
       storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq, receivedAt: T0 + 1000,
-        page, events: events as IngestBatch['events'], facts: extractFacts(events as IngestBatch['events']) }));
+        page, ...storedEvents(events as eventWithTime[]) }));
     const click = (at: number) => factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, at);
     await send(2, [factAt('duration', { PageDuration: 9000, PageActiveDuration: 2000, PageMaxScrollDepthPercent: 50 }, T0 + 900), click(T0 + 950)]);
     await send(0, [factAt('console', { PageNumInfos: 3, PageNumWarnings: 0, PageNumErrors: 1 }, T0 + 10), factAt('userVars', { vars: { plan_str: 'pro', seats_int: 2 } }, T0 + 20)], {
@@ -118,7 +113,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     const click = factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 0 }, T0 + 50);
     for (const [sessionId, location] of [['s-1', paris], ['s-2', null]] as const) {
       await storage.ingest(deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId, pageId: `p-${sessionId}`, seq: 0, receivedAt: T0 + 1000,
-        page: page(location), events: [click] as IngestBatch['events'], facts: extractFacts([click] as IngestBatch['events']) }));
+        page: page(location), ...storedEvents([click] as eventWithTime[]) }));
     }
     const records = [];
     for await (const record of storage.exportRecords('o-demo', 0, T0 + 10_000)) records.push(record);
@@ -133,7 +128,7 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     cleanups.push(() => place.remove());
     const storage = await place.open();
     const batch = (pageId: string) => deriveChanges({ orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId, seq: 1, receivedAt: T0 + 1000,
-      events: recordingStart() as IngestBatch['events'], facts: [] });
+      ...storedEvents(recordingStart() as eventWithTime[]) });
     const pending = [storage.ingest(batch('p-1')), storage.ingest(batch('p-2'))];
     await storage.close();
     expect(await Promise.all(pending)).toEqual([{ duplicate: false }, { duplicate: false }]);
@@ -159,7 +154,31 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await storage.deleteSessionsBefore('o-demo', T0)).toMatchObject({ sessions: 0 });
     expect(await storage.deleteSessionsBefore('o-demo', T0 + HOUR)).toMatchObject({ users: 1, sessions: 1, pages: 1, bundles: 2 });
     expect(await storage.listSessions({ limit: 10 })).toEqual([]);
-    expect(await legacyRows(collector)).toEqual([]);
+    expect(await legacyRows(collector.api)).toEqual([]);
+  });
+
+  test('the string table: definitions kept for their session, read by id, never counted as events, deleted with the user and by retention', async () => {
+    const { collector } = await collectorOn(backend);
+    const css = 'main { display: grid } '.repeat(20);
+    const id = stringId(css);
+    const [meta] = recordingStart();
+    const styled = (at: number) => ({ type: 3, timestamp: at, data: { source: 8, id: 1, adds: [{ rule: STRING_REF + id, index: 0 }] } });
+    for (const userId of ['u-alice', 'u-bob']) {
+      const first = makeBundle({ userId, pageId: `p-${userId}`, events: [meta, styled(T0 + 10)] as never, strings: { [id]: css } });
+      expect((await collector.send(first)).status).toBe(200);
+      // The next page references what the session's first page defined.
+      expect((await collector.send(makeBundle({ userId, pageId: `p2-${userId}`, events: [meta, styled(T0 + 20)] as never }))).status).toBe(200);
+    }
+    const storage = collector.storage;
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id, 'abc.def'])).toEqual(new Map([[id, css]]));
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-other', [id])).toEqual(new Map());
+    expect((await storage.getSession('o-demo', 'u-alice', 's-1'))?.events).toBe(4);
+    expect(await allEvents(storage)).toHaveLength(4);
+    await storage.deleteUser('o-demo', { userId: 'u-bob' });
+    expect(await storage.sessionStrings('o-demo', 'u-bob', 's-1', [id])).toEqual(new Map());
+    expect((await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id])).size).toBe(1);
+    await storage.deleteSessionsBefore('o-demo', T0 + HOUR);
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id])).toEqual(new Map());
   });
 });
 
@@ -170,9 +189,9 @@ test.runIf(backends.length > 1)('the same recorded input exported from every bac
     await ingestAlice(collector);
     await ingestAlice(collector, 'u-bob', 'p-2');
     exports.push({
-      legacy: await legacyRows(collector),
-      events: await segmentRows(collector, 'TYPE_EVENT'),
-      individuals: await segmentRows(collector, 'TYPE_INDIVIDUAL'),
+      legacy: await legacyRows(collector.api),
+      events: await segmentRows(collector.api, 'TYPE_EVENT'),
+      individuals: await segmentRows(collector.api, 'TYPE_INDIVIDUAL'),
       // Sessions with the same last activity come in either order (SQLite gives no tie-break either).
       sessions: (await collector.storage.listSessions({ limit: 10 })).sort((a, b) => a.userId.localeCompare(b.userId)),
     });

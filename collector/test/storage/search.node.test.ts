@@ -72,6 +72,48 @@ describe.each(backends)('session search: $name', (backend) => {
     expect(await ids(storage, {}, 'frustration')).toEqual(['u-alice', 'u-carol', 'u-bob']);
   });
 
+  test('filters no other case covers, on values JSON has to escape and properties named like the fields', async () => {
+    const place = backend.place();
+    const collector = await startTestCollector({ storage: await place.open() });
+    cleanups.push(() => place.remove(), () => collector.dispose());
+    const dave = { userId: 'u-dave', sessionId: 's-4', pageId: 'p-5' };
+    const bundles = [
+      makeBundle({ ...dave, page: pageMetadata({ url: 'https://shop.example/Orders', startTime: T0 }), events: [...recordingStart('Hello replay', T0),
+        factAt('identity', { UserAppKey: 'key"7\\', UserId: 'u-dave' }, T0 + 100),
+        factAt('userVars', { UserDisplayName: 'Dorothy "Dee" Smith', vars: { vip_bool: true, nick_str: 'd\\"q', prefs_obj: { vip_bool: false } } }, T0 + 110),
+        // A page property named like the page name comes before the page name in the page state's JSON.
+        factAt('pageVars', { vars: { pageName: 'Decoy' } }, T0 + 120),
+        factAt('pageVars', { PageName: 'Orders', vars: {} }, T0 + 130),
+        factAt('click', { EventTargetText: 'Save', EventTargetSelectorTok: 'html body button', EventModFrustrated: 0, EventModDead: 0, EventModError: 1 }, T0 + 200),
+        factAt('custom', { EventCustomName: 'Order "Placed"', properties: { note_str: 'a "b"', count_int: 2 } }, T0 + 300),
+        factAt('abandon', { EventStart: T0 + 400, EventTargetSelectorTok: 'html body form', editedFields: 2 }, T0 + 400)] as never }),
+      makeBundle({ userId: 'u-erin', sessionId: 's-5', pageId: 'p-6', events: [...recordingStart('Hello replay', T0 + 1000),
+        factAt('userVars', { UserEmail: 'erin@example.com', vars: { vip_bool: false } }, T0 + 1010)] as never }),
+      // A later session of Erin's sets the var again: the last value set is the user's.
+      makeBundle({ userId: 'u-erin', sessionId: 's-6', pageId: 'p-7', events: [...recordingStart('Hello replay', T0 + 2000),
+        factAt('userVars', { vars: { vip_bool: true } }, T0 + 2010)] as never }),
+    ];
+    for (const bundle of bundles) expect((await collector.send(bundle)).status).toBe(200);
+    const cases: Array<[SessionFilters, string[]]> = [
+      [{ user: 'dorothy "dee' }, ['u-dave']],
+      [{ user: 'KEY"7\\' }, ['u-dave']],
+      [{ user: 'ERIN@' }, ['u-erin', 'u-erin']],
+      [{ userVar: { name: 'vip_bool', value: '1' } }, ['u-erin', 'u-erin', 'u-dave']],
+      [{ userVar: { name: 'vip_bool', value: '0' } }, []],
+      [{ userVar: { name: 'nick_str', value: 'd\\"q' } }, ['u-dave']],
+      [{ pageName: 'Orders' }, ['u-dave']],
+      [{ pageName: 'Decoy' }, []],
+      [{ url: 'ORDERS' }, ['u-dave']],
+      [{ url: 'https://shop.example/orders' }, ['u-dave']],
+      [{ frustrations: ['error'] }, ['u-dave']],
+      [{ frustrations: ['abandon'] }, ['u-dave']],
+      [{ eventName: 'Order "Placed"', eventProperty: { name: 'note_str', value: 'a "b"' } }, ['u-dave']],
+      [{ eventProperty: { name: 'count_int', value: '2' } }, ['u-dave']],
+      [{ maxPages: 1, user: 'erin', userVar: { name: 'vip_bool', value: '1' } }, ['u-erin', 'u-erin']],
+    ];
+    for (const [filters, expected] of cases) expect(await ids(collector.storage, filters), JSON.stringify(filters)).toEqual(expected);
+  });
+
   test('pages through any number of sessions with a cursor; another org sees none of them', async () => {
     const { storage } = await storedSessions(backend);
     for (const order of ['time', 'frustration'] as const) {

@@ -7,6 +7,8 @@ import { patchSetter } from '../../lib/patch-setter';
 import { stopAll, type Stop } from './listen';
 import type { EventRoot, Roots } from './roots';
 import { idOf } from './target';
+import { trackAdoptedSheets } from './adopted';
+import { resyncEditedStyles } from './edited-styles';
 
 type StyleWindow = Window & typeof globalThis;
 type SheetChange = Omit<styleSheetRuleData, 'id' | 'styleId'> | Omit<styleDeclarationData, 'id' | 'styleId'>;
@@ -22,23 +24,17 @@ export interface StyleSheetObserver {
  * sheet (also inside @media/@supports groups, addressed by an index path; also through the legacy
  * addRule/removeRule), a rule's declarations set or removed (`rule.style.setProperty`), constructed
  * sheets replaced, and adopted stylesheets of the document and of open shadow roots. A sheet owned by
- * an element is addressed by that element's id; a constructed sheet by a style id this observer
- * hands out when the sheet is first adopted. Every patched prototype is restored on stop.
+ * an element is addressed by that element's id; a constructed sheet travels whole in the
+ * AdoptedStyleSheet events of adopted.ts. Every patched prototype is restored on stop.
  */
-export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheetObserver {
+export function observeStyleSheets(ctx: RecordContext, roots: Roots, nextStyleId: () => number): StyleSheetObserver {
   const win = ctx.win as StyleWindow;
-  let styleIds = new WeakMap<CSSStyleSheet, number>();
-  let nextStyleId = 1;
+  const adopted = trackAdoptedSheets(ctx, roots, nextStyleId);
 
-  const addressOf = (sheet: CSSStyleSheet): { id: number } | { styleId: number } | null => {
-    const owner = sheet.ownerNode;
-    if (owner) {
-      if (ctx.privacy.isExcluded(owner)) return null;
-      const id = idOf(ctx, owner);
-      return id === -1 ? null : { id };
-    }
-    const styleId = styleIds.get(sheet);
-    return styleId === undefined ? null : { styleId };
+  const addressOf = (owner: Node): { id: number } | null => {
+    if (ctx.privacy.isExcluded(owner)) return null;
+    const id = idOf(ctx, owner);
+    return id === -1 ? null : { id };
   };
 
   // A script often creates a <style>, appends it and inserts rules in one task (CSS-in-JS does),
@@ -54,35 +50,14 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
   const emitChange = (sheet: CSSStyleSheet | null, change: SheetChange, mayWait = true) => {
     if (!sheet) return;
     const owner = sheet.ownerNode;
-    const address = addressOf(sheet);
-    if (mayWait && (waiting.length || (!address && owner && owner.isConnected && !ctx.privacy.isExcluded(owner)))) {
+    if (!owner) return adopted.changed(sheet);
+    const address = addressOf(owner);
+    if (mayWait && (waiting.length || (!address && owner.isConnected && !ctx.privacy.isExcluded(owner)))) {
       if (!waiting.length) win.setTimeout(guard(ctx.reportError, flushWaiting), 0);
       waiting.push(() => emitChange(sheet, change, false));
       return;
     }
     if (address) ctx.emitIncremental({ ...address, ...change } as styleSheetRuleData | styleDeclarationData);
-  };
-
-  const emitAdopted = (root: EventRoot, retry: boolean) => {
-    const sheets = root.adoptedStyleSheets;
-    if (!sheets) return;
-    const hostId = idOf(ctx, root.nodeType === 9 ? root : (root as ShadowRoot).host);
-    if (hostId === -1) {
-      // A shadow root adopts sheets before the mutation that brings its host into the stream.
-      if (retry) win.setTimeout(guard(ctx.reportError, () => emitAdopted(root, false)), 0);
-      return;
-    }
-    const styles: Array<{ styleId: number; rules: Array<{ rule: string; index: number }> }> = [];
-    const ids = Array.from(sheets, (sheet) => {
-      let styleId = styleIds.get(sheet);
-      if (styleId === undefined) {
-        styleId = nextStyleId++;
-        styleIds.set(sheet, styleId);
-        styles.push({ styleId, rules: Array.from(sheet.cssRules, (rule, index) => ({ rule: rule.cssText, index })) });
-      }
-      return styleId;
-    });
-    ctx.emitIncremental({ source: IncrementalSource.AdoptedStyleSheet, id: hostId, styleIds: ids, styles });
   };
 
   const afterCall = <T extends object>(proto: T, name: keyof T & string, after: CallHooks<T>['after']) =>
@@ -94,8 +69,9 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     stops.push(
       afterCall(sheetProto, 'insertRule', (sheet, [rule], index) => emitChange(sheet, rules({ adds: [{ rule: String(rule), index: index as number }] }))),
       afterCall(sheetProto, 'deleteRule', (sheet, [index]) => emitChange(sheet, rules({ removes: [{ index: Number(index) }] }))),
-      afterCall(sheetProto, 'replace', (sheet, [text]) => emitChange(sheet, rules({ replace: String(text) }))),
-      afterCall(sheetProto, 'replaceSync', (sheet, [text]) => emitChange(sheet, rules({ replaceSync: String(text) }))),
+      // Only constructed sheets have these; their new rules are in place once the promise settles.
+      afterCall(sheetProto, 'replace', (sheet, _args, done) => void (done as Promise<unknown>).then(() => adopted.changed(sheet), () => undefined)),
+      afterCall(sheetProto, 'replaceSync', (sheet) => adopted.changed(sheet)),
       // The legacy forms: addRule(selector, style, index = end) and removeRule(index = 0). The added
       // rule is read back, as the browser wrote it, rather than rebuilt from the arguments.
       afterCall(sheetProto, 'addRule', (sheet, [, , at]) => {
@@ -133,21 +109,15 @@ export function observeStyleSheets(ctx: RecordContext, roots: Roots): StyleSheet
     );
   }
   for (const proto of [win.Document?.prototype, win.ShadowRoot?.prototype]) {
-    stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, (root) => emitAdopted(root, true)));
+    stops.push(patchSetter(proto as EventRoot | undefined, 'adoptedStyleSheets', ctx.reportError, () => adopted.changed()));
   }
-  const emitAllAdopted = () => {
-    for (const root of roots.current()) if (root.adoptedStyleSheets?.length) emitAdopted(root, true);
+  const afterFullSnapshot = () => {
+    guard(ctx.reportError, resyncEditedStyles)(ctx, roots);
+    adopted.resend();
   };
-  emitAllAdopted();
-  stops.push(flushWaiting);
-  return {
-    stop: stopAll(ctx, stops),
-    afterFullSnapshot() {
-      // The player forgets every style id when it rebuilds a snapshot: send every sheet again.
-      styleIds = new WeakMap();
-      emitAllAdopted();
-    },
-  };
+  afterFullSnapshot();
+  stops.push(flushWaiting, adopted.flush);
+  return { stop: stopAll(ctx, stops), afterFullSnapshot };
 }
 
 /** Indexes from the sheet down to `rule`, through enclosing group rules. */

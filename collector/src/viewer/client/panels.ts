@@ -6,8 +6,8 @@ export type PanelFact =
   | { tag: 'error'; timestamp: number; payload: FactPayloads['error'] }
   | { tag: 'request'; timestamp: number; payload: FactPayloads['request'] };
 
-/** One row of a panel, at its moment in the replay. */
-interface Entry {
+/** One row of a panel or of the event list, at its moment in the replay. */
+export interface Entry {
   offset: number;
   element: HTMLElement;
 }
@@ -30,8 +30,11 @@ function cell(text: string, className: string): HTMLSpanElement {
   return element;
 }
 
-/** The last entry whose moment has come is the current one. */
-function highlighter(entries: Entry[]): (now: number) => void {
+/**
+ * The last entry whose moment has come is the current one; its list scrolls to keep it in view
+ * (the list's own scrollTop, never the page's, so reading elsewhere on the page is not disturbed).
+ */
+export function highlighter(entries: Entry[]): (now: number) => void {
   let current: HTMLElement | undefined;
   return (now) => {
     let next: HTMLElement | undefined;
@@ -40,6 +43,10 @@ function highlighter(entries: Entry[]): (now: number) => void {
     current?.classList.remove('current');
     next?.classList.add('current');
     current = next;
+    const list = next?.parentElement;
+    if (!next || !list) return;
+    const top = next.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop;
+    if (top < list.scrollTop || top + next.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top - list.clientHeight / 2;
   };
 }
 

@@ -1,0 +1,1 @@
+export declare function deflateCost(gzipped: Uint8Array): { costs: Float64Array; overheadBits: number };
