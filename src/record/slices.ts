@@ -5,19 +5,21 @@
  */
 
 /**
- * A slice's time. Clarity's client yields after 30 ms of work (`Setting.LongTask`); the Long
- * Tasks API reports a task from 50 ms, so a slice leaves the browser 20 ms in the same task.
+ * Work done inside the MutationObserver callback, which ends the page's own task. Clarity's client
+ * yields after 30 ms of work (`Setting.LongTask`); the Long Tasks API reports a task from 50 ms,
+ * so this leaves the page 20 ms in the same task. Measured here: with 5 ms, the walks of rrweb's
+ * benchmark batches went on in later tasks, after the browser had rendered the workload's new DOM,
+ * and their added time against rrweb's rose 2 to 7 times (bench/run.ts, load average 20-30).
  */
-export const SLICE_BUDGET_MS = 30;
+export const CALLBACK_BUDGET_MS = 30;
 
 /**
- * Work done inside the MutationObserver callback, which ends the page's own task: one slice, as
- * every later one. Measured here: with 5 ms, the walks of rrweb's benchmark batches went on in
- * later tasks, after the browser had rendered the workload's new DOM, and their added time
- * against rrweb's rose 2 to 7 times (bench/run.ts, load average 20-30); with a whole slice,
- * the batches that fit finish in the page's task, as they did before slicing.
+ * A slice in a task of the recorder's own (and the snapshot's first one, inside `record()`).
+ * Measured here: with 30 ms, bench/storm.ts still saw one of these tasks reach 72-135 ms on the
+ * shared machine (load average 11-20), where the OS and the garbage collector stretch a slice;
+ * a third of that leaves the headroom, at the price of a task switch every 10 ms of walking.
  */
-export const CALLBACK_BUDGET_MS = SLICE_BUDGET_MS;
+export const SLICE_BUDGET_MS = 10;
 
 /** Nodes serialized between two looks at the clock (measured here: one performance.now() costs about what serializing a short text node does). */
 const NODES_PER_CLOCK_READ = 64;
