@@ -17,7 +17,8 @@ export const CALLBACK_BUDGET_MS = 30;
  * A slice in a task of the recorder's own (and the snapshot's first one, inside `record()`).
  * Measured here: with 30 ms, bench/storm.ts still saw one of these tasks reach 72-135 ms on the
  * shared machine (load average 11-20), where the OS and the garbage collector stretch a slice;
- * a third of that leaves the headroom, at the price of a task switch every 10 ms of walking.
+ * with 10 ms, none in five of six runs (one huge-page run at load 15 had three, up to 108 ms),
+ * at the price of a task switch every 10 ms of walking.
  */
 export const SLICE_BUDGET_MS = 10;
 
