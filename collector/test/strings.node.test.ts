@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import { expandReferences, undefinedReferences, validateStrings } from '../src/ingest/references';
-import { expandingStorage } from '../src/ingest/session-strings';
+import { createKnownStrings, expandingStorage, KNOWN_IDS } from '../src/ingest/session-strings';
+import type { Storage } from '../src/storage/types';
 import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from './fixtures';
 
 const CSS = 'body { margin: 0 } '.repeat(20);
@@ -53,6 +54,21 @@ describe('expandReferences', () => {
     expect(validateStrings({ [CSS_ID]: CSS })).toEqual({ [CSS_ID]: CSS });
     expect(validateStrings({ [CSS_ID]: `${CSS} ` })).toMatchObject({ status: 400, error: 'bad-schema' });
     expect(validateStrings(['x'])).toMatchObject({ status: 400, error: 'bad-schema' });
+  });
+});
+
+describe('createKnownStrings', () => {
+  test('holds at most KNOWN_IDS ids over all sessions, then starts over and asks storage again', async () => {
+    const asked: string[][] = [];
+    const storage = { sessionStrings: async (_o: string, _u: string, _s: string, ids: readonly string[]) => (asked.push([...ids]), new Map()) } as unknown as Storage;
+    const known = createKnownStrings(storage);
+    // One session defining ids bundle after bundle: the cap is on ids, not on sessions.
+    known.remember('o', 'u', 's', Array.from({ length: KNOWN_IDS }, (_, n) => `a.${n.toString(36)}`));
+    expect(await known.missing('o', 'u', 's', ['a.0', `a.${(KNOWN_IDS - 1).toString(36)}`])).toEqual([]);
+    expect(asked).toEqual([]);
+    known.remember('o', 'u', 's', ['b.0']);
+    expect(await known.missing('o', 'u', 's', ['a.0', 'b.0'])).toEqual(['a.0']);
+    expect(asked).toEqual([['a.0']]);
   });
 });
 

@@ -3,10 +3,12 @@ import type { Storage, StoredBundle } from '../storage/types';
 import { expandReferences, referencedIds } from './references';
 
 /**
- * Sessions whose defined ids the collector keeps in memory for the ingest check; past it the
- * cache starts over, and a session's next reference costs one storage read of the ids it names.
+ * Ids the ingest check keeps in memory, over all sessions: past it the cache starts over, and a
+ * session's next reference costs one storage read of the ids it names. Counted in ids, not
+ * sessions, since one session may define up to MAX_DEFINITIONS ids a bundle (references.ts) in
+ * every bundle of its cap; an id is at most 15 characters, so this is a few tens of MB at most.
  */
-const KNOWN_SESSIONS = 10_000;
+export const KNOWN_IDS = 200_000;
 
 /** Which referenced ids a session's stored bundles define, for the ingest check (docs/protocol.md, "String table"). */
 export interface KnownStrings {
@@ -18,13 +20,20 @@ export interface KnownStrings {
 
 export function createKnownStrings(storage: Storage): KnownStrings {
   const sessions = new Map<string, Set<string>>();
+  let size = 0;
   const keyOf = (...parts: string[]) => parts.join('\n');
   const remember: KnownStrings['remember'] = (orgId, userId, sessionId, ids) => {
     const key = keyOf(orgId, userId, sessionId);
-    if (!sessions.has(key) && sessions.size >= KNOWN_SESSIONS) sessions.clear();
-    const known = sessions.get(key) ?? new Set<string>();
-    for (const id of ids) known.add(id);
-    sessions.set(key, known);
+    for (const id of ids) {
+      if (sessions.get(key)?.has(id)) continue;
+      if (size >= KNOWN_IDS) {
+        sessions.clear();
+        size = 0;
+      }
+      const known = sessions.get(key) ?? new Set<string>();
+      sessions.set(key, known.add(id));
+      size++;
+    }
   };
   return {
     async missing(orgId, userId, sessionId, wanted) {
