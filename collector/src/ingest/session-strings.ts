@@ -1,4 +1,4 @@
-import { STRING_REF } from 'openstory/vocabulary';
+import { STRING_REF, type eventWithTime } from 'openstory/vocabulary';
 import type { Storage, StoredBundle } from '../storage/types';
 import { expandReferences, referencedIds } from './references';
 
@@ -52,24 +52,47 @@ export function createKnownStrings(storage: Storage): KnownStrings {
 const mayHoldStrings = (text: string) => text.includes(STRING_REF) || /\\ue000/i.test(text);
 
 /**
- * The storage as the viewer reads it: sessionEvents (whole or paged) gives each bundle with its
- * references expanded. The texts come from the session's string table, read for the ids each
- * bundle names that this read has not met yet: most bundles name none, a page's stylesheet text
- * is read once per request.
+ * Bundles expanded together when events.json streams a whole session: one read of the string
+ * table per EXPAND_BATCH_CHARS of their stored text, the size of the replay page's pages
+ * (viewer/client/feed.ts PAGE_BYTES), so a whole read costs the table reads a paged one does;
+ * EXPAND_BATCH_BUNDLES bounds the bundles held when they are small.
  */
-export function expandingStorage(storage: Storage): Storage {
-  async function* sessionEvents(...[orgId, userId, sessionId, after]: Parameters<Storage['sessionEvents']>): AsyncIterable<StoredBundle> {
-    const table = new Map<string, string>();
-    for await (const bundle of storage.sessionEvents(orgId, userId, sessionId, after)) {
-      if (!mayHoldStrings(bundle.events)) {
-        yield bundle;
-        continue;
-      }
-      const events = JSON.parse(bundle.events);
-      const unread = referencedIds(events).filter((id) => !table.has(id));
-      if (unread.length > 0) for (const [id, text] of await storage.sessionStrings(orgId, userId, sessionId, unread)) table.set(id, text);
-      yield { ...bundle, events: JSON.stringify(expandReferences(events, table)) };
-    }
+const EXPAND_BATCH_CHARS = 1024 * 1024;
+const EXPAND_BATCH_BUNDLES = 256;
+
+export interface Session {
+  orgId: string;
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * `bundles` as plain rrweb events: one storage read of the ids they reference that `table` lacks
+ * (a request passes its table on, so a page's stylesheet text is read once per request), then
+ * each bundle that holds a marker expanded.
+ */
+export async function expandBundles(storage: Storage, session: Session, bundles: readonly StoredBundle[], table = new Map<string, string>()): Promise<StoredBundle[]> {
+  const parsed = bundles.map((bundle) => (mayHoldStrings(bundle.events) ? (JSON.parse(bundle.events) as eventWithTime[]) : null));
+  const unread = new Set(parsed.flatMap((events) => (events ? referencedIds(events) : [])).filter((id) => !table.has(id)));
+  if (unread.size > 0) for (const [id, text] of await storage.sessionStrings(session.orgId, session.userId, session.sessionId, [...unread])) table.set(id, text);
+  return bundles.map((bundle, index) => {
+    const events = parsed[index];
+    return events ? { ...bundle, events: JSON.stringify(expandReferences(events, table)) } : bundle;
+  });
+}
+
+/** A whole session's events as plain rrweb events, read and expanded a batch of bundles at a time. */
+export async function* expandedSessionEvents(storage: Storage, session: Session): AsyncIterable<StoredBundle> {
+  const table = new Map<string, string>();
+  let batch: StoredBundle[] = [];
+  let chars = 0;
+  for await (const bundle of storage.sessionEvents(session.orgId, session.userId, session.sessionId)) {
+    batch.push(bundle);
+    chars += bundle.events.length;
+    if (batch.length < EXPAND_BATCH_BUNDLES && chars < EXPAND_BATCH_CHARS) continue;
+    yield* await expandBundles(storage, session, batch, table);
+    batch = [];
+    chars = 0;
   }
-  return { ...storage, sessionEvents };
+  yield* await expandBundles(storage, session, batch, table);
 }
