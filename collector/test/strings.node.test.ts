@@ -158,5 +158,8 @@ describe('ingest with the string table', () => {
     expect((await collector.storage.sessionStrings('o-demo', 'u-alice', 's-1', [CSS_ID])).size).toBe(1);
     await collector.storage.deleteUser('o-demo', { userId: 'u-alice' });
     expect((await collector.storage.sessionStrings('o-demo', 'u-alice', 's-1', [CSS_ID])).size).toBe(0);
+    // The page, still open, references the stylesheet it was told the collector holds: refused, so it defines it again.
+    const later = makeBundle({ seq: 1, events: [snapshot(ref(CSS_ID), 'Hi', T0 + 30)] as any });
+    expect(await collector.send(later)).toMatchObject({ status: 400, body: { error: 'unknown-string' } });
   });
 });

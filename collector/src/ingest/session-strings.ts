@@ -16,20 +16,23 @@ export interface KnownStrings {
   missing(orgId: string, userId: string, sessionId: string, wanted: readonly string[]): Promise<string[]>;
   /** A bundle defining `ids` was committed. */
   remember(orgId: string, userId: string, sessionId: string, ids: Iterable<string>): void;
+  /** Data was deleted: nothing known is trusted any more, storage answers the next lookups. */
+  forget(): void;
 }
 
 export function createKnownStrings(storage: Storage): KnownStrings {
   const sessions = new Map<string, Set<string>>();
   let size = 0;
   const keyOf = (...parts: string[]) => parts.join('\n');
+  const forget = () => {
+    sessions.clear();
+    size = 0;
+  };
   const remember: KnownStrings['remember'] = (orgId, userId, sessionId, ids) => {
     const key = keyOf(orgId, userId, sessionId);
     for (const id of ids) {
       if (sessions.get(key)?.has(id)) continue;
-      if (size >= KNOWN_IDS) {
-        sessions.clear();
-        size = 0;
-      }
+      if (size >= KNOWN_IDS) forget();
       const known = sessions.get(key) ?? new Set<string>();
       sessions.set(key, known.add(id));
       size++;
@@ -45,7 +48,25 @@ export function createKnownStrings(storage: Storage): KnownStrings {
       return unknown.filter((id) => !stored.has(id));
     },
     remember,
+    forget,
   };
+}
+
+/**
+ * The storage whose deletions (a user's, retention's) make `known` forget: a page still open
+ * when its user's data was deleted then references strings the collector no longer holds, is
+ * refused unknown-string and defines them again (docs/protocol.md, "String table"), instead of
+ * storing references that expand to nothing.
+ */
+export function forgettingOnDelete(storage: Storage, known: KnownStrings): Storage {
+  const forgetting = <Args extends unknown[], Result>(remove: (...args: Args) => Promise<Result>) => async (...args: Args) => {
+    try {
+      return await remove(...args);
+    } finally {
+      known.forget();
+    }
+  };
+  return { ...storage, deleteUser: forgetting(storage.deleteUser), deleteSessionsBefore: forgetting(storage.deleteSessionsBefore) };
 }
 
 /** A stored bundle may hold references only if its text has STRING_REF, raw or escaped by a store's JSON writer. */
