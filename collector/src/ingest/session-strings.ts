@@ -81,7 +81,7 @@ const mayHoldStrings = (text: string) => text.includes(STRING_REF) || /\\ue000/i
 const EXPAND_BATCH_CHARS = 1024 * 1024;
 const EXPAND_BATCH_BUNDLES = 256;
 
-export interface Session {
+export interface SessionKey {
   orgId: string;
   userId: string;
   sessionId: string;
@@ -92,7 +92,7 @@ export interface Session {
  * (a request passes its table on, so a page's stylesheet text is read once per request), then
  * each bundle that holds a marker expanded.
  */
-export async function expandBundles(storage: Storage, session: Session, bundles: readonly StoredBundle[], table = new Map<string, string>()): Promise<StoredBundle[]> {
+export async function expandBundles(storage: Storage, session: SessionKey, bundles: readonly StoredBundle[], table = new Map<string, string>()): Promise<StoredBundle[]> {
   const parsed = bundles.map((bundle) => (mayHoldStrings(bundle.events) ? (JSON.parse(bundle.events) as eventWithTime[]) : null));
   const unread = new Set(parsed.flatMap((events) => (events ? referencedIds(events) : [])).filter((id) => !table.has(id)));
   if (unread.size > 0) for (const [id, text] of await storage.sessionStrings(session.orgId, session.userId, session.sessionId, [...unread])) table.set(id, text);
@@ -103,7 +103,7 @@ export async function expandBundles(storage: Storage, session: Session, bundles:
 }
 
 /** A whole session's events as plain rrweb events, read and expanded a batch of bundles at a time. */
-export async function* expandedSessionEvents(storage: Storage, session: Session): AsyncIterable<StoredBundle> {
+export async function* expandedSessionEvents(storage: Storage, session: SessionKey): AsyncIterable<StoredBundle> {
   const table = new Map<string, string>();
   let batch: StoredBundle[] = [];
   let chars = 0;

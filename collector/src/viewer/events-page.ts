@@ -1,4 +1,5 @@
 import { ID_PATTERN } from 'openstory/vocabulary';
+import type { SessionKey } from '../ingest/session-strings';
 import type { BundleCursor, Storage, StoredBundle } from '../storage/types';
 
 /**
@@ -27,7 +28,7 @@ export function parseCursor(text: string | undefined): BundleCursor | undefined 
  */
 export async function eventsPage(
   storage: Storage,
-  session: { orgId: string; userId: string; sessionId: string },
+  session: SessionKey,
   after: BundleCursor | undefined,
   limit: number,
   expand: (bundles: StoredBundle[]) => Promise<StoredBundle[]>,
