@@ -85,9 +85,9 @@ export function clickhouseClient(location: ClickHouseLocation, database?: string
     // 18.16 too); the client drops its idle sockets at 2.5 s by a timer, which fires late on a busy
     // machine, and a request on a closed socket fails with "socket hang up" (seen here at load 21 in
     // the two-shard test). Checking a socket's age before each reuse closes that window, and an age
-    // limit of a third of the server's timeout leaves room for the server's clock to run ahead of
-    // ours: it starts from its last write, we from our read of it, which at load average 15 came
-    // more than half a second apart (the same test failed so with the client's default of 2.5 s).
+    // limit of a third of the server's timeout leaves room for the server's count to start before
+    // ours (from its last write; ours from our read of it, later on a busy machine): with the
+    // client's default of 2.5 s the same test still failed so once, at load average 15.
     keep_alive: { idle_socket_ttl: IDLE_SOCKET_TTL_MS, eagerly_destroy_stale_sockets: true },
     // The client's own logging prints every failed request; failures are answered to callers instead.
     log: { level: ClickHouseLogLevel.OFF },
