@@ -75,6 +75,22 @@ test('group commit: close() waits for an asynchronous write under way', async ()
   expect(await pending).toBe('a');
 });
 
+test('a bundle that fails inside a group commit fails alone: the others of its group are stored and answered', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  // A blob SQLite cannot bind: the statement throws inside the group's transaction.
+  const broken = { ...batch('p-2'), events: { ...batch('p-2').events, deflated: {} as Uint8Array } };
+  const answers = await Promise.allSettled([storage.ingest(batch('p-1')), storage.ingest(broken), storage.ingest(batch('p-3'))]);
+  expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  expect(db.prepare('SELECT page_id FROM bundles ORDER BY page_id').all()).toEqual([{ page_id: 'p-1' }, { page_id: 'p-3' }]);
+  // The failed bundle left no page and no count behind: its savepoint was rolled back.
+  expect(db.prepare('SELECT page_id FROM pages ORDER BY page_id').all()).toEqual([{ page_id: 'p-1' }, { page_id: 'p-3' }]);
+  expect(db.prepare('SELECT bundles FROM sessions').get()).toEqual({ bundles: 2 });
+  db.close();
+});
+
 test('deriveChanges: plain data, snapshots the bundle has not set yet left to the stored page (null)', () => {
   const events = [
     factAt('click', { EventTargetText: 'Pay', EventTargetSelectorTok: 'html body button', EventModFrustrated: 2, EventModDead: 1, EventModError: 0 }, T0 + 100),

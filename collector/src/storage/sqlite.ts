@@ -187,10 +187,13 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  // Each bundle in a savepoint of the group's transaction: one that fails anyway is rolled back
-  // alone and only its request gets the error; the others commit with the group.
+  // The group in one transaction. Should a bundle fail anyway, the whole transaction rolls back and
+  // the group is written again with each bundle in a savepoint of its own: the failing one is
+  // rolled back alone and only its request gets the error; the others commit with the group. Two
+  // statements a bundle fewer on the usual path (the savepoint and its release).
   const ingestOne = db.transaction(ingest);
-  const writeGroup = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
+  const writeAll = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> => group.map((changes) => ({ value: ingest(changes) })));
+  const writeEach = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
     group.map((changes) => {
       try {
         return { value: ingestOne(changes) };
@@ -199,6 +202,13 @@ export function openSqliteStorage(dataDir: string): Storage {
       }
     }),
   );
+  const writeGroup = (group: BatchChanges[]) => {
+    try {
+      return writeAll(group);
+    } catch {
+      return writeEach(group);
+    }
+  };
   const wal = walSyncer(path);
   const durable = () => wal.sync();
   // While one group's WAL sync runs in the thread pool, the event loop reads and commits the next.
