@@ -6,108 +6,67 @@
  *    once by rrweb's `record` and by openstory's recorder. Each stream goes through its own
  *    transport (default thresholds) to its own fake collector on 127.0.0.1, so both are
  *    batched and gzipped the same way; the collectors count the bytes of every request body.
+ *    The openstory stream uses the transport's string table (docs/protocol.md, "String table");
+ *    the rrweb stream goes through the same transport with the table off, as plain rrweb events.
+ *    Then a multi-page session: several page loads of a small site sharing a real app's
+ *    stylesheet, the same way, and both streams' gzip bytes by event kind (bench/wire-kinds.ts).
  * 2. Main-thread cost. The openstory stream captured in (1) is pushed again, at its original
  *    timing, into a transport alone on a blank page, with a PerformanceObserver for long tasks:
  *    any long task there is the transport's. The time spent inside push() is summed too.
  *
  * Results go to stdout as markdown; docs/transport.md records them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { eventWithTime } from '@rrweb/types';
 import { launchChromium } from '../test/helpers/chromium';
 import { bundleForBrowser } from '../test/helpers/bundle';
-import { startTestServer } from '../test/helpers/server';
+import { startTestServer, type TestServer } from '../test/helpers/server';
 import { startFakeCollector, type FakeCollector } from '../test/transport/fake-collector';
-import { loadRecorders } from './recorders';
+import { loadRecorders, ROOT } from './recorders';
+import { browse, shop, STORE_PAGE } from './storefront';
+import { bytesByKind, kindRows } from './wire-kinds';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    'page-seconds': { type: 'string', default: '10' },
+    'string-chars': { type: 'string' },
+    visits: { type: 'string', default: 'browse' },
+  },
+});
 const SESSION_MS = Number(values.seconds) * 1000;
-
-const STORE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<style>
-  body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #222; }
-  header { display: flex; gap: 16px; align-items: center; padding: 12px 24px; background: #f4f4f4; position: sticky; top: 0; }
-  nav a { margin-right: 12px; color: #036; }
-  .grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 16px; padding: 24px; }
-  .card { border: 1px solid #ddd; border-radius: 6px; padding: 12px; }
-  .card .img { height: 120px; background: linear-gradient(135deg, #cde, #fed); border-radius: 4px; }
-  .toast { position: fixed; bottom: 16px; right: 16px; background: #333; color: #fff; padding: 8px 12px; }
-  dialog { width: 420px; }
-  form { padding: 24px; display: grid; gap: 8px; max-width: 420px; }
-</style></head><body>
-<header><strong>Shop</strong><nav><a href="#new">New</a><a href="#sale">Sale</a><a href="#about">About</a></nav>
-  <input id="search" placeholder="Search products"><span>Cart: <b id="cart">0</b></span></header>
-<main><div class="grid" id="grid"></div>
-<form id="checkout"><h2>Checkout</h2><input name="name" placeholder="Full name"><input name="email" placeholder="Email">
-  <input name="address" placeholder="Address"><textarea name="notes" placeholder="Notes"></textarea><button type="button">Pay</button></form></main>
-<dialog id="details"><h3 id="details-title"></h3><p id="details-text"></p><button id="close">Close</button></dialog>
-<script>
-  const words = 'oak linen wool steel copper maple cotton glass amber slate ivory cedar'.split(' ');
-  const kinds = 'chair lamp table shelf rug vase mirror clock bench desk'.split(' ');
-  const products = Array.from({ length: 80 }, (_, i) => ({ id: i, name: words[i % 12] + ' ' + kinds[i % 10], price: (19 + (i * 37) % 300) + '.00' }));
-  const grid = document.getElementById('grid');
-  function render(filter) {
-    grid.replaceChildren(...products.filter((p) => p.name.includes(filter)).map((p) => {
-      const card = document.createElement('div');
-      card.className = 'card';
-      card.innerHTML = '<div class="img"></div><h4>' + p.name + '</h4><p>A ' + p.name + ' made to last. $' + p.price +
-        '</p><button class="add" data-id="' + p.id + '">Add to cart</button> <button class="more" data-id="' + p.id + '">Details</button>';
-      return card;
-    }));
-  }
-  render('');
-  document.getElementById('search').addEventListener('input', (e) => render(e.target.value));
-  grid.addEventListener('click', (e) => {
-    const id = e.target.dataset && e.target.dataset.id;
-    if (e.target.classList.contains('add')) {
-      const cart = document.getElementById('cart');
-      cart.textContent = String(Number(cart.textContent) + 1);
-      const toast = document.createElement('div');
-      toast.className = 'toast';
-      toast.textContent = 'Added ' + products[id].name;
-      document.body.append(toast);
-      setTimeout(() => toast.remove(), 1500);
-    } else if (e.target.classList.contains('more')) {
-      document.getElementById('details-title').textContent = products[id].name;
-      document.getElementById('details-text').textContent = 'Ships in ' + (1 + id % 5) + ' days. $' + products[id].price;
-      document.getElementById('details').showModal();
-    }
-  });
-  document.getElementById('close').addEventListener('click', () => document.getElementById('details').close());
-</script></body></html>`;
+const PAGE_MS = Number(values['page-seconds']) * 1000;
+/** The openstory stream's string threshold (transport default unless --string-chars). */
+const STRING_CHARS = values['string-chars'] === undefined ? 'undefined' : Number(values['string-chars']);
 
 const BLANK_PAGE = '<!doctype html><title>transport alone</title>';
 
-/** One round of the scripted visitor; every step is something a shopper does. */
-async function shop(page: Page, round: number) {
-  const cards = await page.$$('.card');
-  for (let i = 0; i < 6 && cards.length > 0; i++) {
-    const box = await cards[(round * 7 + i * 3) % cards.length].boundingBox();
-    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
-  }
-  await page.mouse.wheel(0, 600);
-  await page.waitForTimeout(300);
-  const add = await page.$$('button.add');
-  if (add.length > 0) await add[round % add.length].click();
-  await page.mouse.wheel(0, -300);
-  const query = ['oak', 'lamp', 'cedar desk', ''][round % 4];
-  await page.fill('#search', '');
-  await page.type('#search', query, { delay: 60 });
-  const more = await page.$$('button.more');
-  if (more.length > 0) {
-    await more[0].click();
-    await page.waitForTimeout(400);
-    await page.click('#close');
-  }
-  await page.fill('#search', '');
-  await page.type('#checkout [name=name]', 'Ada Lovelace'.slice(0, 4 + (round % 8)), { delay: 40 });
-  await page.mouse.wheel(0, 900);
-  await page.waitForTimeout(500);
-  await page.mouse.wheel(0, -1200);
+/** The multi-page site: the storefront with a shared stylesheet, in four variants; the visits go through them. */
+const SITE_PAGES: Record<string, number> = { '/site/shop': 80, '/site/new': 40, '/site/sale': 24, '/site/cart': 8 };
+const VISITS = ['/site/shop', '/site/new', '/site/shop', '/site/sale', '/site/cart', '/site/shop'];
+
+const sitePage = (path: string, products: number) =>
+  STORE_PAGE.replace('<title>Shop</title>', `<title>${path}</title><link rel="stylesheet" href="/site/app.css">`).replace(
+    'length: 80',
+    `length: ${products}`,
+  );
+
+/**
+ * The shared stylesheet: a real web app's, the main one of Playwright's trace viewer (uiMode.*.css,
+ * about 55 KB in playwright-core 1.65), read where npm installed it. Its other stylesheets, one
+ * twice as large among them, are left out: the comparison should not hang on the largest CSS at hand.
+ */
+function appStylesheet(): string {
+  const dir = `${ROOT}/node_modules/playwright-core/lib/vite/traceViewer`;
+  const css = readdirSync(dir).find((name) => name.startsWith('uiMode.') && name.endsWith('.css'));
+  if (!css) throw new Error(`no uiMode stylesheet in ${dir}`);
+  return readFileSync(`${dir}/${css}`, 'utf8');
 }
 
+/** One round of the scripted visitor; every step is something a shopper does. */
 interface StreamResult {
   requests: number;
   wireBytes: number;
@@ -130,9 +89,9 @@ function streamResult(collector: FakeCollector, pageId: string): StreamResult {
 
 /** Page-side half of the benchmark, plain JavaScript (tsx's helpers do not exist in the page). */
 const BENCH_SCRIPT = `
-function startBenchTransport(host, pageId) {
+function startBenchTransport(host, pageId, thresholds) {
   return openstoryTransport.startTransport({
-    host, orgId: 'o-bench', identity: () => ({ userId: 'u-bench', sessionId: 's-bench', pageId }),
+    host, orgId: 'o-bench', identity: () => ({ userId: 'u-bench', sessionId: 's-bench', pageId }), thresholds,
     page: { url: location.href, referrer: '', userAgent: navigator.userAgent, screenWidth: screen.width, screenHeight: screen.height,
       viewportWidth: innerWidth, viewportHeight: innerHeight, timeZone: 'UTC', language: navigator.language, startTime: Date.now() } });
 }
@@ -141,10 +100,11 @@ function observeLongTasks() {
   new PerformanceObserver((list) => durations.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
   return durations;
 }
-window.startSession = (oursUrl, theirsUrl) => {
+window.startSession = (oursUrl, theirsUrl, suffix = '') => {
   const start = performance.now();
-  const ours = startBenchTransport(oursUrl, 'p-openstory');
-  const theirs = startBenchTransport(theirsUrl, 'p-rrweb');
+  const ours = startBenchTransport(oursUrl, 'p-openstory' + suffix, { stringChars: ${STRING_CHARS} });
+  // rrweb's events as they are: the string table off.
+  const theirs = startBenchTransport(theirsUrl, 'p-rrweb' + suffix, { stringChars: Infinity });
   const captured = [];
   const longTasks = observeLongTasks();
   const stopOurs = openstoryRecorder.record({ emit: (event) => { captured.push([performance.now() - start, event]); ours.push(event); } });
@@ -180,6 +140,38 @@ window.replay = async (host) => {
   return { longTasks, pushMs, maxPushMs, pushes: captured.length };
 };`;
 
+/** Page loads of the site, one after another in one browser context (one session); each visit browses (or shops) for PAGE_MS. */
+async function multiPageSession(browser: Browser, server: TestServer, scripts: string[]) {
+  const [ours, theirs] = await Promise.all([startFakeCollector(), startFakeCollector()]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const started = Date.now();
+  for (const [index, path] of VISITS.entries()) {
+    const page = await context.newPage();
+    await page.goto(`${server.url}${path}`);
+    for (const content of scripts) await page.addScriptTag({ content });
+    await page.evaluate(([oursUrl, theirsUrl, suffix]) => (window as any).startSession(oursUrl, theirsUrl, suffix), [ours.url, theirs.url, `-${index}`]);
+    const visitStart = Date.now();
+    for (let round = 0; Date.now() - visitStart < PAGE_MS; round++) await (values.visits === 'shop' ? shop : browse)(page, round);
+    await page.evaluate(() => (window as any).endSession());
+    await page.close();
+  }
+  const sessionMs = Date.now() - started;
+  await context.close();
+  return { ours, theirs, sessionMs };
+}
+
+const wireBytes = (collector: FakeCollector) => collector.requests.reduce((sum, request) => sum + request.bytes, 0);
+
+/** The comparison table of one session: bytes on the wire, then gzip bytes by kind. */
+function comparison(ours: FakeCollector, theirs: FakeCollector): string {
+  const o = wireBytes(ours);
+  const r = wireBytes(theirs);
+  return `| kind | openstory | rrweb | openstory / rrweb |
+|---|---|---|---|
+| **bytes on the wire (${ours.requests.length} / ${theirs.requests.length} requests)** | **${(o / 1024).toFixed(1)} KiB** | **${(r / 1024).toFixed(1)} KiB** | **${(o / r).toFixed(2)}x** |
+${kindRows(bytesByKind(ours.stored.values()), bytesByKind(theirs.stored.values()))}`;
+}
+
 interface ReplayCost {
   longTasks: number[];
   pushMs: number;
@@ -201,6 +193,8 @@ async function main() {
   if (!rrwebScript || !recorderScript) throw new Error(`both recorders are needed: ${notes.join(' ')}`);
   server.pages.set('/shop', STORE_PAGE);
   server.pages.set('/blank', BLANK_PAGE);
+  server.pages.set('/site/app.css', appStylesheet());
+  for (const [path, products] of Object.entries(SITE_PAGES)) server.pages.set(path, sitePage(path, products));
   try {
     // 1. The session, recorded by both recorders, each stream through its own transport.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -229,6 +223,8 @@ async function main() {
     await replayContext.close();
     await replayCollector.close();
 
+    const site = await multiPageSession(browser, server, [transportScript, rrwebScript, recorderScript, BENCH_SCRIPT]);
+
     const o = streamResult(ours, 'p-openstory');
     const r = streamResult(theirs, 'p-rrweb');
     const perMinute = (bytes: number) => Math.round((bytes * 60_000) / sessionMs);
@@ -248,7 +244,16 @@ Main thread, the openstory stream replayed at its original timing into a transpo
 ${cost.pushes} push() calls took ${cost.pushMs.toFixed(1)} ms in total (max ${cost.maxPushMs.toFixed(2)} ms for one call);
 long tasks during the replay: ${cost.longTasks.length} (${over50.length} over 50 ms${cost.longTasks.length ? `, longest ${Math.max(...cost.longTasks).toFixed(0)} ms` : ''});
 the same replay with nothing behind push() (the machine's own noise): ${control.longTasks.length} long tasks${control.longTasks.length ? `, longest ${Math.max(...control.longTasks).toFixed(0)} ms` : ''}.
-Long tasks during the recorded session (both recorders and transports together): ${sessionLongTasks.length}${sessionLongTasks.length ? `, longest ${Math.max(...sessionLongTasks).toFixed(0)} ms` : ''}.`);
+Long tasks during the recorded session (both recorders and transports together): ${sessionLongTasks.length}${sessionLongTasks.length ? `, longest ${Math.max(...sessionLongTasks).toFixed(0)} ms` : ''}.
+
+The storefront session by kind (each kind of each bundle gzipped alone, so kinds add up to more than the wire):
+
+${comparison(ours, theirs)}
+
+Multi-page session: ${VISITS.length} page loads (${VISITS.join(', ')}), ${values.visits === 'shop' ? 'shopping (with search typing)' : 'browsing (no search typing)'} for ${values['page-seconds']} s on each, of a storefront site sharing a ${(server.pages.get('/site/app.css')!.length / 1024).toFixed(1)} KiB stylesheet, ${(site.sessionMs / 1000).toFixed(1)} s, one session:
+
+${comparison(site.ours, site.theirs)}`);
+    await Promise.all([site.ours.close(), site.theirs.close()]);
   } finally {
     await browser.close();
     await Promise.all([server.close(), ours.close(), theirs.close()]);

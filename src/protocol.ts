@@ -19,6 +19,34 @@ export const SWAN_SONG_MAX_BYTES = 64 * 1024;
 /** Largest decompressed JSON the collector inflates before refusing the bundle. */
 export const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A string value in an event that starts with this character is a reference: the rest is the id
+ * of a string the session's table defines (docs/protocol.md, "String table"). A recorded string
+ * that itself starts with it is sent with it doubled. U+E000 is the first private-use
+ * character: no page text or CSS needs it at the start of a value, and JSON writes it raw.
+ */
+export const STRING_REF = '\uE000';
+
+/** Refusal code of a bundle whose references name a string the collector does not hold. */
+export const UNKNOWN_STRING = 'unknown-string';
+
+/**
+ * The id of a string in the table: two 32-bit multiplicative hashes of its UTF-16 code units
+ * (FNV-1a's prime, and MurmurHash2's multiplier with another seed), base 36. Content-addressed,
+ * so every page of a session names the same stylesheet text alike without agreeing on a counter;
+ * the collector recomputes it for every definition.
+ */
+export function stringId(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(36) + '.' + (b >>> 0).toString(36);
+}
+
 export interface PageMetadata {
   url: string;
   referrer: string;
@@ -45,6 +73,8 @@ export interface BundleEnvelope {
   sentAt: number;
   /** Present on the first bundle of a page (seq 0). */
   page?: PageMetadata;
+  /** String definitions, id → text, for references in this bundle the collector may not hold yet (docs/protocol.md, "String table"). */
+  strings?: Record<string, string>;
 }
 
 export interface Bundle extends BundleEnvelope {

@@ -277,6 +277,6 @@ test('a database from before schema 9 keeps its events as text: read as they are
   expect(await sessionEventsOf(reopened)).toEqual([...recordingStart(), ...recordingStart()]);
   await reopened.close();
   const upgraded = new Database(join(dir, DATABASE_FILE), { readonly: true });
-  expect(upgraded.pragma('user_version', { simple: true })).toBe(9);
+  expect(upgraded.pragma('user_version', { simple: true })).toBe(10);
   upgraded.close();
 });

@@ -5,8 +5,11 @@
  */
 export interface EventBuffer {
   add(json: string): void;
-  /** Removes and returns events from the front while their total stays within `maxChars` (at least one when `atLeastOne`). */
-  take(maxChars: number, atLeastOne: boolean): string[];
+  /**
+   * Removes and returns events from the front while their total stays within `maxChars` (at
+   * least one when `atLeastOne`), stopping before the first one `stop` matches.
+   */
+  take(maxChars: number, atLeastOne: boolean, stop?: (json: string) => boolean): string[];
   /** Removes and returns everything. */
   drain(): string[];
   readonly count: number;
@@ -21,10 +24,10 @@ export function createBuffer(): EventBuffer {
       events.push(json);
       chars += json.length;
     },
-    take(maxChars, atLeastOne) {
+    take(maxChars, atLeastOne, stop) {
       let end = 0;
       let taken = 0;
-      while (end < events.length && (taken + events[end].length <= maxChars || (atLeastOne && end === 0))) {
+      while (end < events.length && !stop?.(events[end]) && (taken + events[end].length <= maxChars || (atLeastOne && end === 0))) {
         taken += events[end].length;
         end++;
       }

@@ -1,4 +1,5 @@
 import type { DroppedFact } from '../facts';
+import { STRING_REF } from '../protocol';
 import { FIRST_BUNDLE_EVENT_CHARS, bundleText, envelopeFor } from './bundle';
 import { encodeBody } from './encode';
 import { setBody, type Pending } from './pending';
@@ -19,7 +20,7 @@ export interface Cutter {
 
 /** `onEncoded`: a body is ready to send. */
 export function createCutter(parts: TransportParts, storage: BundleStorage, onEncoded: () => void): Cutter {
-  const { options, win, thresholds, signal, buffer, drops, queue, report } = parts;
+  const { options, win, thresholds, signal, buffer, drops, queue, report, strings } = parts;
   const encoding = new Set<Promise<void>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -48,12 +49,18 @@ export function createCutter(parts: TransportParts, storage: BundleStorage, onEn
     const now = Date.now();
     const cutOne = (events: string[], carriedDrops: DroppedFact[] = []) => {
       const range = queue.nextRange(who.pageId);
-      const entry = queue.enqueue(envelopeFor(options.orgId, who, range, options.page, now), events, range);
+      const envelope = envelopeFor(options.orgId, who, range, options.page, now);
+      const [refs, defined] = strings.define(events, who.sessionId);
+      // Never null here: every reference in this page's buffer was made by this page's table.
+      if (defined) envelope.strings = defined;
+      const entry = queue.enqueue(envelope, events, range);
       entry.carriedDrops = carriedDrops;
+      entry.refs = refs;
       return entry;
     };
     const cutNow: Pending[] = [];
-    if (!queue.hasCut(who.pageId)) cutNow.push(cutOne(buffer.take(FIRST_BUNDLE_EVENT_CHARS, false)));
+    // The first bundle stays small with its definitions too: it takes no event with a reference.
+    if (!queue.hasCut(who.pageId)) cutNow.push(cutOne(buffer.take(FIRST_BUNDLE_EVENT_CHARS, false, (json) => json.includes(STRING_REF))));
     if (buffer.count > 0 || drops.pending) {
       const events = buffer.drain();
       const facts = drops.takeFacts(now);

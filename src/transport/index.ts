@@ -11,6 +11,8 @@ import { createQueue } from './queue';
 import { createReporter } from './report';
 import { createSender } from './send';
 import { createBundleStorage } from './storage';
+import { createStringTable, MIN_REFERENCED_CHARS } from './strings';
+import { EventType } from '../lib/rrweb';
 import { listenForUnload } from './swan-song';
 
 export type { TransportOptions, TransportIdentity, TransportCaps, TransportThresholds, BackoffOptions } from './options';
@@ -66,6 +68,7 @@ export function startTransport(options: TransportOptions): Transport {
     queue: createQueue(options.sequence),
     persistence: persist ? openPersistence(options.host, options.orgId, win) : null,
     handoff: persist ? openHandoff(options.host, options.orgId, win) : null,
+    strings: createStringTable(win, options.host + options.orgId, options.thresholds?.stringChars ?? MIN_REFERENCED_CHARS),
   };
   const { caps, thresholds, signal, report, buffer, drops, queue } = parts;
   // These callbacks name parts created below; none runs before start-up is over (a drop, an encoded body).
@@ -81,7 +84,8 @@ export function startTransport(options: TransportOptions): Transport {
       if (signal.aborted) return;
       let json: string;
       try {
-        json = JSON.stringify(event);
+        // Facts (Custom events) stay plain: the collector reads them on arrival, before any expansion.
+        json = JSON.stringify(event, event.type === EventType.Custom ? undefined : parts.strings.replace);
       } catch (error) {
         report.once('unserializable', 'an event could not be serialized; it is dropped', error);
         drops.add('rejected', 1, 0);

@@ -1,4 +1,5 @@
 import type { PageMetadata } from '../protocol';
+import { MIN_REFERENCED_CHARS } from './strings';
 
 /** Who the events belong to; read each time a bundle is cut. */
 export interface TransportIdentity {
@@ -24,6 +25,8 @@ export interface TransportThresholds {
   sizeBytes: number;
   /** Cut a bundle this long after the first event entered an empty buffer. */
   timeMs: number;
+  /** Strings at least this long travel once per session and are referenced after (strings.ts); Infinity sends every string inline. */
+  stringChars: number;
 }
 
 export interface BackoffOptions {
@@ -72,7 +75,7 @@ export const DEFAULT_CAPS: TransportCaps = { memoryBytes: 4 * 1024 * 1024, stora
  * 512 Ki characters keeps a gzip body far below the 1 MiB wire cap (MAX_BUNDLE_BYTES); 5 s
  * bounds what a crash can lose and keeps a replay a few seconds behind the visitor, as FullStory's batching does.
  */
-export const DEFAULT_THRESHOLDS: TransportThresholds = { sizeBytes: 512 * 1024, timeMs: 5000 };
+export const DEFAULT_THRESHOLDS: TransportThresholds = { sizeBytes: 512 * 1024, timeMs: 5000, stringChars: MIN_REFERENCED_CHARS };
 
 /** 1 s doubling to 60 s: the AWS Architecture Blog's "full jitter" scheme with a one-minute ceiling. */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };

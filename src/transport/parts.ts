@@ -5,6 +5,7 @@ import type { BackoffOptions, TransportCaps, TransportOptions, TransportThreshol
 import type { Persistence } from './persist';
 import type { Queue } from './queue';
 import type { Reporter } from './report';
+import type { StringTable } from './strings';
 
 /** What startTransport creates first and hands to every module (one object: fewer names in the SDK bundle). */
 export interface TransportParts {
@@ -21,4 +22,5 @@ export interface TransportParts {
   queue: Queue;
   persistence: Persistence | null;
   handoff: Handoff | null;
+  strings: StringTable;
 }

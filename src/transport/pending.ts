@@ -46,6 +46,8 @@ export interface Pending {
   residency: Residency;
   /** A request carrying it has not been answered yet. */
   inFlight: boolean;
+  /** Its string references, set when this page cut it: acknowledged to the string table when the collector stores it. */
+  refs?: string[];
 }
 
 export function pendingFrom(key: string, envelope: BundleEnvelope, events: string[], range: SeqRange): Pending {

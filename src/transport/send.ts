@@ -1,11 +1,12 @@
-import { MAX_BUNDLE_BYTES, type BundleEnvelope } from '../protocol';
+import { MAX_BUNDLE_BYTES, UNKNOWN_STRING, type BundleEnvelope } from '../protocol';
 import { halves, splitRange } from './bundle';
 import { decodeBody } from './encode';
 import type { Leftovers } from './leftovers';
-import { bodyOf, type Pending } from './pending';
+import { bodyOf, type BundleSource, type Pending } from './pending';
 import type { TransportParts } from './parts';
 import { backoffDelay } from './retry';
 import type { BundleStorage } from './storage';
+import { pieceEnvelope } from './strings';
 import { endpoint, upload, type Outcome } from './upload';
 
 /**
@@ -36,7 +37,7 @@ export function createSender(
   leftovers: Leftovers,
   encode: (entry: Pending) => void,
 ): Sender {
-  const { options, win, backoff, signal, persistence, queue, report } = parts;
+  const { options, win, backoff, signal, persistence, queue, report, strings } = parts;
   let failures = 0;
   /** No request before this (backoff or the collector's Retry-After). */
   let retryAt = 0;
@@ -63,22 +64,24 @@ export function createSender(
     retryTimer = setTimeout(() => void kick(), Math.max(0, retryAt - Date.now()));
   }
 
-  /** The 413 answer: the bundle is cut in two, each half with a fresh number inside its range. */
-  async function split(entry: Pending) {
+  /**
+   * Re-cuts a bundle the collector refused into `cut(events)` pieces (or none: null), each with a
+   * fresh number inside its range; `why` is the warning when it cannot be, and the bundle is dropped.
+   */
+  async function recut(entry: Pending, why: string, cut: (source: BundleSource) => BundleSource[] | null) {
     const body = bodyOf(entry) ?? (await persistence?.loadBody(entry.key));
     if (!body || !entry.enc) return storage.forget(entry);
-    const { envelope, events } = await decodeBody(body, entry.enc, win);
-    const pieces = halves(events);
-    const ranges = pieces && splitRange(entry.range, 2);
+    const pieces = cut(await decodeBody(body, entry.enc, win));
+    const ranges = pieces && splitRange(entry.range, pieces.length);
     if (!pieces || !ranges) {
-      report.once('too-large', 'the collector refused an event as too large; it is dropped');
+      report.once(why, why);
       return storage.drop(entry, 'rejected');
     }
     const now = Date.now();
-    pieces.forEach((half, index) => {
-      const piece: BundleEnvelope = { ...envelope, seq: ranges[index].seq, sentAt: now };
+    pieces.forEach(({ envelope, events }, index) => {
+      const piece: BundleEnvelope = { ...pieceEnvelope(envelope, events), seq: ranges[index].seq, sentAt: now };
       delete piece.page;
-      const part = queue.enqueue(piece, half, ranges[index], entry);
+      const part = queue.enqueue(piece, events, ranges[index], entry);
       // Dropped facts are appended at the end of a bundle, so they travel in the last piece.
       if (index === pieces.length - 1) part.carriedDrops = entry.carriedDrops;
       encode(part);
@@ -86,11 +89,30 @@ export function createSender(
     storage.forget(entry);
   }
 
+  /** The 413 answer: the bundle is cut in two (each half keeps the definitions it needs). */
+  const split = (entry: Pending) =>
+    recut(entry, 'the collector refused an event as too large; it is dropped', ({ envelope, events }) =>
+      halves(events)?.map((half) => ({ envelope, events: half })) ?? null,
+    );
+
+  /**
+   * The unknown-string answer: the collector lost strings it had acknowledged (its data was
+   * deleted), so everything is defined again, this bundle too when this page still has the texts.
+   */
+  function redefine(entry: Pending) {
+    strings.forget();
+    return recut(entry, 'unknown string; dropped', ({ envelope, events }) => {
+      const defined = strings.define(events, envelope.sessionId, true)[1];
+      return defined ? [{ envelope: { ...envelope, strings: defined }, events }] : null;
+    });
+  }
+
   async function settle(entry: Pending, outcome: Outcome): Promise<boolean> {
     if (entry.residency.kind === 'gone') return true;
     switch (outcome.kind) {
       case 'delivered':
         failures = 0;
+        if (entry.refs) strings.acknowledge(entry.refs);
         storage.forget(entry);
         await leftovers.again();
         return true;
@@ -98,6 +120,10 @@ export function createSender(
         storage.forget(entry, true);
         return true;
       case 'rejected':
+        if (outcome.code === UNKNOWN_STRING) {
+          await redefine(entry);
+          return true;
+        }
         halted ||= PERMANENT_STATUSES.includes(outcome.status);
         report.once('rejected', `the collector refused a bundle (${outcome.status} ${outcome.code}); it is dropped${halted ? ', and nothing more is sent from this page' : ''}`);
         storage.drop(entry, 'rejected');

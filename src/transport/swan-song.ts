@@ -7,6 +7,7 @@ import type { Queue } from './queue';
 import type { TransportParts } from './parts';
 import type { Sender } from './send';
 import type { BundleStorage } from './storage';
+import { pieceEnvelope } from './strings';
 
 /**
  * Swan-song pieces are a quarter of the keepalive budget (SWAN_SONG_MAX_BYTES, which every
@@ -32,12 +33,13 @@ function swanSongRuns(
   const fresh = { ...source.envelope, sentAt: now };
   const whole = bundleText(fresh, source.events);
   if (whole.length <= maxBytes) return [{ envelope: fresh, events: source.events, range, text: whole }];
-  const envelopeChars = JSON.stringify(source.envelope).length;
+  // Definitions travel with the pieces that reference them (pieceEnvelope), not in every piece.
+  const envelopeChars = JSON.stringify({ ...source.envelope, strings: undefined }).length;
   const runs = packEvents(source.events, Math.max(1, maxBytes - envelopeChars - PIECE_ENVELOPE_ALLOWANCE));
   const ranges = splitRange(range, runs.length);
   if (!ranges) return null;
   return runs.map((events, index) => {
-    const envelope: BundleEnvelope = { ...source.envelope, seq: ranges[index].seq, sentAt: now };
+    const envelope: BundleEnvelope = { ...pieceEnvelope(source.envelope, events), seq: ranges[index].seq, sentAt: now };
     delete envelope.page;
     return { envelope, events, range: ranges[index], text: bundleText(envelope, events) };
   });

@@ -4,6 +4,7 @@ import type { Bundle } from 'openstory/vocabulary';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { FactRecord } from '../storage/types';
 import { extractFacts } from '../facts';
+import { undefinedReferences } from './references';
 import { encodeEvents, isGzip, receivedEvents, type EncodedEvents } from './encode';
 import { validateBundle } from './validate';
 import { maxInflatedFor, type IngestLimits, type InflateLimits } from './limits';
@@ -81,6 +82,8 @@ export interface Decoded {
   facts: FactRecord[];
   /** Decompressed size: what the per-client decode budget is charged. */
   decodedBytes: number;
+  /** String ids the events reference and the bundle does not define: the session must hold them (docs/protocol.md, "String table"). */
+  references: string[];
 }
 
 /**
@@ -98,5 +101,6 @@ export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLim
   if (isRefusal(bundle)) return bundle;
   // A gzip body is stored as it came (ingest/encode.ts); an uncompressed one is deflated.
   const events = inflated ? receivedEvents(body, bundle.events, json.length) : encodeEvents(bundle.events);
-  return { bundle: { ...bundle, events }, facts: extractFacts(bundle.events), decodedBytes: json.length };
+  const references = undefinedReferences(bundle.events, bundle.strings);
+  return { bundle: { ...bundle, events }, facts: extractFacts(bundle.events), decodedBytes: json.length, references };
 }

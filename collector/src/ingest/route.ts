@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { INGEST_PATH } from 'openstory/vocabulary';
+import { INGEST_PATH, UNKNOWN_STRING } from 'openstory/vocabulary';
 import { findOrg, originAllowed, type OrgConfig } from '../config';
 import { sendRefusal, type CollectorContext } from '../context';
 import { parseAgent, plainIp, storedIp } from '../enrich';
@@ -9,6 +9,7 @@ import type { IngestBatch, IngestConflict, IngestResult } from '../storage/types
 import { correctClock, pageClockOffset } from './clock';
 import type { Decoded } from './decode';
 import { deriveChanges } from './derive';
+import { createKnownStrings, type KnownStrings } from './session-strings';
 
 /** Browsers cache a preflight answer up to this many seconds (Chromium caps at 7200). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -45,19 +46,24 @@ async function boundedDecode(request: FastifyRequest, context: CollectorContext)
 const conflict = (refused: IngestConflict): Refusal =>
   refuse(409, refused, refused === 'session-full' ? 'the session holds as many bundles or bytes as the collector stores for one' : 'this pageId belongs to another session');
 
-/** Clock correction, the page's owner and the session cap, then the durable commit. */
-async function commit(decoded: Decoded, request: FastifyRequest, org: OrgConfig, context: CollectorContext): Promise<IngestResult | Refusal> {
+/** The page's owner, string references, clock correction and the session cap, then the durable commit. */
+async function commit(decoded: Decoded, request: FastifyRequest, org: OrgConfig, context: CollectorContext, known: KnownStrings): Promise<IngestResult | Refusal> {
   const { storage, limits, decoder } = context;
   const { bundle } = decoded;
   const receivedAt = context.now();
   const owner = await storage.pageOwner(org.id, bundle.pageId);
   if (owner && (owner.userId !== bundle.userId || owner.sessionId !== bundle.sessionId)) return conflict('page-owned-elsewhere');
+  if (decoded.references.length > 0) {
+    const missing = await known.missing(org.id, bundle.userId, bundle.sessionId, decoded.references);
+    if (missing.length > 0) return refuse(400, UNKNOWN_STRING, `no definition of the string ${missing[0]} in this session: send it with the bundle`);
+  }
   const clockOffset = pageClockOffset(owner?.clockOffset, receivedAt, bundle.sentAt);
   const corrected = await correctClock(decoded, clockOffset, receivedAt, decoder.shift);
   if (isRefusal(corrected)) return corrected;
   const location = corrected.bundle.page ? context.locate(plainIp(request.ip)) ?? null : null;
   const batch = { ...toBatch(corrected, request, org, receivedAt, location), clockOffset, sessionCap: { bundles: limits.sessionBundles, bytes: limits.sessionBytes } };
   const result = await storage.ingest(deriveChanges(batch));
+  if (!result.refused && bundle.strings) known.remember(org.id, bundle.userId, bundle.sessionId, Object.keys(bundle.strings));
   return result.refused ? conflict(result.refused) : result;
 }
 
@@ -87,6 +93,7 @@ function toBatch({ bundle, facts }: Pick<Decoded, 'bundle' | 'facts'>, request: 
       language: page.language,
     },
     events: bundle.events,
+    ...(bundle.strings && { strings: bundle.strings }),
     facts,
   };
 }
@@ -100,6 +107,7 @@ function allowedRequestHeaders(requested: string | string[] | undefined): string
 
 /** The ingest endpoint of docs/protocol.md with its CORS answers. */
 export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
+  const known = createKnownStrings(context.storage);
   app.register(async (scope) => {
     // The body is read by decodeBundle from the raw stream, under the protocol's caps.
     scope.removeAllContentTypeParsers();
@@ -145,7 +153,7 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const result = await commit(decoded, request, org, context);
+      const result = await commit(decoded, request, org, context, known);
       if (isRefusal(result)) return sendRefusal(reply, result);
       return reply.code(200).send(result.duplicate ? { ok: true, duplicate: true } : { ok: true });
     });

@@ -1,5 +1,6 @@
 import { EventType, ID_PATTERN, PROTOCOL_VERSION, type Bundle, type eventWithTime, type PageMetadata } from 'openstory/vocabulary';
-import { refuse, type Refusal } from '../refusal';
+import { isRefusal, refuse, type Refusal } from '../refusal';
+import { validateStrings } from './references';
 
 /** Browsers cap URLs around 2 MB, but nothing useful for analytics is longer than this. */
 const MAX_URL_CHARS = 8192;
@@ -113,6 +114,8 @@ export function validateBundle(body: unknown): Bundle | Refusal {
     if ('status' in event) return event;
     checked.push(event);
   }
+  const strings = validateStrings(body.strings);
+  if (isRefusal(strings)) return strings;
   let page: PageMetadata | undefined;
   if (seq === 0) {
     if (body.page === undefined) return refuse(400, 'missing-page', 'the bundle with seq 0 must carry page metadata');
@@ -129,6 +132,7 @@ export function validateBundle(body: unknown): Bundle | Refusal {
     seq: seq as number,
     sentAt: sentAt as number,
     page,
+    ...(strings && { strings }),
     events: checked,
   };
 }

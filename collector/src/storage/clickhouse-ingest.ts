@@ -72,6 +72,8 @@ export async function writeGroup(client: ClickHouseClient, group: BatchChanges[]
       fact_num_warnings: facts.map((fact) => fact.numWarnings ?? before.num_warnings),
       fact_num_errors: facts.map((fact) => fact.numErrors ?? before.num_errors),
       fact_is_row: facts.map((fact) => (fact.row ? 1 : 0)),
+      string_ids: Object.keys(changes.strings ?? {}),
+      string_texts: Object.values(changes.strings ?? {}),
     });
     pages.set(key(orgId, pageId), [...pageBundles, meta]);
     usage.set(key(orgId, userId, sessionId), { bundles: (used?.bundles ?? 0) + 1, bytes: (used?.bytes ?? 0) + text.length });

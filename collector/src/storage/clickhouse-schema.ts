@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { num, selectRows } from './clickhouse-sql';
+import { num, selectRows, str } from './clickhouse-sql';
 
 /**
  * A table a migration step creates. On one server it is `table` itself; on a cluster
@@ -23,7 +23,7 @@ interface TableStep {
  * applied. Never edit a released step: add the next one. Every statement is idempotent (IF NOT
  * EXISTS), so two collectors starting at once against one database both end on the last version.
  *
- * One table. A bundle is one row holding everything it changes: its events, its facts (parallel
+ * One table of bundles. A bundle is one row holding everything it changes: its events, its facts (parallel
  * arrays) and the state it sets (JSON texts). One INSERT of one block is atomic in MergeTree, so a
  * group of bundles is stored whole or not at all, with no transaction (on a cluster, whole or not
  * at all on each shard: a retry of the group finds the stored part duplicate); every read derives
@@ -39,7 +39,13 @@ interface TableStep {
  * text is still stored compressed: every MergeTree column is (LZ4 by default, zstd through the
  * server's <compression> setting) — see docs/collector.md.
  */
-const MIGRATIONS: TableStep[][] = [
+/** Columns added to a table a step created: on a cluster to its local table on every server and to the Distributed table. */
+interface ColumnsStep {
+  table: string;
+  addColumns: string[];
+}
+
+const MIGRATIONS: Array<Array<TableStep | ColumnsStep>> = [
   [
     {
       table: 'bundles',
@@ -66,6 +72,9 @@ const MIGRATIONS: TableStep[][] = [
       shardKey: 'cityHash64(org_id, segment_id)',
     },
   ],
+  // The string table (docs/protocol.md, "String table"): the definitions a bundle carried, id → text
+  // as parallel arrays in its own row, so they are stored, deduplicated and deleted with it.
+  [{ table: 'bundles', addColumns: ['string_ids Array(String)', 'string_texts Array(String)'] }],
 ];
 
 /** The cluster a server's tables are part of: its name in the servers' remote_servers, and the database. */
@@ -85,6 +94,24 @@ function statements(step: TableStep, layout?: ClusterLayout): string[] {
     ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${local}, ${step.shardKey})`];
 }
 
+/**
+ * 18.16 has no ADD COLUMN IF NOT EXISTS: a column is added when system.columns lacks it, and the
+ * error of a collector that lost the race to another one starting at once is the answer it wanted.
+ */
+async function addColumns(client: ClickHouseClient, step: ColumnsStep, layout?: ClusterLayout): Promise<void> {
+  for (const table of layout ? [localTable(step.table, layout), step.table] : [step.table]) {
+    const present = await selectRows<{ name: string }>(client, `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = ${str(table)}`);
+    for (const column of step.addColumns) {
+      if (present.some(({ name }) => column.startsWith(`${name} `))) continue;
+      try {
+        await client.command({ query: `ALTER TABLE ${table} ADD COLUMN ${column}` });
+      } catch (error) {
+        if (!/already exists/i.test((error as Error).message)) throw error;
+      }
+    }
+  }
+}
+
 const VERSIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_versions (version UInt32, applied_at UInt64)
   ENGINE = ReplacingMergeTree ORDER BY version`;
 
@@ -93,7 +120,10 @@ export async function migrateClickHouse(client: ClickHouseClient, now: number, l
   await client.command({ query: VERSIONS_TABLE });
   const [row] = await selectRows<{ version: number }>(client, 'SELECT max(version) AS version FROM schema_versions');
   for (let version = row?.version ?? 0; version < MIGRATIONS.length; version++) {
-    for (const statement of MIGRATIONS[version].flatMap((step) => statements(step, layout))) await client.command({ query: statement });
+    for (const step of MIGRATIONS[version]) {
+      if ('addColumns' in step) await addColumns(client, step, layout);
+      else for (const statement of statements(step, layout)) await client.command({ query: statement });
+    }
     await client.command({ query: `INSERT INTO schema_versions VALUES (${num(version + 1)}, ${num(now)})` });
   }
 }

@@ -149,6 +149,15 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
       return (await sessionsFrom(rows))[0];
     },
     sessionEvents,
+    async sessionStrings(orgId, userId, sessionId, ids) {
+      if (ids.length === 0) return new Map();
+      const wanted = `[${ids.map(str).join(', ')}]`;
+      const rows = await selectRows<{ id: string; text: string }>(client, `SELECT id, text FROM
+        (SELECT string_ids, string_texts FROM bundles WHERE ${orgIs(orgId)} AND user_id = ${str(userId)} AND session_id = ${str(sessionId)}
+          AND hasAny(string_ids, ${wanted}))
+        ARRAY JOIN string_ids AS id, string_texts AS text WHERE has(${wanted}, id) LIMIT 1 BY id`);
+      return new Map(rows.map((row) => [row.id, row.text]));
+    },
     sessionFacts,
     ...clickHouseInsights(client),
     deleteUser: deletion.deleteUser,

@@ -82,6 +82,12 @@ const MIGRATIONS: string[] = [
   // worker. Rows from before keep their text in `events` and are read as they are
   // (sqlite-rows.storedEventsText), so opening an old database rewrites nothing.
   `ALTER TABLE bundles ADD COLUMN events_deflated BLOB;`,
+  // The string table (docs/protocol.md, "String table"): long strings a session's bundles defined,
+  // by content-addressed id, read by the ingest check and to expand the events a player is served.
+  // IF NOT EXISTS as above (storage.node.test.ts rolls databases back by version).
+  `CREATE TABLE IF NOT EXISTS strings (
+     org_id TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL, id TEXT NOT NULL, text TEXT NOT NULL,
+     PRIMARY KEY (org_id, user_id, session_id, id)) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): void {

@@ -39,6 +39,8 @@ export function prepareDeletion(db: Database): SqliteDeletion {
     deleteBundles: db.prepare(`DELETE FROM bundles WHERE rowid IN
         (SELECT rowid FROM bundles WHERE org_id = ? AND page_id = ? LIMIT ${DELETE_BATCH_ROWS})`),
     deletePage: db.prepare('DELETE FROM pages WHERE org_id = ? AND page_id = ?'),
+    deleteStringsOfUser: db.prepare('DELETE FROM strings WHERE org_id = ? AND user_id = ?'),
+    deleteStringsOfSession: db.prepare('DELETE FROM strings WHERE org_id = ? AND user_id = ? AND session_id = ?'),
     deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE org_id = ? AND user_id = ?'),
@@ -103,6 +105,7 @@ export function prepareDeletion(db: Database): SqliteDeletion {
           : (statements.usersByAppKey.all(orgId, selector.userAppKey) as Row[]).map((row) => row.user_id as string);
       for (const userId of userIds) {
         for (const pageId of pageIds(statements.pagesOfUser.all(orgId, userId))) await deletePage(orgId, pageId, counts);
+        inBatch(() => statements.deleteStringsOfUser.run(orgId, userId).changes);
         counts.sessions += inBatch(() => statements.deleteSessionsOfUser.run(orgId, userId).changes);
         counts.users += inBatch(() => statements.deleteUser.run(orgId, userId).changes);
       }
@@ -113,6 +116,7 @@ export function prepareDeletion(db: Database): SqliteDeletion {
       for (const session of statements.sessionsBefore.all(orgId, cutoff) as Row[]) {
         const { user_id: userId, session_id: sessionId } = session as { user_id: string; session_id: string };
         for (const pageId of pageIds(statements.pagesOfSession.all(orgId, userId, sessionId))) await deletePage(orgId, pageId, counts);
+        inBatch(() => statements.deleteStringsOfSession.run(orgId, userId, sessionId).changes);
         counts.sessions += inBatch(() => statements.deleteSession.run(orgId, userId, sessionId).changes);
       }
       if (counts.sessions === 0) return counts;

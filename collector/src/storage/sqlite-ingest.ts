@@ -33,10 +33,11 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         s.bundles, s.bytes FROM (SELECT 1) LEFT JOIN pages p ON p.org_id = ? AND p.page_id = ?
         LEFT JOIN sessions s ON s.org_id = ? AND s.user_id = ? AND s.session_id = ?`),
     setClockOffset: db.prepare('UPDATE pages SET clock_offset = min(coalesce(clock_offset, ?), ?) WHERE org_id = ? AND page_id = ?'),
-    // The events as received and validated, deflated (ingest/encode.ts); `events` holds only rows from before that.
+    // The events as ingest/encode.ts keeps them (the received gzip body, or raw deflate); `events` holds only rows from before schema 9.
     insertBundle: db.prepare(
       "INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events, events_deflated) VALUES (?, ?, ?, ?, ?, '', ?)",
     ),
+    insertString: db.prepare('INSERT OR IGNORE INTO strings (org_id, user_id, session_id, id, text) VALUES (?, ?, ?, ?, ?)'),
     ensureUser: db.prepare(
       // The WHERE: a user already stored earlier is not rewritten (an upsert's update writes the row even unchanged).
       'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = excluded.created WHERE excluded.created < created',
@@ -88,6 +89,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     }
     const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.count, events.deflated);
     if (inserted.changes === 0) return { duplicate: true };
+    for (const [id, text] of Object.entries(changes.strings ?? {})) statements.insertString.run(orgId, userId, sessionId, id, text);
 
     statements.ensureUser.run(orgId, userId, firstSeen);
     if (newPage) statements.insertStubPage.run(orgId, pageId, userId, sessionId);

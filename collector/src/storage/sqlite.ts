@@ -107,6 +107,8 @@ export function openSqliteStorage(dataDir: string): Storage {
     sessionFacts: db.prepare(`SELECT f.* FROM facts f JOIN pages p ON p.org_id = f.org_id AND p.page_id = f.page_id
         WHERE p.org_id = ? AND p.user_id = ? AND p.session_id = ? ORDER BY f.ts, f.page_id, f.seq, f.idx`),
     pageOwner: db.prepare('SELECT user_id, session_id, clock_offset FROM pages WHERE org_id = ? AND page_id = ?'),
+    sessionStrings: db.prepare(`SELECT id, text FROM strings
+        WHERE org_id = ? AND user_id = ? AND session_id = ? AND id IN (SELECT value FROM json_each(?))`),
   };
 
   const deletion = prepareDeletion(db);
@@ -248,6 +250,10 @@ export function openSqliteStorage(dataDir: string): Storage {
       return row && sessionFrom(row);
     },
     sessionEvents,
+    async sessionStrings(orgId, userId, sessionId, ids) {
+      const rows = statements.sessionStrings.all(orgId, userId, sessionId, JSON.stringify(ids)) as Row[];
+      return new Map(rows.map((row) => [row.id as string, row.text as string]));
+    },
     async sessionFacts(orgId, userId, sessionId) {
       return (statements.sessionFacts.all(orgId, userId, sessionId) as Row[]).map(factFrom);
     },

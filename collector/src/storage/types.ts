@@ -46,6 +46,8 @@ export interface Storage {
    * continues after that bundle (the viewer's paged events.json), nothing when it is not the session's.
    */
   sessionEvents(orgId: string, userId: string, sessionId: string, after?: BundleCursor): AsyncIterable<StoredBundle>;
+  /** Of `ids`, the string definitions the session's stored bundles carried (docs/protocol.md, "String table"): id → text. */
+  sessionStrings(orgId: string, userId: string, sessionId: string, ids: readonly string[]): Promise<Map<string, string>>;
   sessionFacts(orgId: string, userId: string, sessionId: string): Promise<StoredFact[]>;
   /**
    * The click facts with EventStart in [from, until), with their session: what insights and click
@@ -142,6 +144,8 @@ export interface IngestBatch {
   /** The validated events as stored (deflated JSON text) and what derive reads of them. */
   events: EncodedEvents;
   facts: FactRecord[];
+  /** String definitions the bundle carried, id → text: stored for its session in the same commit. */
+  strings?: Record<string, string>;
   /** receivedAt − sentAt of this bundle (ms); the page keeps the smallest. */
   clockOffset?: number;
   sessionCap?: SessionCap;

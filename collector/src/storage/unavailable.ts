@@ -20,7 +20,7 @@ const unavailable = (error: unknown): never => {
 };
 
 /**
- * The storage ingest sees: a failure of the owner lookup or of the commit becomes
+ * The storage ingest sees: a failure of the owner lookup, of the string-table check or of the commit becomes
  * StorageUnavailableError, so the bundle is answered 503 and retried, and the next request tries
  * storage again (nothing is latched: the collector recovers by itself when storage returns).
  */
@@ -28,4 +28,5 @@ export const guardIngest = (storage: Storage): Storage => ({
   ...storage,
   ingest: (changes) => storage.ingest(changes).catch(unavailable),
   pageOwner: (orgId, pageId) => storage.pageOwner(orgId, pageId).catch(unavailable),
+  sessionStrings: (orgId, userId, sessionId, ids) => storage.sessionStrings(orgId, userId, sessionId, ids).catch(unavailable),
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { deriveChanges } from '../../src/ingest/derive';
 import { storedEvents } from '../../src/ingest/encode';
-import type { eventWithTime } from 'openstory/vocabulary';
+import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import type { BundleCursor, IngestBatch, Storage } from '../../src/storage/types';
 import { factAt, makeBundle, recordingStart, sessionEvents, startTestCollector, T0, type TestCollector } from '../fixtures';
 import { longSession } from '../replay-sessions';
@@ -155,6 +155,30 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(await storage.deleteSessionsBefore('o-demo', T0 + HOUR)).toMatchObject({ users: 1, sessions: 1, pages: 1, bundles: 2 });
     expect(await storage.listSessions({ limit: 10 })).toEqual([]);
     expect(await legacyRows(collector.api)).toEqual([]);
+  });
+
+  test('the string table: definitions kept for their session, read by id, never counted as events, deleted with the user and by retention', async () => {
+    const { collector } = await collectorOn(backend);
+    const css = 'main { display: grid } '.repeat(20);
+    const id = stringId(css);
+    const [meta] = recordingStart();
+    const styled = (at: number) => ({ type: 3, timestamp: at, data: { source: 8, id: 1, adds: [{ rule: STRING_REF + id, index: 0 }] } });
+    for (const userId of ['u-alice', 'u-bob']) {
+      const first = makeBundle({ userId, pageId: `p-${userId}`, events: [meta, styled(T0 + 10)] as never, strings: { [id]: css } });
+      expect((await collector.send(first)).status).toBe(200);
+      // The next page references what the session's first page defined.
+      expect((await collector.send(makeBundle({ userId, pageId: `p2-${userId}`, events: [meta, styled(T0 + 20)] as never }))).status).toBe(200);
+    }
+    const storage = collector.storage;
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id, 'abc.def'])).toEqual(new Map([[id, css]]));
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-other', [id])).toEqual(new Map());
+    expect((await storage.getSession('o-demo', 'u-alice', 's-1'))?.events).toBe(4);
+    expect(await allEvents(storage)).toHaveLength(4);
+    await storage.deleteUser('o-demo', { userId: 'u-bob' });
+    expect(await storage.sessionStrings('o-demo', 'u-bob', 's-1', [id])).toEqual(new Map());
+    expect((await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id])).size).toBe(1);
+    await storage.deleteSessionsBefore('o-demo', T0 + HOUR);
+    expect(await storage.sessionStrings('o-demo', 'u-alice', 's-1', [id])).toEqual(new Map());
   });
 });
 
