@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, inflateRawSync } from 'node:zlib';
@@ -91,6 +91,17 @@ test('a bundle that fails inside a group commit fails alone: the others of its g
   expect(db.prepare('SELECT page_id FROM pages ORDER BY page_id').all()).toEqual([{ page_id: 'p-1' }, { page_id: 'p-3' }]);
   expect(db.prepare('SELECT bundles FROM sessions').get()).toEqual({ bundles: 2 });
   db.close();
+});
+
+test('the checkpointer thread copies the WAL into the database file while the store stays open', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const file = join(dir, DATABASE_FILE);
+  const before = statSync(file).size;
+  // Far fewer pages than SQLite's automatic checkpoint (1000) waits for: only the thread copies them now.
+  await Promise.all(Array.from({ length: 20 }, (_, index) => storage.ingest(batch(`p-${index}`))));
+  await expect.poll(() => statSync(file).size, { timeout: 10_000, interval: 100 }).toBeGreaterThan(before);
+  await storage.close();
 });
 
 test('deriveChanges: plain data, snapshots the bundle has not set yet left to the stored page (null)', () => {
