@@ -11,7 +11,7 @@ import { startWorker } from '../worker-thread';
  * How often the checkpointer thread (storage/checkpoint-worker.ts) copies the WAL into the
  * database. SQLite's automatic checkpoint ran inside a commit, on the event loop: timing every
  * group write of collector/bench/collector.ts (measured here, load 12–14), 21–39 of 416–491 writes
- * took over 5 ms, up to 433 ms; with this thread, 1–8 of ~430, and the writes 319–393 ms in all
+ * took over 5 ms, up to 433 ms; with this thread, 1–8 of 427–433, and the writes 319–341 ms in all
  * against 473–608 ms in the same minutes. A PASSIVE checkpoint with nothing to copy returns at once.
  */
 const CHECKPOINT_INTERVAL_MS = 1000;
