@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, inflateRawSync } from 'node:zlib';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
 import { decodeBody } from '../src/ingest/decode';
 import { encodeEvents, eventsText, storedEvents } from '../src/ingest/encode';
@@ -55,6 +55,28 @@ test('group commit: a failed write rejects every item of its group, the next gro
   expect(await Promise.all(failed)).toEqual(['disk full', 'disk full']);
   fail = false;
   expect(await commits.submit('c')).toBe('c');
+});
+
+test('group commit, one at a time: what arrives during a write is written after it as one group, and close() waits for it', async () => {
+  const writes: number[][] = [];
+  const finishers: Array<() => void> = [];
+  const commits = createGroupCommit(async (items: number[]) => {
+    writes.push(items);
+    await new Promise<void>((resolve) => finishers.push(resolve));
+    return items.map((item) => ({ value: item }));
+  }, 1, true);
+  const first = commits.submit(1);
+  await vi.waitFor(() => expect(writes).toHaveLength(1));
+  const later = [2, 3, 4].map((item) => commits.submit(item));
+  // Their window passes while the first write is still under way: no second write starts.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(writes).toEqual([[1]]);
+  finishers[0]();
+  await vi.waitFor(() => expect(writes).toEqual([[1], [2, 3, 4]]));
+  const closed = commits.close();
+  finishers[1]();
+  await closed;
+  expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
 });
 
 test('group commit: close() waits for an asynchronous write under way', async () => {
