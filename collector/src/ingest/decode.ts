@@ -4,7 +4,7 @@ import type { Bundle } from 'openstory/vocabulary';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { FactRecord } from '../storage/types';
 import { extractFacts } from '../facts';
-import { undefinedReferences } from './references';
+import { mayReference, undefinedReferences } from './references';
 import { encodeEvents, isGzip, receivedEvents, type EncodedEvents } from './encode';
 import { validateBundle } from './validate';
 import { maxInflatedFor, type IngestLimits, type InflateLimits } from './limits';
@@ -101,6 +101,6 @@ export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLim
   if (isRefusal(bundle)) return bundle;
   // A gzip body is stored as it came (ingest/encode.ts); an uncompressed one is deflated.
   const events = inflated ? receivedEvents(body, bundle.events, json.length) : encodeEvents(bundle.events);
-  const references = undefinedReferences(bundle.events, bundle.strings);
+  const references = mayReference(json) ? undefinedReferences(bundle.events, bundle.strings) : [];
   return { bundle: { ...bundle, events }, facts: extractFacts(bundle.events), decodedBytes: json.length, references };
 }
