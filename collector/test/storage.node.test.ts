@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { afterEach, expect, test, vi } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
 import { decodeBody } from '../src/ingest/decode';
 import { encodeEvents, eventsText, storedEvents } from '../src/ingest/encode';
 import { INGEST_LIMITS } from '../src/ingest/limits';
 import { validateBundle } from '../src/ingest/validate';
-import type { eventWithTime } from 'openstory/vocabulary';
+import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
@@ -292,6 +292,20 @@ test('a gzip body is stored as received and read back as its validated events, w
   expect(Buffer.compare(row.events_deflated, body)).toBe(0);
   expect(row.event_count).toBe(events.length);
   expect(eventsText(row.events_deflated)).toBe(JSON.stringify(validated));
+});
+
+test('a gzip body with string definitions is stored as its events, so the definitions live only in the string table', () => {
+  const css = 'main { display: grid } '.repeat(20);
+  const events = [...recordingStart(), { type: 3, timestamp: T0 + 20, data: { source: 8, id: 1, adds: [{ rule: STRING_REF + stringId(css), index: 0 }] } }];
+  const envelope = { v: 1, orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, sentAt: T0, events };
+  const defining = decodeBody(gzipSync(JSON.stringify({ ...envelope, strings: { [stringId(css)]: css } })), true, INGEST_LIMITS);
+  const plain = decodeBody(gzipSync(JSON.stringify(envelope)), true, INGEST_LIMITS);
+  if ('status' in defining || 'status' in plain) throw new Error('refused');
+  expect(eventsText(defining.bundle.events.deflated)).toBe(eventsText(plain.bundle.events.deflated));
+  // The stored bytes themselves, whichever form they take (a received gzip body, or deflated events).
+  const stored = Buffer.from(defining.bundle.events.deflated);
+  expect((stored[0] === 0x1f ? gunzipSync(stored) : inflateRawSync(stored)).toString()).not.toContain(css);
+  expect(defining.bundle.strings).toEqual({ [stringId(css)]: css });
 });
 
 test('a database from before schema 9 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {

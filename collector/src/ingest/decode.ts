@@ -99,8 +99,10 @@ export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLim
   if (isRefusal(parsed)) return parsed;
   const bundle = validateBundle(parsed.json);
   if (isRefusal(bundle)) return bundle;
-  // A gzip body is stored as it came (ingest/encode.ts); an uncompressed one is deflated.
-  const events = inflated ? receivedEvents(body, bundle.events, json.length) : encodeEvents(bundle.events);
+  // A gzip body is stored as it came (ingest/encode.ts); an uncompressed one is deflated, and so is
+  // one carrying string definitions, which the string table keeps: stored in the body they would
+  // hold the session's stylesheet text a second time.
+  const events = inflated && !bundle.strings ? receivedEvents(body, bundle.events, json.length) : encodeEvents(bundle.events);
   const references = mayReference(json) ? undefinedReferences(bundle.events, bundle.strings) : [];
   return { bundle: { ...bundle, events }, facts: extractFacts(bundle.events), decodedBytes: json.length, references };
 }
