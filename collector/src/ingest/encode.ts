@@ -6,8 +6,9 @@ import { eventFields } from './validate';
 /**
  * A bundle's validated events as storage keeps them, in one of two blobs that say which they are
  * by their first byte: the gzip body as received (a bundle sent gzipped, as the SDK sends them), or
- * the JSON array text of the validated events, raw deflate (a body sent uncompressed, events moved
- * by a clock correction, and rows stored before the received bodies were kept). Either way nothing
+ * the JSON array text of the validated events, raw deflate (a body sent uncompressed, a body
+ * carrying string definitions, which the string table keeps instead, events moved by a clock
+ * correction, and rows stored before the received bodies were kept). Either way nothing
  * is serialized or compressed again on the way in: the decode worker validated the events and the
  * blob is the body it read. What ingest derives from the events is carried beside the blob.
  */

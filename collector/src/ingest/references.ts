@@ -57,10 +57,11 @@ export function referencedIds(events: readonly eventWithTime[]): string[] {
 }
 
 /**
- * Whether a body's JSON text may hold a reference at all: STRING_REF raw, as the SDK writes it, or
- * escaped. Most bundles hold none, and then no event is walked.
+ * Whether JSON text (a received body, or a stored bundle's events) may hold a reference at all:
+ * STRING_REF raw, as the SDK writes it, or escaped (JSON's \u escape takes either case of hex
+ * digit). Most bundles hold none, and then no event is parsed or walked for references.
  */
-export const mayReference = (json: Buffer): boolean =>
+export const mayReference = (json: Buffer | string): boolean =>
   json.includes(STRING_REF) || json.includes('\\ue000') || json.includes('\\uE000');
 
 /** The ids the events reference and `strings` does not define: what the session's stored definitions must hold. */

@@ -1,6 +1,6 @@
-import { STRING_REF, type eventWithTime } from 'openstory/vocabulary';
+import type { eventWithTime } from 'openstory/vocabulary';
 import type { Storage, StoredBundle } from '../storage/types';
-import { expandReferences, referencedIds } from './references';
+import { expandReferences, mayReference, referencedIds } from './references';
 
 /**
  * Ids the ingest check keeps in memory, over all sessions: past it the cache starts over, and a
@@ -69,9 +69,6 @@ export function forgettingOnDelete(storage: Storage, known: KnownStrings): Stora
   return { ...storage, deleteUser: forgetting(storage.deleteUser), deleteSessionsBefore: forgetting(storage.deleteSessionsBefore) };
 }
 
-/** A stored bundle may hold references only if its text has STRING_REF, raw or escaped by a store's JSON writer. */
-const mayHoldStrings = (text: string) => text.includes(STRING_REF) || /\\ue000/i.test(text);
-
 /**
  * Bundles expanded together when events.json streams a whole session: one read of the string
  * table per EXPAND_BATCH_CHARS of their stored text, the size of the replay page's pages
@@ -93,7 +90,7 @@ export interface SessionKey {
  * each bundle that holds a marker expanded.
  */
 export async function expandBundles(storage: Storage, session: SessionKey, bundles: readonly StoredBundle[], table = new Map<string, string>()): Promise<StoredBundle[]> {
-  const parsed = bundles.map((bundle) => (mayHoldStrings(bundle.events) ? (JSON.parse(bundle.events) as eventWithTime[]) : null));
+  const parsed = bundles.map((bundle) => (mayReference(bundle.events) ? (JSON.parse(bundle.events) as eventWithTime[]) : null));
   const unread = new Set(parsed.flatMap((events) => (events ? referencedIds(events) : [])).filter((id) => !table.has(id)));
   if (unread.size > 0) for (const [id, text] of await storage.sessionStrings(session.orgId, session.userId, session.sessionId, [...unread])) table.set(id, text);
   return bundles.map((bundle, index) => {

@@ -49,7 +49,7 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // NORMAL: a commit does not fsync on the event loop (an fsync blocks it for milliseconds, measured
-    // here: 2-4 ms). Every write that answers is followed by syncWal, an fsync of the WAL in libuv's
+    // here: 2-4 ms). Every write that answers is followed by walSyncer's sync (sqlite-wal.ts), an fsync of the WAL in libuv's
     // thread pool, before its answer: an acknowledged bundle survives power loss, as with FULL.
     // SQLite itself syncs the WAL before a checkpoint and the database file after one.
     db.pragma('synchronous = NORMAL');
