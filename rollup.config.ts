@@ -5,6 +5,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
+import { mangleProperties } from './scripts/size-mangle.mjs';
 
 // The browser SDK. Its few libraries (web-vitals, idb-keyval) are inlined into every output, so
 // the published package has no runtime dependencies; @rrweb/types is inlined into the .d.ts files.
@@ -36,6 +37,8 @@ const canvasFromScriptUrl = (): Plugin => ({
  * (measured here; BENCHMARKS.md, "Size by part", has the other options tried).
  */
 const minify = terser({ compress: { passes: 2, inline: 1 }, format: { comments: false } });
+/** fs.js also shortens the internal property names scripts/size-mangle.mjs lists (why there). */
+const minifyScriptTag = terser({ compress: { passes: 2, inline: 1 }, mangle: { properties: mangleProperties }, format: { comments: false } });
 
 /** ESM and CJS for bundlers and Node, with .d.ts and .d.cts so both module systems type-check. */
 const npmEntry = (name: string, input: string): RollupOptions[] => [
@@ -63,7 +66,7 @@ const config: RollupOptions[] = [
   {
     input: 'src/browser.ts',
     plugins: [canvasFromScriptUrl(), ...browserPlugins()],
-    output: { file: 'dist/fs.js', format: 'iife', plugins: [minify] },
+    output: { file: 'dist/fs.js', format: 'iife', plugins: [minifyScriptTag] },
   },
   // The canvas recorder fs.js imports from beside itself when `recordCanvas` is on.
   {

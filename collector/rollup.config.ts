@@ -15,8 +15,9 @@ const isExternal = (id: string) => externals.some((dep) => id === dep || id.star
 
 const config: RollupOptions[] = [
   {
-    // The decode worker is an entry of its own: ingest/pool.ts starts dist/decode-worker.js in worker threads.
-    input: { index: 'src/index.ts', cli: 'src/cli.ts', 'decode-worker': 'src/ingest/decode-worker.ts' },
+    // The workers are entries of their own: ingest/pool.ts starts dist/decode-worker.js in worker
+    // threads, storage/sqlite.ts dist/checkpoint-worker.js.
+    input: { index: 'src/index.ts', cli: 'src/cli.ts', 'decode-worker': 'src/ingest/decode-worker.ts', 'checkpoint-worker': 'src/storage/checkpoint-worker.ts' },
     plugins: [resolve({ preferBuiltins: true }), esbuild({ target: 'node20' })],
     external: isExternal,
     output: { dir: 'dist', format: 'es', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },

@@ -6,10 +6,13 @@ import type { Refusal } from './refusal';
 import type { Storage } from './storage/types';
 import type { Decoder } from './ingest/lanes';
 import type { IngestLimits } from './ingest/limits';
+import type { KnownStrings } from './ingest/session-strings';
 
 /** What every route needs; built once per collector by startCollector. */
 export interface CollectorContext {
   storage: Storage;
+  /** Which string ids each session's stored definitions hold, for the ingest check (ingest/session-strings.ts). */
+  knownStrings: KnownStrings;
   /** The current config: key regeneration replaces it, so routes read it per request. */
   config(): CollectorConfig;
   updateConfig(change: (config: CollectorConfig) => CollectorConfig): void;

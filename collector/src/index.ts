@@ -13,6 +13,7 @@ import { createRateLimiter } from './rate-limit';
 import { sweepRetention } from './retention';
 import { openSqliteStorage } from './storage/sqlite';
 import { guardIngest, StorageUnavailableError } from './storage/unavailable';
+import { createKnownStrings, forgettingOnDelete } from './ingest/session-strings';
 import type { DeletionCounts, Storage } from './storage/types';
 import { registerViewer } from './viewer/route';
 import { createSegmentExports } from './segment/jobs';
@@ -94,13 +95,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   let config = loadConfig(dataDir);
   let geo = openGeo(config.geoDatabase, dataDir);
   const now = options.now ?? Date.now;
-  const storage = options.storage ?? openSqliteStorage(dataDir);
+  const stored = options.storage ?? openSqliteStorage(dataDir);
+  // The ingest check's memory of defined strings; every deletion below goes through `storage`, which clears it.
+  const knownStrings = createKnownStrings(guardIngest(stored));
+  const storage = forgettingOnDelete(stored, knownStrings);
   const host = options.host ?? '127.0.0.1';
 
   const limits = { ...INGEST_LIMITS, ...options.limits };
   const decoder = createDecoder(limits);
   const context: CollectorContext = {
     storage: guardIngest(storage),
+    knownStrings,
     config: () => config,
     updateConfig(change) {
       // From the file as it is now: a hand edit not yet reloaded (SIGHUP) is kept, not overwritten.

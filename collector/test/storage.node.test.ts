@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import { afterEach, expect, test } from 'vitest';
+import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { afterEach, expect, test, vi } from 'vitest';
 import { deriveChanges } from '../src/ingest/derive';
-import { encodeEvents, storedEvents } from '../src/ingest/encode';
+import { decodeBody } from '../src/ingest/decode';
+import { encodeEvents, eventsText, storedEvents } from '../src/ingest/encode';
+import { INGEST_LIMITS } from '../src/ingest/limits';
 import { validateBundle } from '../src/ingest/validate';
-import type { eventWithTime } from 'openstory/vocabulary';
+import { STRING_REF, stringId, type eventWithTime } from 'openstory/vocabulary';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, openSqliteStorage } from '../src/storage/sqlite';
 import { createGroupCommit } from '../src/storage/group-commit';
@@ -55,6 +57,28 @@ test('group commit: a failed write rejects every item of its group, the next gro
   expect(await commits.submit('c')).toBe('c');
 });
 
+test('group commit, one at a time: what arrives during a write is written after it as one group, and close() waits for it', async () => {
+  const writes: number[][] = [];
+  const finishers: Array<() => void> = [];
+  const commits = createGroupCommit(async (items: number[]) => {
+    writes.push(items);
+    await new Promise<void>((resolve) => finishers.push(resolve));
+    return items.map((item) => ({ value: item }));
+  }, 1, true);
+  const first = commits.submit(1);
+  await vi.waitFor(() => expect(writes).toHaveLength(1));
+  const later = [2, 3, 4].map((item) => commits.submit(item));
+  // Their window passes while the first write is still under way: no second write starts.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(writes).toEqual([[1]]);
+  finishers[0]();
+  await vi.waitFor(() => expect(writes).toEqual([[1], [2, 3, 4]]));
+  const closed = commits.close();
+  finishers[1]();
+  await closed;
+  expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
+});
+
 test('group commit: close() waits for an asynchronous write under way', async () => {
   let finish!: () => void;
   const written: string[] = [];
@@ -73,6 +97,33 @@ test('group commit: close() waits for an asynchronous write under way', async ()
   await closing;
   expect(written).toEqual(['a']);
   expect(await pending).toBe('a');
+});
+
+test('a bundle that fails inside a group commit fails alone: the others of its group are stored and answered', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  // A blob SQLite cannot bind: the statement throws inside the group's transaction.
+  const broken = { ...batch('p-2'), events: { ...batch('p-2').events, deflated: {} as Uint8Array } };
+  const answers = await Promise.allSettled([storage.ingest(batch('p-1')), storage.ingest(broken), storage.ingest(batch('p-3'))]);
+  expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  expect(db.prepare('SELECT page_id FROM bundles ORDER BY page_id').all()).toEqual([{ page_id: 'p-1' }, { page_id: 'p-3' }]);
+  // The failed bundle left no page and no count behind: its savepoint was rolled back.
+  expect(db.prepare('SELECT page_id FROM pages ORDER BY page_id').all()).toEqual([{ page_id: 'p-1' }, { page_id: 'p-3' }]);
+  expect(db.prepare('SELECT bundles FROM sessions').get()).toEqual({ bundles: 2 });
+  db.close();
+});
+
+test('the checkpointer thread copies the WAL into the database file while the store stays open', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const file = join(dir, DATABASE_FILE);
+  const before = statSync(file).size;
+  // Far fewer pages than SQLite's automatic checkpoint (1000) waits for: only the thread copies them now.
+  await Promise.all(Array.from({ length: 20 }, (_, index) => storage.ingest(batch(`p-${index}`))));
+  await expect.poll(() => statSync(file).size, { timeout: 10_000, interval: 100 }).toBeGreaterThan(before);
+  await storage.close();
 });
 
 test('deriveChanges: plain data, snapshots the bundle has not set yet left to the stored page (null)', () => {
@@ -222,6 +273,39 @@ test('events are stored as validated, deflated once: the row holds the JSON the 
   expect(inflateRawSync(row.events_deflated).toString()).toBe(JSON.stringify(validated.events));
   expect(Buffer.compare(row.events_deflated, encodeEvents(validated.events).deflated)).toBe(0);
   expect(JSON.parse(inflateRawSync(row.events_deflated).toString()).at(-1)).not.toHaveProperty('extra');
+});
+
+test('a gzip body is stored as received and read back as its validated events, without unknown fields', async () => {
+  const dir = dataDir();
+  const storage = openSqliteStorage(dir);
+  const events = [...recordingStart(), { type: 3, timestamp: T0 + 20, data: { source: 2, type: 1, id: 5 }, extra: 'not rrweb' }];
+  const body = gzipSync(JSON.stringify({ v: 1, orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, sentAt: T0, events, unknown: 'x' }));
+  const decoded = decodeBody(body, true, INGEST_LIMITS);
+  if ('status' in decoded) throw new Error(decoded.message);
+  await storage.ingest(deriveChanges({ ...batch('p-1'), events: decoded.bundle.events, facts: decoded.facts }));
+  const validated = events.map(({ type, data, timestamp }) => ({ type, data, timestamp }));
+  expect(await sessionEventsOf(storage)).toEqual(validated);
+  await storage.close();
+  const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+  const row = db.prepare('SELECT events_deflated, event_count FROM bundles').get() as { events_deflated: Buffer; event_count: number };
+  db.close();
+  expect(Buffer.compare(row.events_deflated, body)).toBe(0);
+  expect(row.event_count).toBe(events.length);
+  expect(eventsText(row.events_deflated)).toBe(JSON.stringify(validated));
+});
+
+test('a gzip body with string definitions is stored as its events, so the definitions live only in the string table', () => {
+  const css = 'main { display: grid } '.repeat(20);
+  const events = [...recordingStart(), { type: 3, timestamp: T0 + 20, data: { source: 8, id: 1, adds: [{ rule: STRING_REF + stringId(css), index: 0 }] } }];
+  const envelope = { v: 1, orgId: 'o-demo', userId: 'u-alice', sessionId: 's-1', pageId: 'p-1', seq: 1, sentAt: T0, events };
+  const defining = decodeBody(gzipSync(JSON.stringify({ ...envelope, strings: { [stringId(css)]: css } })), true, INGEST_LIMITS);
+  const plain = decodeBody(gzipSync(JSON.stringify(envelope)), true, INGEST_LIMITS);
+  if ('status' in defining || 'status' in plain) throw new Error('refused');
+  expect(eventsText(defining.bundle.events.deflated)).toBe(eventsText(plain.bundle.events.deflated));
+  // The stored bytes themselves, whichever form they take (a received gzip body, or deflated events).
+  const stored = Buffer.from(defining.bundle.events.deflated);
+  expect((stored[0] === 0x1f ? gunzipSync(stored) : inflateRawSync(stored)).toString()).not.toContain(css);
+  expect(defining.bundle.strings).toEqual({ [stringId(css)]: css });
 });
 
 test('a database from before schema 9 keeps its events as text: read as they are, beside bundles stored deflated after the upgrade', async () => {

@@ -47,10 +47,21 @@ test('a multi-page session sends the shared stylesheet once, and events.json rep
   expect(stringId(css)).toBe(ids[0]);
   expect(css).toContain('max-width: 40rem');
 
-  const served = await fetch(`${collector.url}/sessions/${session.orgId}.${session.userId}.${session.sessionId}/events.json`);
+  const url = `${collector.url}/sessions/${session.orgId}.${session.userId}.${session.sessionId}/events.json`;
+  const served = await fetch(url);
   expect(served.status).toBe(200);
   const text = await served.text();
   expect(text).not.toContain(STRING_REF);
+  // Paged as the replay page reads it, here a few bundles a page: the same events.
+  const paged: unknown[] = [];
+  let pages = 0;
+  for (let next: string | null = ''; next !== null; pages++) {
+    const answer: { events: unknown[]; next: string | null } = await (await fetch(`${url}?limit=4096&after=${next}`)).json();
+    paged.push(...answer.events);
+    next = answer.next;
+  }
+  expect(pages).toBeGreaterThan(PAGES.length);
+  expect(paged).toEqual(JSON.parse(text));
 
   const player = await context.newPage();
   await player.setContent('<!doctype html><div id="player"></div>');

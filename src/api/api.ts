@@ -99,26 +99,29 @@ export function createApi(core: Core, warn: Warn): FSApi & { _api: ApiEntry } {
     if (!ASYNC_SUFFIX.test(String(operation))) return entry(operation, options, source);
     return new Promise((resolve, reject) => entry(operation, options, source, resolve, reject));
   }) as FSApi & { _api: ApiEntry };
-  const method = <A extends unknown[], R>(name: string, call: (...args: A) => R) =>
-    guard((error) => warn('api-error', `internal error in FS.${name}: ${String(error)}`), call);
+  // Each v1 method guarded on its own, so an error names the method the site called.
+  const methods: { [Name in keyof FSApi]: FSApi[Name] } = {
+    identify: (uid, userVars) => core.identify(uid, userVars),
+    anonymize: () => core.anonymize(),
+    setUserVars: (userVars) => core.setUserVars(userVars),
+    event: (name, properties) => core.event(name, properties),
+    log: (levelOrMessage, message) => (message === undefined ? core.log(undefined, levelOrMessage) : core.log(levelOrMessage, message)),
+    shutdown: () => core.shutdown(),
+    restart: () => core.restart(),
+    consent: (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false),
+    setVars: (type, properties) => void run(core, warn, 'setProperties', { type, properties }),
+    getCurrentSession: () => core.session('id') as string | null,
+    getCurrentSessionURL: (now) => core.session(now ? 'url.now' : 'url') as string | null,
+    enableConsole: () => core.setConsole(true),
+    disableConsole: () => core.setConsole(false),
+    // No-ops in FullStory's own snippet.
+    identifyAccount: () => undefined,
+    clearUserCookie: () => undefined,
+  };
   fs._api = entry;
-  fs.identify = method('identify', (uid, userVars) => core.identify(uid, userVars));
-  fs.anonymize = method('anonymize', () => core.anonymize());
-  fs.setUserVars = method('setUserVars', (userVars) => core.setUserVars(userVars));
-  fs.event = method('event', (name, properties) => core.event(name, properties));
-  fs.log = method('log', (levelOrMessage: string, message?: string) =>
-    message === undefined ? core.log(undefined, levelOrMessage) : core.log(levelOrMessage, message),
-  );
-  fs.shutdown = method('shutdown', () => core.shutdown());
-  fs.restart = method('restart', () => core.restart());
-  fs.consent = method('consent', (...args: [boolean?]) => core.consent(args.length === 0 || args[0] !== false));
-  fs.setVars = method('setVars', (type: unknown, properties: unknown) => run(core, warn, 'setProperties', { type, properties }));
-  fs.getCurrentSession = method('getCurrentSession', () => core.session('id')) as FSApi['getCurrentSession'];
-  fs.enableConsole = method('enableConsole', () => core.setConsole(true));
-  fs.disableConsole = method('disableConsole', () => core.setConsole(false));
-  // No-ops in FullStory's own snippet.
-  fs.identifyAccount = fs.clearUserCookie = () => undefined;
-  fs.getCurrentSessionURL = method('getCurrentSessionURL', (now?: boolean) => core.session(now ? 'url.now' : 'url')) as FSApi['getCurrentSessionURL'];
+  for (const [name, call] of Object.entries(methods)) {
+    (fs as unknown as Record<string, unknown>)[name] = guard((error) => warn('api-error', `internal error in FS.${name}: ${String(error)}`), call as (...args: unknown[]) => unknown);
+  }
   return fs;
 }
 

@@ -174,11 +174,10 @@ function describeElement(element: Element, parentMasked: boolean, scope: Seriali
   if (decision === EXCLUDED) return { ...leaf(placeholder(element, tagName, isSVG), true), placeholder: true };
   const masked = decision === MASKED;
   const attributes: SerializedAttributes = {};
-  const list = element.attributes;
-  for (let i = 0; i < list.length; i++) {
-    const attribute = list[i];
-    const value = recordedAttribute(element, attribute.name, attribute.value, scope.doc, scope.privacy, masked);
-    if (value !== undefined) attributes[attribute.name] = value;
+  // Names, then values: reading `element.attributes` makes an Attr object per attribute.
+  for (const name of element.getAttributeNames()) {
+    const value = recordedAttribute(element, name, element.getAttribute(name)!, scope.doc, scope.privacy, masked);
+    if (value !== undefined) attributes[name] = value;
   }
   let children: ParentNode | null = element;
   switch (tagName) {

@@ -3,12 +3,11 @@ import type { Readable } from 'node:stream';
 import type { Bundle } from 'openstory/vocabulary';
 import { isRefusal, refuse, type Refusal } from '../refusal';
 import type { FactRecord } from '../storage/types';
-import { undefinedReferences } from './references';
-import { storedEvents, type EncodedEvents } from './encode';
+import { extractFacts } from '../facts';
+import { mayReference, undefinedReferences } from './references';
+import { encodeEvents, isGzip, receivedEvents, type EncodedEvents } from './encode';
 import { validateBundle } from './validate';
 import { maxInflatedFor, type IngestLimits, type InflateLimits } from './limits';
-
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Reads the request body, refusing it as soon as it passes the wire cap. The rest of an oversize
@@ -55,7 +54,7 @@ export function readBody(stream: Readable, declaredLength: number | undefined, l
  */
 export function inflateBody(body: Buffer, limits: InflateLimits): Buffer | Refusal {
   const cap = maxInflatedFor(body.length, limits);
-  if (body.length < 2 || body[0] !== GZIP_MAGIC[0] || body[1] !== GZIP_MAGIC[1]) {
+  if (!isGzip(body)) {
     return refuse(400, 'bad-gzip', 'enc=gzip but the body is not gzip');
   }
   try {
@@ -75,7 +74,7 @@ export function parseJson(text: Buffer): { json: unknown } | Refusal {
   }
 }
 
-/** A bundle as validated, its events encoded for storage (ingest/encode.ts). */
+/** A bundle as validated, its events as storage keeps them (ingest/encode.ts). */
 export type DecodedBundle = Omit<Bundle, 'events'> & { events: EncodedEvents };
 
 export interface Decoded {
@@ -93,13 +92,17 @@ export interface Decoded {
  * never inflated. Runs in a decode worker (ingest/decode-worker.ts).
  */
 export function decodeBody(body: Buffer, claimsGzip: boolean, limits: InflateLimits): Decoded | Refusal {
-  const looksGzipped = body.length >= 2 && body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1];
-  const json = claimsGzip || looksGzipped ? inflateBody(body, limits) : body;
+  const inflated = claimsGzip || isGzip(body);
+  const json = inflated ? inflateBody(body, limits) : body;
   if (isRefusal(json)) return json;
   const parsed = parseJson(json);
   if (isRefusal(parsed)) return parsed;
   const bundle = validateBundle(parsed.json);
   if (isRefusal(bundle)) return bundle;
-  const { events, facts } = storedEvents(bundle.events);
-  return { bundle: { ...bundle, events }, facts, decodedBytes: json.length, references: undefinedReferences(bundle.events, bundle.strings) };
+  // A gzip body is stored as it came (ingest/encode.ts); an uncompressed one is deflated, and so is
+  // one carrying string definitions, which the string table keeps: stored in the body they would
+  // hold the session's stylesheet text a second time.
+  const events = inflated && !bundle.strings ? receivedEvents(body, bundle.events, json.length) : encodeEvents(bundle.events);
+  const references = mayReference(json) ? undefinedReferences(bundle.events, bundle.strings) : [];
+  return { bundle: { ...bundle, events }, facts: extractFacts(bundle.events), decodedBytes: json.length, references };
 }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread';
 import { refuse, type Refusal } from '../refusal';
 import type { DecodeAnswer, DecodeJob } from './decode-worker';
 
@@ -22,18 +21,11 @@ const CRASH_RETRY_AFTER_SECONDS = 1;
 const crashed = (): Refusal => ({ ...refuse(503, 'decode-failed', 'the worker decoding this bundle stopped; retry later'), retryAfter: CRASH_RETRY_AFTER_SECONDS });
 const noWorker = (): Refusal => ({ ...refuse(503, 'busy', 'no decode worker is free; retry later'), retryAfter: CRASH_RETRY_AFTER_SECONDS });
 
-/**
- * The built collector runs dist/decode-worker.js beside its bundle; from the sources (tests, the
- * benches under tsx) the worker is the TypeScript file, loaded through tsx as the main thread was.
- */
-function startWorker(heapMiB: number): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMiB } };
-  const built = new URL('./decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
-  const source = new URL('./decode-worker.ts', import.meta.url).href;
-  const viaTsx = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(viaTsx, { ...options, eval: true });
-}
+/** A decode worker, its heap capped (dist/decode-worker.js built, this directory's decode-worker.ts from the sources). */
+const startDecodeWorker = (heapMiB: number): Worker =>
+  startWorker(new URL('./decode-worker.js', import.meta.url), new URL('./decode-worker.ts', import.meta.url), {
+    resourceLimits: { maxOldGenerationSizeMb: heapMiB },
+  });
 
 interface Slot {
   worker: Worker;
@@ -74,13 +66,13 @@ export function createDecodePool(size: number, depth: number, heapMiB: number): 
         console.error(`[openstory collector] a decode worker could not start: ${(failure as Error | undefined)?.message ?? 'it exited'}`);
         return;
       }
-      slot.worker = startWorker(heapMiB);
+      slot.worker = startDecodeWorker(heapMiB);
       attach(slot);
     });
   };
 
   for (let index = 0; index < size; index++) {
-    const slot: Slot = { worker: startWorker(heapMiB), online: false, jobs: new Map() };
+    const slot: Slot = { worker: startDecodeWorker(heapMiB), online: false, jobs: new Map() };
     attach(slot);
     slots.push(slot);
   }

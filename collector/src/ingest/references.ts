@@ -43,13 +43,26 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
 /** The ids the events reference (Custom events carry none; a doubled STRING_REF is an escaped string, not a reference). */
 export function referencedIds(events: readonly eventWithTime[]): string[] {
   const ids = new Set<string>();
-  const visit = (text: string) => {
-    if (text[0] === STRING_REF && text[1] !== STRING_REF) ids.add(text.slice(1));
-    return text;
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value[0] === STRING_REF && value[1] !== STRING_REF) ids.add(value.slice(1));
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key in value) visit((value as Record<string, unknown>)[key]);
+    }
   };
-  for (const event of events) if (!isCustom(event)) mapStrings(event.data, visit);
+  for (const event of events) if (!isCustom(event)) visit(event.data);
   return [...ids];
 }
+
+/**
+ * Whether JSON text (a received body, or a stored bundle's events) may hold a reference at all:
+ * STRING_REF raw, as the SDK writes it, or escaped (JSON's \u escape takes either case of hex
+ * digit). Most bundles hold none, and then no event is parsed or walked for references.
+ */
+export const mayReference = (json: Buffer | string): boolean =>
+  json.includes(STRING_REF) || json.includes('\\ue000') || json.includes('\\uE000');
 
 /** The ids the events reference and `strings` does not define: what the session's stored definitions must hold. */
 export const undefinedReferences = (events: readonly eventWithTime[], strings: Record<string, string> | undefined): string[] =>

@@ -9,7 +9,6 @@ import type { IngestBatch, IngestConflict, IngestResult } from '../storage/types
 import { correctClock, pageClockOffset } from './clock';
 import type { Decoded } from './decode';
 import { deriveChanges } from './derive';
-import { createKnownStrings, type KnownStrings } from './session-strings';
 
 /** Browsers cache a preflight answer up to this many seconds (Chromium caps at 7200). */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -47,8 +46,8 @@ const conflict = (refused: IngestConflict): Refusal =>
   refuse(409, refused, refused === 'session-full' ? 'the session holds as many bundles or bytes as the collector stores for one' : 'this pageId belongs to another session');
 
 /** The page's owner, string references, clock correction and the session cap, then the durable commit. */
-async function commit(decoded: Decoded, request: FastifyRequest, org: OrgConfig, context: CollectorContext, known: KnownStrings): Promise<IngestResult | Refusal> {
-  const { storage, limits, decoder } = context;
+async function commit(decoded: Decoded, request: FastifyRequest, org: OrgConfig, context: CollectorContext): Promise<IngestResult | Refusal> {
+  const { storage, limits, decoder, knownStrings: known } = context;
   const { bundle } = decoded;
   const receivedAt = context.now();
   const owner = await storage.pageOwner(org.id, bundle.pageId);
@@ -107,7 +106,6 @@ function allowedRequestHeaders(requested: string | string[] | undefined): string
 
 /** The ingest endpoint of docs/protocol.md with its CORS answers. */
 export function registerIngest(app: FastifyInstance, context: CollectorContext): void {
-  const known = createKnownStrings(context.storage);
   app.register(async (scope) => {
     // The body is read by decodeBundle from the raw stream, under the protocol's caps.
     scope.removeAllContentTypeParsers();
@@ -153,7 +151,7 @@ export function registerIngest(app: FastifyInstance, context: CollectorContext):
       const orgWait = limiter.take(`ingest-org:${org.id}`, config().rateLimit.ingestPerOrgPerMinute);
       if (orgWait > 0) return sendRefusal(reply, tooMany(orgWait, 'org'));
 
-      const result = await commit(decoded, request, org, context, known);
+      const result = await commit(decoded, request, org, context);
       if (isRefusal(result)) return sendRefusal(reply, result);
       return reply.code(200).send(result.duplicate ? { ok: true, duplicate: true } : { ok: true });
     });

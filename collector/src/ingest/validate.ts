@@ -88,7 +88,11 @@ function validateEvent(event: unknown, index: number): eventWithTime | Refusal {
   if (!withinBounds(event.data)) {
     return schema(`events[${index}] nests deeper than ${MAX_EVENT_DEPTH} levels or holds over ${MAX_EVENT_VALUES} values`);
   }
-  const { type, data, timestamp, delay } = event;
+  return eventFields(event);
+}
+
+/** An event reduced to the fields rrweb's eventWithTime defines (stored received bodies are read back through it too). */
+export function eventFields({ type, data, timestamp, delay }: Record<string, unknown>): eventWithTime {
   return (delay === undefined ? { type, data, timestamp } : { type, data, timestamp, delay }) as eventWithTime;
 }
 

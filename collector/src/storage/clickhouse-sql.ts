@@ -70,6 +70,9 @@ const SETTINGS = { output_format_json_quote_64bit_integers: 0, insert_distribute
  */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** How long an idle connection to ClickHouse is reused: a third of the server's 3 s keep_alive_timeout. */
+const IDLE_SOCKET_TTL_MS = 1000;
+
 export function clickhouseClient(location: ClickHouseLocation, database?: string): ClickHouseClient {
   return createClient({
     url: location.url,
@@ -81,8 +84,11 @@ export function clickhouseClient(location: ClickHouseLocation, database?: string
     // The server closes an idle HTTP connection after its keep_alive_timeout (3 s by default, in
     // 18.16 too); the client drops its idle sockets at 2.5 s by a timer, which fires late on a busy
     // machine, and a request on a closed socket fails with "socket hang up" (seen here at load 21 in
-    // the two-shard test). Checking a socket's age before each reuse closes that window.
-    keep_alive: { eagerly_destroy_stale_sockets: true },
+    // the two-shard test). Checking a socket's age before each reuse closes that window, and an age
+    // limit of a third of the server's timeout leaves room for the server's count to start before
+    // ours (from its last write; ours from our read of it, later on a busy machine): with the
+    // client's default of 2.5 s the same test still failed so once, at load average 15.
+    keep_alive: { idle_socket_ttl: IDLE_SOCKET_TTL_MS, eagerly_destroy_stale_sockets: true },
     // The client's own logging prints every failed request; failures are answered to callers instead.
     log: { level: ClickHouseLogLevel.OFF },
   });

@@ -43,12 +43,7 @@ export async function openClickHouseStorage(storageUrl: string, now = Date.now):
   const { client } = placement;
 
   // One write at a time: each group's checks read what the previous group stored.
-  let previous: Promise<unknown> = Promise.resolve();
-  const commits = createGroupCommit((group: BatchChanges[]) => {
-    const written = previous.then(() => writeGroup(client, group));
-    previous = written.catch(() => undefined);
-    return written;
-  }, GROUP_COMMIT_WINDOW_MS);
+  const commits = createGroupCommit((group: BatchChanges[]) => writeGroup(client, group), GROUP_COMMIT_WINDOW_MS, true);
 
   const metaOf = (where: string) => selectRows<BundleMeta>(client, `SELECT ${META_COLUMNS}, fact_tag, fact_is_row FROM bundles WHERE ${where} ${ONCE}`);
   const orgIs = (orgId: string) => `org_id = ${str(orgId)}`;

@@ -25,8 +25,13 @@ interface Waiting<Item, Result> {
 
 const CLOSED_MESSAGE = 'storage is closed: no more batches are accepted';
 
-/** `windowMs`: how long the first item of a group waits for others before the write. */
-export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>, windowMs: number): GroupCommit<Item, Result> {
+/**
+ * `windowMs`: how long the first item of a group waits for others before the write.
+ * `oneAtATime`: a write starts only once the previous one finished, and takes everything that
+ * arrived meanwhile as its group (a network database whose checks read what the last write stored:
+ * one large insert per round trip instead of a queue of small ones).
+ */
+export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>, windowMs: number, oneAtATime = false): GroupCommit<Item, Result> {
   let waiting: Array<Waiting<Item, Result>> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -34,6 +39,7 @@ export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>,
 
   const flush = () => {
     timer = undefined;
+    if (oneAtATime && underWay.size > 0) return;
     const group = waiting;
     waiting = [];
     if (group.length === 0) return;
@@ -50,7 +56,11 @@ export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>,
       }
     })();
     underWay.add(written);
-    void written.finally(() => underWay.delete(written));
+    void written.finally(() => {
+      underWay.delete(written);
+      // What arrived during the write has waited its window already.
+      if (oneAtATime && waiting.length > 0 && timer === undefined) flush();
+    });
   };
 
   return {
@@ -65,7 +75,8 @@ export function createGroupCommit<Item, Result>(write: GroupWrite<Item, Result>,
       closed = true;
       clearTimeout(timer);
       flush();
-      await Promise.all(underWay);
+      // One at a time, a write can leave a group behind it: wait until none is left.
+      while (underWay.size > 0) await Promise.all(underWay);
     },
   };
 }

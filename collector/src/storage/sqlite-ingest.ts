@@ -4,24 +4,43 @@ import { factValues, pageMetadataParams, pageStateParams, parseJson, type Row } 
 import type { BatchChanges, IngestResult } from './types';
 
 /**
+ * The page row's snapshot columns as they stand before this bundle's state, after its metadata
+ * (setPageMetadata fills current_url when empty): what a fact left null takes. A new page's stub
+ * has empty URLs and zero counts.
+ */
+function pageBefore(stored: Row, metadataUrl: string | undefined): Row {
+  const currentUrl = (stored.current_url as string | null) ?? '';
+  return {
+    page_url: currentUrl !== '' ? currentUrl : metadataUrl ?? (stored.url as string | null) ?? '',
+    num_infos: stored.num_infos ?? 0,
+    num_warnings: stored.num_warnings ?? 0,
+    num_errors: stored.num_errors ?? 0,
+  };
+}
+
+/**
  * Persists one bundle's BatchChanges (the caller wraps it in a transaction). Every merge is an SQL
  * upsert or update on the stored row, except three that need the stored state: fact snapshots the
- * bundle left null (read once from the page), user vars (see facts.mergeUserVars) and the cap on
- * page vars (facts.pageVarsWithin). Statements
- * run in this order because the facts snapshot the page as it stood before this bundle's state.
+ * bundle left null, user vars (see facts.mergeUserVars) and the cap on page vars
+ * (facts.pageVarsWithin); the page's and the session's rows are read once, first. Statements run
+ * in this order because the facts snapshot the page as it stood before this bundle's state.
  */
 export function prepareIngest(db: Database): (changes: BatchChanges) => IngestResult {
   const statements = {
-    selectOwner: db.prepare('SELECT user_id, session_id FROM pages WHERE org_id = ? AND page_id = ?'),
-    selectUsage: db.prepare('SELECT bundles, bytes FROM sessions WHERE org_id = ? AND user_id = ? AND session_id = ?'),
+    // The page and the session as stored, in one read: the owner, the clock offset, the snapshot the
+    // bundle's facts take and the usage the cap checks. A row of nulls where neither exists yet.
+    selectStored: db.prepare(`SELECT p.user_id, p.session_id, p.clock_offset, p.url, p.current_url, p.num_infos, p.num_warnings, p.num_errors, p.page_vars,
+        s.bundles, s.bytes FROM (SELECT 1) LEFT JOIN pages p ON p.org_id = ? AND p.page_id = ?
+        LEFT JOIN sessions s ON s.org_id = ? AND s.user_id = ? AND s.session_id = ?`),
     setClockOffset: db.prepare('UPDATE pages SET clock_offset = min(coalesce(clock_offset, ?), ?) WHERE org_id = ? AND page_id = ?'),
-    // The events as received and validated, deflated (ingest/encode.ts); `events` holds only rows from before that.
+    // The events as ingest/encode.ts keeps them (the received gzip body, or raw deflate); `events` holds only rows from before schema 9.
     insertBundle: db.prepare(
       "INSERT OR IGNORE INTO bundles (org_id, page_id, seq, received_at, event_count, events, events_deflated) VALUES (?, ?, ?, ?, ?, '', ?)",
     ),
     insertString: db.prepare('INSERT OR IGNORE INTO strings (org_id, user_id, session_id, id, text) VALUES (?, ?, ?, ?, ?)'),
     ensureUser: db.prepare(
-      'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = min(created, excluded.created)',
+      // The WHERE: a user already stored earlier is not rewritten (an upsert's update writes the row even unchanged).
+      'INSERT INTO users (org_id, user_id, created) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created = excluded.created WHERE excluded.created < created',
     ),
     insertStubPage: db.prepare('INSERT INTO pages (org_id, page_id, user_id, session_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     setPageMetadata: db.prepare(`UPDATE pages SET start = @start, url = @url,
@@ -30,8 +49,6 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         screen_width = @screenWidth, screen_height = @screenHeight, viewport_width = @viewportWidth, viewport_height = @viewportHeight,
         time_zone = @timeZone, language = @language,
         latitude = @latitude, longitude = @longitude, country = @country, region = @region, city = @city WHERE org_id = @orgId AND page_id = @pageId`),
-    selectSnapshot: db.prepare(`SELECT CASE WHEN current_url = '' THEN url ELSE current_url END AS page_url,
-        num_infos, num_warnings, num_errors FROM pages WHERE org_id = ? AND page_id = ?`),
     insertFact: db.prepare(`INSERT OR IGNORE INTO facts
         (org_id, page_id, seq, idx, ts, tag, payload, page_url, num_infos, num_warnings, num_errors, is_row)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -48,7 +65,6 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
         page_vars = CASE WHEN @pageVars IS NULL THEN page_vars ELSE json_patch(page_vars, @pageVars) END
         WHERE org_id = @orgId AND page_id = @pageId`),
     setAppKey: db.prepare('UPDATE users SET user_app_key = ? WHERE org_id = ? AND user_id = ?'),
-    selectPageVars: db.prepare('SELECT page_vars FROM pages WHERE org_id = ? AND page_id = ?'),
     selectUserVars: db.prepare('SELECT vars FROM users WHERE org_id = ? AND user_id = ?'),
     setUserVars: db.prepare(
       'UPDATE users SET email = coalesce(?, email), display_name = coalesce(?, display_name), vars = ? WHERE org_id = ? AND user_id = ?',
@@ -64,10 +80,11 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
   return (changes) => {
     const { orgId, userId, sessionId, pageId, seq, receivedAt, events, page, firstSeen, userVars, sessionCap } = changes;
     // Checked inside the commit, so two bundles racing for one new page cannot both bind it.
-    const owner = statements.selectOwner.get(orgId, pageId) as Row | undefined;
-    if (owner && (owner.user_id !== userId || owner.session_id !== sessionId)) return { duplicate: false, refused: 'page-owned-elsewhere' };
-    const usage = statements.selectUsage.get(orgId, userId, sessionId) as Row | undefined;
-    if (sessionCap && usage && ((usage.bundles as number) >= sessionCap.bundles || (usage.bytes as number) + events.chars > sessionCap.bytes)) {
+    const stored = statements.selectStored.get(orgId, pageId, orgId, userId, sessionId) as Row;
+    const newPage = stored.user_id === null;
+    if (!newPage && (stored.user_id !== userId || stored.session_id !== sessionId)) return { duplicate: false, refused: 'page-owned-elsewhere' };
+    const usage = stored.bundles === null ? undefined : { bundles: stored.bundles as number, bytes: stored.bytes as number };
+    if (sessionCap && usage && (usage.bundles >= sessionCap.bundles || usage.bytes + events.chars > sessionCap.bytes)) {
       return { duplicate: false, refused: 'session-full' };
     }
     const inserted = statements.insertBundle.run(orgId, pageId, seq, receivedAt, events.count, events.deflated);
@@ -75,16 +92,17 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
     for (const [id, text] of Object.entries(changes.strings ?? {})) statements.insertString.run(orgId, userId, sessionId, id, text);
 
     statements.ensureUser.run(orgId, userId, firstSeen);
-    const newPage = statements.insertStubPage.run(orgId, pageId, userId, sessionId).changes > 0;
+    if (newPage) statements.insertStubPage.run(orgId, pageId, userId, sessionId);
     if (page) statements.setPageMetadata.run(pageMetadataParams(orgId, pageId, page));
-    if (changes.clockOffset !== undefined) statements.setClockOffset.run(changes.clockOffset, changes.clockOffset, orgId, pageId);
-    // One read of the page as it stands before this bundle fills in the snapshots the bundle left null.
-    const before = statements.selectSnapshot.get(orgId, pageId) as Row;
+    const { clockOffset } = changes;
+    if (clockOffset !== undefined && (stored.clock_offset === null || clockOffset < (stored.clock_offset as number))) {
+      statements.setClockOffset.run(clockOffset, clockOffset, orgId, pageId);
+    }
+    const before = pageBefore(stored, page?.url);
     for (const fact of changes.facts) statements.insertFact.run(...factValues(orgId, fact, before));
     let { pageState } = changes;
     if (pageState.pageVars) {
-      const stored = parseJson((statements.selectPageVars.get(orgId, pageId) as Row).page_vars);
-      pageState = { ...pageState, pageVars: pageVarsWithin(stored, pageState.pageVars) };
+      pageState = { ...pageState, pageVars: pageVarsWithin(parseJson(stored.page_vars ?? '{}'), pageState.pageVars) };
     }
     statements.setPageState.run(pageStateParams(orgId, pageId, pageState));
     for (const [identifiedUser, appKey] of changes.identities) {
@@ -92,8 +110,7 @@ export function prepareIngest(db: Database): (changes: BatchChanges) => IngestRe
       statements.setAppKey.run(appKey, orgId, identifiedUser);
     }
     if (userVars) {
-      const stored = parseJson((statements.selectUserVars.get(orgId, userId) as Row).vars);
-      const vars = mergeUserVars(stored, userVars.vars);
+      const vars = mergeUserVars(parseJson((statements.selectUserVars.get(orgId, userId) as Row).vars), userVars.vars);
       statements.setUserVars.run(userVars.email ?? null, userVars.displayName ?? null, JSON.stringify(vars), orgId, userId);
     }
     statements.upsertSession.run({

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { closeSync, fsync, open as openFile, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACT } from 'openstory/vocabulary';
 import { createGroupCommit, type Outcome } from './group-commit';
 import { boundedCache } from './bounded-cache';
 import { migrate } from './migrations';
+import { startCheckpointer, walSyncer } from './sqlite-wal';
 import { prepareDeletion } from './sqlite-delete';
 import { prepareIngest } from './sqlite-ingest';
 import { sqliteInsights } from './sqlite-insights';
@@ -48,7 +49,7 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // NORMAL: a commit does not fsync on the event loop (an fsync blocks it for milliseconds, measured
-    // here: 2-4 ms). Every write that answers is followed by syncWal, an fsync of the WAL in libuv's
+    // here: 2-4 ms). Every write that answers is followed by walSyncer's sync (sqlite-wal.ts), an fsync of the WAL in libuv's
     // thread pool, before its answer: an acknowledged bundle survives power loss, as with FULL.
     // SQLite itself syncs the WAL before a checkpoint and the database file after one.
     db.pragma('synchronous = NORMAL');
@@ -56,34 +57,6 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
     db.pragma('secure_delete = ON');
   }
   return db;
-}
-
-/**
- * Makes every commit so far durable: fsync of the WAL file, off the event loop. fsync flushes the
- * file, not one descriptor's writes, so a descriptor of our own covers SQLite's writes. It is
- * opened once and kept: SQLite keeps the WAL file while the database is open (a TRUNCATE
- * checkpoint empties it in place), and a FileHandle opened and closed per commit cost the event
- * loop more than the commit's statements (measured here: collector/bench/collector.ts profile).
- */
-function walSyncer(path: string): { sync(): Promise<void>; close(): void } {
-  let descriptor: Promise<number> | undefined;
-  // A failed open is not kept: the next sync tries again.
-  const opened = () =>
-    (descriptor ??= new Promise<number>((resolve, reject) => openFile(`${path}-wal`, 'r', (error, fd) => (error ? reject(error) : resolve(fd)))).catch((error) => {
-      descriptor = undefined;
-      throw error;
-    }));
-  return {
-    async sync() {
-      const fd = await opened();
-      await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
-    },
-    close() {
-      const closing = descriptor;
-      descriptor = undefined;
-      void closing?.then(closeSync, () => undefined);
-    },
-  };
 }
 
 /** The embedded store: one SQLite file in the data directory, WAL mode, created on first start. */
@@ -94,6 +67,7 @@ export function openSqliteStorage(dataDir: string): Storage {
   const db = openDatabase(path, false);
   migrate(db);
 
+  const checkpointer = startCheckpointer(db, path);
   const ingest = prepareIngest(db);
   const statements = {
     // CAST: ingest stores integer timestamps, but a database from before that may hold fractional ones, and
@@ -189,10 +163,13 @@ export function openSqliteStorage(dataDir: string): Storage {
     }
   }
 
-  // Each bundle in a savepoint of the group's transaction: one that fails anyway is rolled back
-  // alone and only its request gets the error; the others commit with the group.
+  // The group in one transaction. Should a bundle fail anyway, the whole transaction rolls back and
+  // the group is written again with each bundle in a savepoint of its own: the failing one is
+  // rolled back alone and only its request gets the error; the others commit with the group. Two
+  // statements a bundle fewer on the usual path (the savepoint and its release).
   const ingestOne = db.transaction(ingest);
-  const writeGroup = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
+  const writeAll = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> => group.map((changes) => ({ value: ingest(changes) })));
+  const writeEach = db.transaction((group: BatchChanges[]): Array<Outcome<IngestResult>> =>
     group.map((changes) => {
       try {
         return { value: ingestOne(changes) };
@@ -201,6 +178,13 @@ export function openSqliteStorage(dataDir: string): Storage {
       }
     }),
   );
+  const writeGroup = (group: BatchChanges[]) => {
+    try {
+      return writeAll(group);
+    } catch {
+      return writeEach(group);
+    }
+  };
   const wal = walSyncer(path);
   const durable = () => wal.sync();
   // While one group's WAL sync runs in the thread pool, the event loop reads and commits the next.
@@ -254,6 +238,7 @@ export function openSqliteStorage(dataDir: string): Storage {
       // Batches accepted before close are committed and answered before the database goes away.
       await commits.close();
       deletion.stop();
+      await checkpointer.stop();
       db.close();
       wal.close();
     },

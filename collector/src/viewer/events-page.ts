@@ -1,5 +1,6 @@
 import { ID_PATTERN } from 'openstory/vocabulary';
-import type { BundleCursor, Storage } from '../storage/types';
+import type { SessionKey } from '../ingest/session-strings';
+import type { BundleCursor, Storage, StoredBundle } from '../storage/types';
 
 /**
  * The largest page of events.json a client may ask for, and the page it gets when it asks for
@@ -21,22 +22,29 @@ export function parseCursor(text: string | undefined): BundleCursor | undefined 
 
 /**
  * One page of a session's events: whole bundles in the session's order after `after`, until
- * `limit` characters of event JSON (at least one bundle, so a page always moves on). The answer is
+ * `limit` characters of stored event JSON (at least one bundle, so a page always moves on), served
+ * as `expand` turns them (string references expanded, one read for the page). The answer is
  * `{"events": [...], "next": cursor}`; `next` is null once the session has no bundle left.
  */
-export async function eventsPage(storage: Storage, session: { orgId: string; userId: string; sessionId: string }, after: BundleCursor | undefined, limit: number): Promise<string> {
+export async function eventsPage(
+  storage: Storage,
+  session: SessionKey,
+  after: BundleCursor | undefined,
+  limit: number,
+  expand: (bundles: StoredBundle[]) => Promise<StoredBundle[]>,
+): Promise<string> {
   const budget = Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_PAGE_BYTES) : MAX_PAGE_BYTES;
-  const parts: string[] = [];
+  const read: StoredBundle[] = [];
   let size = 0;
-  let last: BundleCursor | undefined;
+  let next: string | null = null;
   for await (const bundle of storage.sessionEvents(session.orgId, session.userId, session.sessionId, after)) {
-    if (size >= budget) return page(parts, formatCursor(last!));
-    const inner = bundle.events.slice(1, -1);
-    if (inner.length > 0) parts.push(inner);
+    if (size >= budget) {
+      next = formatCursor(read[read.length - 1]);
+      break;
+    }
+    read.push(bundle);
     size += bundle.events.length;
-    last = bundle;
   }
-  return page(parts, null);
+  const parts = (await expand(read)).map((bundle) => bundle.events.slice(1, -1)).filter((inner) => inner.length > 0);
+  return `{"events":[${parts.join(',')}],"next":${JSON.stringify(next)}}`;
 }
-
-const page = (parts: string[], next: string | null): string => `{"events":[${parts.join(',')}],"next":${JSON.stringify(next)}}`;

@@ -12,7 +12,7 @@ import { saveSegment, searchParams, sessionsResponse } from './sessions';
 import { accessKeyPage, parseSessionKey, replayPage, VIEWER_CSS } from './html';
 import { eventsPage, parseCursor } from './events-page';
 import type { StoredBundle } from '../storage/types';
-import { expandingStorage } from '../ingest/session-strings';
+import { expandBundles, expandedSessionEvents } from '../ingest/session-strings';
 import { INSIGHTS_CSS } from './insights';
 import { registerInsights } from './insights-route';
 
@@ -105,8 +105,6 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 /** Replay page, session list and their assets. Behind the access key when not on loopback. */
 export function registerViewer(app: FastifyInstance, context: CollectorContext): void {
   const assets = browserAssets();
-  // What a player gets is plain rrweb events: string references expanded (docs/protocol.md, "String table").
-  const served = expandingStorage(context.storage);
 
   /** The viewer scope of the request (viewer/access.ts), or undefined once it has been answered 401/421/429. */
   const allowed = (request: FastifyRequest, reply: FastifyReply): ViewerScope | undefined => {
@@ -184,9 +182,11 @@ export function registerViewer(app: FastifyInstance, context: CollectorContext):
     if (limit !== undefined || after !== undefined) {
       const cursor = parseCursor(after);
       if (cursor === null) return reply.code(400).type('text/plain').send('after is not a cursor this route gave');
-      return reply.type('application/json').send(await eventsPage(served, session, cursor, Number(limit)));
+      // What a player gets is plain rrweb events: string references expanded (docs/protocol.md, "String table").
+      const expand = (bundles: StoredBundle[]) => expandBundles(context.storage, session, bundles);
+      return reply.type('application/json').send(await eventsPage(context.storage, session, cursor, Number(limit), expand));
     }
-    return reply.type('application/json').send(Readable.from(jsonArray(served.sessionEvents(session.orgId, session.userId, session.sessionId))));
+    return reply.type('application/json').send(Readable.from(jsonArray(expandedSessionEvents(context.storage, session))));
   });
 
   app.get('/sessions/:key/facts.json', async (request, reply) => {
