@@ -3,6 +3,7 @@ import type { PrivacyRules } from '../privacy';
 import type { RecorderMirror } from './mirror';
 import { fact, FACT } from '../facts';
 import { collectMutations, recordedParent, type MutationEnv } from './mutations';
+import { finishOnHide } from './finish-on-hide';
 import { CONFLICT, createPacer, DROP, KEEP, type Verdict } from './pacer';
 import { serializeTree, walkTree, type SerializeScope } from './serialize';
 import type { Pace } from './slices';
@@ -284,11 +285,17 @@ export function startRecording(options: RecordingOptions): () => void {
     if (event.type === EventType.Meta && !stopped) guarded(takeFullSnapshot)(false);
   });
 
+  const finishPending = guarded(() => {
+    takeMutations();
+    pacer.finish();
+  });
+  const stopFinishOnHide = finishOnHide(win, finishPending);
+
   return () => {
     if (stopped) return;
     // Pending records and the walk in progress still belong to the recording.
-    takeMutations();
-    guarded(pacer.finish)();
+    finishPending();
+    stopFinishOnHide();
     stopped = true;
     clearTimeout(retry);
     pacer.stop();

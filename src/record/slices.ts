@@ -7,9 +7,14 @@
 /**
  * Work done inside the MutationObserver callback, which ends the page's own task. Clarity's client
  * yields after 30 ms of work (`Setting.LongTask`); the Long Tasks API reports a task from 50 ms,
- * so this leaves the page 20 ms in the same task. Measured here: with 5 ms, the walks of rrweb's
- * benchmark batches went on in later tasks, after the browser had rendered the workload's new DOM,
- * and their added time against rrweb's rose 2 to 7 times (bench/run.ts, load average 20-30).
+ * so this leaves the page 20 ms in the same task. Why not 0 (every batch walked after the page's
+ * task, which would never lengthen it): a walk paused between slices cannot place a child-list
+ * change inside a node it has recorded, and such a change starts a storm (suspension, then a fresh
+ * full snapshot); with 0, any such change the page makes before the first slice runs (a
+ * requestAnimationFrame callback, an input event) would, on ordinary pages. Measured here on the
+ * quiet machine (bench/run.ts, time until rendered and recorded, load average about 1): with 30,
+ * 0.22-0.35x rrweb's added time on five workloads and 0.65x on attributes; with 0, 0.21-0.38x and
+ * 0.69x; with 5, 0.21-0.40x and 0.81x.
  */
 export const CALLBACK_BUDGET_MS = 30;
 

@@ -94,6 +94,28 @@ test('a batch too large for one slice is added in slices; events of meanwhile fo
   await page.close();
 });
 
+test('a page that hides finishes a walk paused between slices at once, before the transport sends', async () => {
+  const page = await openScenario(harness, '/hide-mid-walk.html', '<div id="root"></div>');
+  await startRecording(page);
+  const [before, after] = (await page.evaluate(`new Promise((resolve) => {
+    ${BUILD_SECTIONS}
+    // Between two slices of the walk, the page hides (a navigation fires pagehide).
+    scheduler.postTask(() => {
+      const count = () => ${countOf(EventType.IncrementalSnapshot, IncrementalSource.Mutation)};
+      const before = count();
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+      resolve([before, count()]);
+    }, { priority: 'user-blocking' });
+  })`)) as [number, number];
+  expect(before).toBe(0);
+  expect(after).toBe(1);
+  const events = await recordedEvents(page);
+  const adds = events.find((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation);
+  expect((adds?.data as { adds: unknown[] }).adds.length).toBe(300 + 300 * 150 * 2);
+  expect(await replayedDom(harness, events)).toEqual(await liveDom(page));
+  await page.close();
+});
+
 test('a storm suspends mutation recording, says so, and a fresh full snapshot replays the page after it', async () => {
   const page = await openScenario(harness, '/storm.html', '<div id="root"></div>');
   await startRecording(page);
