@@ -43,6 +43,8 @@ export function* collectMutations(records: MutationRecord[], env: MutationEnv, p
   const attributes = createAttributeChanges(env);
 
   for (let r = 0; r < records.length; r++) {
+    // A batch of 50,000 records takes longer to read than a slice: the reading pauses too.
+    if (pace.due()) yield;
     const record = records[r];
     const target = record.target;
     // Only attribute records carry a name: one read tells the commonest kind apart.
