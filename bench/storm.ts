@@ -2,8 +2,9 @@
  * Long tasks under a mutation storm: `npx tsx bench/storm.ts [--runs 3] [--storm-ms 5000]`.
  *
  * Two scenarios, each run with no recorder, with openstory's recorder (src/record, bundled and
- * minified as bench/run.ts does) and with rrweb's `record`, in fresh browser contexts, the
- * recorder order rotating from run to run:
+ * minified as bench/run.ts does), with the whole SDK (`sdk`: dist/fs.js as a site installs it,
+ * recorder, heuristics and transport, sending to a fake collector on 127.0.0.1; build first) and
+ * with rrweb's `record`, in fresh browser contexts, the recorder order rotating from run to run:
  * - `huge page`: the page holds 50,000 nodes (25,000 divs with text) when recording starts, so
  *   the full snapshot walks all of them; the page does nothing else.
  * - `storm`: recording starts on an empty page; then 25,000 divs with text (50,000 nodes) are
@@ -24,11 +25,13 @@
  * callback, at the end of the page's own task). The storm's page frames are long with no recorder
  * at all; the recorder adding 10 ms to a 240 ms frame is counted in its time, in neither column.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/helpers/chromium';
 import { startTestServer } from '../test/helpers/server';
-import { loadRecorders } from './recorders';
+import { startFakeCollector } from '../test/transport/fake-collector';
+import { loadRecorders, ROOT } from './recorders';
 import { median } from './report';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'storm-ms': { type: 'string', default: '5000' } } });
@@ -40,7 +43,8 @@ const SPANS = 25_000;
 const SETTLE_MS = 1000;
 /** After the page stops: long enough for openstory's storm retry (1 s) and its sliced snapshot. */
 const AFTER_MS = 3000;
-const RECORDERS = ['none', 'openstory', 'rrweb'] as const;
+/** `sdk`: the whole script-tag SDK (dist/fs.js: recorder, heuristics, transport) sending to a fake collector. */
+const RECORDERS = ['none', 'openstory', 'sdk', 'rrweb'] as const;
 type Recorder = (typeof RECORDERS)[number];
 type Scenario = 'huge page' | 'storm';
 
@@ -94,6 +98,7 @@ window.__storm = async (recorder, scenario, spans, stormMs, settleMs, afterMs) =
   // script; its stop function is lost, and the browser context is closed after the run instead.
   const record = recorder === 'rrweb' ? rrweb.record : recorder === 'openstory' ? openstoryRecorder.record : undefined;
   if (record) await new Promise((resolve) => { setTimeout(record, 0, { emit }); setTimeout(resolve, 0); });
+  if (recorder === 'sdk') FS('start');
   let frames = 0;
   if (scenario === 'storm') {
     addCells();
@@ -209,7 +214,11 @@ async function main() {
   server.pages.set('/', PAGE);
   server.pages.set('/storm.js', PAGE_SCRIPT);
   // Served from URLs of their own so that the trace names their calls.
-  for (const recorder of RECORDERS) if (scripts[recorder]) server.pages.set(`/${recorder}.js`, scripts[recorder]);
+  const fsJs = `${ROOT}/dist/fs.js`;
+  if (!existsSync(fsJs)) throw new Error('dist/fs.js is missing: run `npm run build` first');
+  const sources: Partial<Record<Recorder, string>> = { ...scripts, sdk: readFileSync(fsJs, 'utf8') };
+  for (const recorder of RECORDERS) if (sources[recorder]) server.pages.set(`/${recorder}.js`, sources[recorder] as string);
+  const collector = await startFakeCollector();
   const browser = await launchChromium();
   const loadBefore = loadavg().map((load) => load.toFixed(1)).join(', ');
   const results = new Map<string, (RunResult & Attribution)[]>();
@@ -223,7 +232,12 @@ async function main() {
             const page = await context.newPage();
             await page.goto(`${server.url}/`, { waitUntil: 'load' });
             const recorderUrl = `${server.url}/${recorder}.js`;
-            if (scripts[recorder]) await page.addScriptTag({ url: recorderUrl });
+            // The SDK as a site installs it, capture held until the scenario starts it with FS('start').
+            if (recorder === 'sdk') {
+              await page.addScriptTag({ content: `window._fs_host = '${collector.url}'; window._fs_org = 'o-storm'; window._fs_capture_on_startup = false;` });
+            }
+            const stored = collector.requests.length;
+            if (sources[recorder]) await page.addScriptTag({ url: recorderUrl });
             await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
             const measured = (await page.evaluate(
               ([name, kind, spans, stormMs, settleMs, afterMs]) =>
@@ -231,6 +245,10 @@ async function main() {
               [recorder, scenario, SPANS, STORM_MS, SETTLE_MS, AFTER_MS] as const,
             )) as RunResult;
             const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+            if (recorder === 'sdk') {
+              await context.close();
+              measured.events = collector.requests.length - stored;
+            }
             const result = { ...measured, ...attribute(trace.traceEvents, `${server.url}/storm.js`, recorderUrl) };
             const key = `${scenario}|${recorder}`;
             results.set(key, [...(results.get(key) ?? []), result]);
@@ -244,11 +262,12 @@ async function main() {
   } finally {
     await browser.close();
     await server.close();
+    await collector.close();
   }
   const loadAfter = loadavg().map((load) => load.toFixed(1)).join(', ');
   console.log(`${RUNS} runs per scenario and recorder, storm ${STORM_MS} ms, medians; load average (1, 5, 15 min) ${loadBefore} at start, ${loadAfter} at end.\n`);
   console.log(
-    '| scenario | recorder | long tasks while the page works (total ms, longest) | long tasks after it, page idle (total ms, longest) | page frames | events | recorder\'s long tasks, most in a run | tasks it pushed over 50 ms, most in a run | recorder\'s main-thread time, ms (most in one task) |',
+    '| scenario | recorder | long tasks while the page works (total ms, longest) | long tasks after it, page idle (total ms, longest) | page frames | events (sdk: requests) | recorder\'s long tasks, most in a run | tasks it pushed over 50 ms, most in a run | recorder\'s main-thread time, ms (most in one task) |',
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const scenario of ['huge page', 'storm'] as Scenario[]) {
