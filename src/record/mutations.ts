@@ -30,21 +30,57 @@ export interface MutationEnv {
 export function* collectMutations(records: MutationRecord[], env: MutationEnv, pace: Pace): Walk<mutationCallbackParam | null> {
   const { mirror, privacy } = env;
   const mark = mirror.lastId();
-  let structural = false;
+  const read: RecordsRead = { structural: false, removes: [], added: new Set(), texts: new Set(), attributes: createAttributeChanges(env) };
+  const { removes, added, texts, attributes } = read;
+  // A batch of 50,000 records takes longer to read than a slice: the reading pauses too. The loop
+  // is a plain function: V8 optimizes a long loop while it runs (on-stack replacement) only
+  // outside generators, and attribute batches are one such loop.
+  for (let next = readRecords(records, 0, read, env, pace); next < records.length; next = readRecords(records, next, read, env, pace)) yield;
+
+  const adds: addedNodeMutation[] = [];
+  // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
+  for (const element of attributes.exclusionCandidates) yield* replaceIfExclusionChanged(element, mark, env, removes, adds, pace);
+  for (const node of added) {
+    const run = addRun(node, added, mark, env);
+    if (run) yield* walkAdds(node, run.last, run.parentId, nextRecordedId(run.last.nextSibling, mirror), run.isShadow, run.masked, run.scope, adds, pace);
+  }
+
+  const textChanges: textMutation[] = [];
+  for (const node of texts) {
+    if (pace.due()) yield;
+    const id = mirror.getId(node);
+    if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
+    const scope = env.scopeOf(node);
+    if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
+      textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
+    }
+  }
+
+  const attributeChanges = attributes.result(removes.length > 0 || mirror.lastId() !== mark);
+  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
+  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+}
+
+interface RecordsRead {
+  /** A child list or an attribute changed: cached privacy decisions were invalidated once. */
+  structural: boolean;
+  removes: removedNodeMutation[];
+  added: Set<Node>;
+  texts: Set<Node>;
+  attributes: ReturnType<typeof createAttributeChanges>;
+}
+
+/** Reads records from `from` until the slice is used up; returns where the next slice starts. */
+function readRecords(records: MutationRecord[], from: number, read: RecordsRead, env: MutationEnv, pace: Pace): number {
+  const { mirror, privacy } = env;
+  const { removes, added, texts, attributes } = read;
   const structuralChange = () => {
     // Attributes and tree positions decide what selectors match: cached decisions are stale.
-    if (!structural) privacy.invalidate();
-    structural = true;
+    if (!read.structural) privacy.invalidate();
+    read.structural = true;
   };
-
-  const removes: removedNodeMutation[] = [];
-  const added = new Set<Node>();
-  const texts = new Set<Node>();
-  const attributes = createAttributeChanges(env);
-
-  for (let r = 0; r < records.length; r++) {
-    // A batch of 50,000 records takes longer to read than a slice: the reading pauses too.
-    if (pace.due()) yield;
+  for (let r = from; r < records.length; r++) {
+    if (r > from && pace.due()) return r;
     const record = records[r];
     const target = record.target;
     // Only attribute records carry a name: one read tells the commonest kind apart.
@@ -75,29 +111,7 @@ export function* collectMutations(records: MutationRecord[], env: MutationEnv, p
       for (let i = 0; i < addedNodes.length; i++) added.add(addedNodes[i]);
     }
   }
-
-  const adds: addedNodeMutation[] = [];
-  // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
-  for (const element of attributes.exclusionCandidates) yield* replaceIfExclusionChanged(element, mark, env, removes, adds, pace);
-  for (const node of added) {
-    const run = addRun(node, added, mark, env);
-    if (run) yield* walkAdds(node, run.last, run.parentId, nextRecordedId(run.last.nextSibling, mirror), run.isShadow, run.masked, run.scope, adds, pace);
-  }
-
-  const textChanges: textMutation[] = [];
-  for (const node of texts) {
-    if (pace.due()) yield;
-    const id = mirror.getId(node);
-    if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
-    const scope = env.scopeOf(node);
-    if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
-      textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
-    }
-  }
-
-  const attributeChanges = attributes.result(removes.length > 0 || mirror.lastId() !== mark);
-  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
-  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+  return records.length;
 }
 
 /**
