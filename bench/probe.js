@@ -4,6 +4,12 @@
 //   - `workMs`: from the workload's start until `window.workload()` returns (the page's own work);
 //   - `lastEventMs`: from the same start until the recorder emitted its last event for it, once
 //     the page has been quiet for QUIET_MS (no new events after two animation frames);
+//   - `paintedMs`: from the same start until the first task after the frame that follows the
+//     workload (the page has rendered its change);
+//   - `doneMs`: the later of the two: the page shows the change and the recorder has recorded it.
+//     A recorder that yields to the page lets that frame render between its slices; one that
+//     works inside the MutationObserver callback delays the frame. Either way the render is
+//     counted once, as it is with no recorder.
 //   - `bytes`: JSON length of every event emitted since the recorder started (snapshot included).
 (() => {
   // Lets the recorder finish its start-up work, and the machine the previous run's teardown and
@@ -15,6 +21,15 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  // A task posted from an animation frame callback runs after that frame's paint.
+  const afterNextPaint = () =>
+    new Promise((resolve) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(performance.now());
+        channel.port2.postMessage(null);
+      }),
+    );
 
   function startRecorder(name, emit) {
     if (name === 'none') return () => {};
@@ -46,6 +61,7 @@
     const start = performance.now();
     window.workload();
     const workDone = performance.now();
+    const painted = afterNextPaint();
 
     const deadline = workDone + MAX_WAIT_MS;
     let seen = -1;
@@ -56,8 +72,10 @@
       await sleep(QUIET_MS);
     }
     if (typeof stop === 'function') stop();
+    const paintedMs = (await painted) - start;
 
     const workloadEvents = events.length - eventsBefore;
+    const lastEventMs = workloadEvents > 0 ? lastEventAt - start : workDone - start;
     let bytes = 0;
     let snapshotBytes = 0;
     events.forEach((event, index) => {
@@ -67,7 +85,9 @@
     });
     return {
       workMs: workDone - start,
-      lastEventMs: workloadEvents > 0 ? lastEventAt - start : workDone - start,
+      lastEventMs,
+      paintedMs,
+      doneMs: Math.max(lastEventMs, paintedMs),
       events: events.length,
       workloadEvents,
       bytes,

@@ -80,7 +80,7 @@ async function benchmark(browsers: BrowserHolder, server: TestServer, workloads:
           const result = await measureRun(await browsers.current(), `${server.url}/${workload}`, recorder, scripts);
           (results.runs[recorder] ??= []).push(result);
           process.stdout.write(
-            `${results.workload} #${run + 1} ${recorder}: ${result.lastEventMs.toFixed(1)} ms, ${result.bytes} bytes\n`,
+            `${results.workload} #${run + 1} ${recorder}: ${result.doneMs.toFixed(1)} ms (last event ${result.lastEventMs.toFixed(1)}, painted ${result.paintedMs.toFixed(1)}), ${result.bytes} bytes\n`,
           );
         } catch (error) {
           results.failures.push(`${recorder} run ${run + 1}: ${String(error).split('\n')[0]}`);

@@ -192,8 +192,12 @@ export interface ConsentFact {
 
 /** Emitted by transport when a memory or storage cap forced it to discard events. */
 export interface DroppedFact {
-  /** `page-cap`: requests and console messages beyond the page's caps (src/page/constants.ts). */
-  reason: 'memory-cap' | 'storage-cap' | 'rejected' | 'page-cap';
+  /**
+   * `page-cap`: requests and console messages beyond the page's caps (src/page/constants.ts).
+   * `mutation-storm`: the recorder suspended mutation recording (`events`: MutationRecords left
+   * out when it did) until a fresh full snapshot (docs/recorder.md).
+   */
+  reason: 'memory-cap' | 'storage-cap' | 'rejected' | 'page-cap' | 'mutation-storm';
   events: number;
   bytes: number;
 }

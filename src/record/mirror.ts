@@ -10,6 +10,8 @@ export interface RecorderMirror extends NodeMirror {
   lastId(): number;
   /** Forgets everything; ids start again at 1 (a new recording). */
   reset(): void;
+  /** Forgets every node but keeps counting: a fresh full snapshot gives every node a new id. */
+  release(): void;
 }
 
 /**
@@ -23,6 +25,10 @@ export function createMirror(): RecorderMirror {
   let last = 0;
 
   const getId = (node: Node): number => ids.get(node) ?? -1;
+  const release = () => {
+    ids = new WeakMap();
+    nodes.clear();
+  };
 
   return {
     getId,
@@ -55,10 +61,10 @@ export function createMirror(): RecorderMirror {
     },
     lastId: () => last,
     reset() {
-      ids = new WeakMap();
-      nodes.clear();
+      release();
       last = 0;
     },
+    release,
   };
 }
 

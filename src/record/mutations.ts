@@ -2,7 +2,8 @@ import type { addedNodeMutation, attributeMutation, mutationCallbackParam, remov
 import type { PrivacyRules } from '../privacy';
 import { dialogOpenMode, recordedAttribute } from './attributes';
 import type { RecorderMirror } from './mirror';
-import { serializeAdds, textValue, type SerializeScope } from './serialize';
+import { textValue, walkAdds, type SerializeScope } from './serialize';
+import type { Pace, Walk } from './slices';
 
 /** What turning one MutationObserver batch into one rrweb Mutation needs. */
 export interface MutationEnv {
@@ -23,24 +24,63 @@ export interface MutationEnv {
  * nodes of an excluded subtree are never looked at. A node re-inserted elsewhere (a move) is a
  * remove plus an add with fresh ids, as in rrweb, because the Replayer rebuilds every add.
  * Ids handed out during this batch are above `mark`: such a node is already in `adds` with its
- * current state, so later records about it are skipped.
+ * current state, so later records about it are skipped. Serializing adds and reading texts is
+ * sliced (`pace`); records that arrive meanwhile are the recording's to judge (recording.ts).
  */
-export function collectMutations(records: MutationRecord[], env: MutationEnv): mutationCallbackParam | null {
+export function* collectMutations(records: MutationRecord[], env: MutationEnv, pace: Pace): Walk<mutationCallbackParam | null> {
   const { mirror, privacy } = env;
   const mark = mirror.lastId();
-  let structural = false;
+  const read: RecordsRead = { structural: false, removes: [], added: new Set(), texts: new Set(), attributes: createAttributeChanges(env) };
+  const { removes, added, texts, attributes } = read;
+  // A batch of 50,000 records takes longer to read than a slice: the reading pauses too. The loop
+  // is a plain function: V8 optimizes a long loop while it runs (on-stack replacement) only
+  // outside generators, and attribute batches are one such loop.
+  for (let next = readRecords(records, 0, read, env, pace); next < records.length; next = readRecords(records, next, read, env, pace)) yield;
+
+  const adds: addedNodeMutation[] = [];
+  // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
+  for (const element of attributes.exclusionCandidates) yield* replaceIfExclusionChanged(element, mark, env, removes, adds, pace);
+  for (const node of added) {
+    const run = addRun(node, added, mark, env);
+    if (run) yield* walkAdds(node, run.last, run.parentId, nextRecordedId(run.last.nextSibling, mirror), run.isShadow, run.masked, run.scope, adds, pace);
+  }
+
+  const textChanges: textMutation[] = [];
+  for (const node of texts) {
+    if (pace.due()) yield;
+    const id = mirror.getId(node);
+    if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
+    const scope = env.scopeOf(node);
+    if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
+      textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
+    }
+  }
+
+  const attributeChanges = attributes.result(removes.length > 0 || mirror.lastId() !== mark);
+  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
+  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+}
+
+interface RecordsRead {
+  /** A child list or an attribute changed: cached privacy decisions were invalidated once. */
+  structural: boolean;
+  removes: removedNodeMutation[];
+  added: Set<Node>;
+  texts: Set<Node>;
+  attributes: ReturnType<typeof createAttributeChanges>;
+}
+
+/** Reads records from `from` until the slice is used up; returns where the next slice starts. */
+function readRecords(records: MutationRecord[], from: number, read: RecordsRead, env: MutationEnv, pace: Pace): number {
+  const { mirror, privacy } = env;
+  const { removes, added, texts, attributes } = read;
   const structuralChange = () => {
     // Attributes and tree positions decide what selectors match: cached decisions are stale.
-    if (!structural) privacy.invalidate();
-    structural = true;
+    if (!read.structural) privacy.invalidate();
+    read.structural = true;
   };
-
-  const removes: removedNodeMutation[] = [];
-  const added = new Set<Node>();
-  const texts = new Set<Node>();
-  const attributes = createAttributeChanges(env);
-
-  for (let r = 0; r < records.length; r++) {
+  for (let r = from; r < records.length; r++) {
+    if (r > from && pace.due()) return r;
     const record = records[r];
     const target = record.target;
     // Only attribute records carry a name: one read tells the commonest kind apart.
@@ -71,25 +111,7 @@ export function collectMutations(records: MutationRecord[], env: MutationEnv): m
       for (let i = 0; i < addedNodes.length; i++) added.add(addedNodes[i]);
     }
   }
-
-  const adds: addedNodeMutation[] = [];
-  // Elements whose exclusion changed are replaced first, so adds computed next see their new ids.
-  for (const element of attributes.exclusionCandidates) replaceIfExclusionChanged(element, mark, env, removes, adds);
-  for (const node of added) addRun(node, added, mark, env, adds);
-
-  const textChanges: textMutation[] = [];
-  for (const node of texts) {
-    const id = mirror.getId(node);
-    if (id === -1 || id > mark || !isLive(node, env) || isInExcludedSubtree(node, id, env)) continue;
-    const scope = env.scopeOf(node);
-    if (scope && (node.parentNode as Element | null)?.localName !== 'script') {
-      textChanges.push({ id, value: textValue(node as Text, privacy.isMasked(node), scope) });
-    }
-  }
-
-  const attributeChanges = attributes.result(removes.length > 0 || mirror.lastId() !== mark);
-  if (!adds.length && !removes.length && !textChanges.length && !attributeChanges.length) return null;
-  return { texts: textChanges, attributes: attributeChanges, removes, adds };
+  return records.length;
 }
 
 /**
@@ -174,29 +196,29 @@ function createAttributeChanges(env: MutationEnv) {
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 /**
- * Serializes `node` (an inserted node) if its recorded parent is in the recording and it is not
- * already covered, together with the pending inserted siblings that follow it, last first so
- * each add's next sibling exists in the replay before it.
+ * What serializing `node` (an inserted node) takes, if its recorded parent is in the recording
+ * and it is not already covered: the run of pending inserted siblings that follow it (added with
+ * it, last first, so each add's next sibling exists in the replay before it).
  */
-function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, adds: addedNodeMutation[]): void {
+function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv) {
   const { mirror, privacy } = env;
-  if (mirror.getId(node) > mark) return;
+  if (mirror.getId(node) > mark) return null;
   const parent = recordedParent(node.parentNode, env);
-  if (!parent) return;
+  if (!parent) return null;
   const parentId = mirror.getId(parent);
   // An unrecorded parent is new (an ancestor's add covers the node) or outside the recording; a
   // parent recorded in this batch was serialized with its current children.
-  if (parentId === -1 || parentId > mark) return;
-  if ((parent as Element).localName === 'textarea' || !isLive(node, env) || isInExcludedSubtree(parent, parentId, env)) return;
+  if (parentId === -1 || parentId > mark) return null;
+  if ((parent as Element).localName === 'textarea' || !isLive(node, env) || isInExcludedSubtree(parent, parentId, env)) return null;
   const scope = env.scopeOf(parent);
-  if (!scope) return;
+  if (!scope) return null;
   const isShadow = isShadowRoot(node.parentNode as Node, env);
   const masked = privacy.isMasked(parent);
   let last = node;
   for (let sibling = node.nextSibling; sibling && added.has(sibling) && !(mirror.getId(sibling) > mark); sibling = sibling.nextSibling) {
     last = sibling;
   }
-  serializeAdds(node, last, parentId, nextRecordedId(last.nextSibling, mirror), isShadow, masked, scope, adds);
+  return { last, parentId, isShadow, masked, scope };
 }
 
 /**
@@ -204,13 +226,14 @@ function addRun(node: Node, added: Set<Node>, mark: number, env: MutationEnv, ad
  * on) or lift an exclusion (its content is recorded from now on): either way the replay's node
  * is removed and the element added again as it must now appear.
  */
-function replaceIfExclusionChanged(
+function* replaceIfExclusionChanged(
   element: Element,
   mark: number,
   env: MutationEnv,
   removes: removedNodeMutation[],
   adds: addedNodeMutation[],
-): void {
+  pace: Pace,
+): Walk<void> {
   const { mirror, privacy } = env;
   // The element's own match is what its attribute change can flip; an excluded ancestor would
   // have left it without an id. Selectors such as ".private p" can also exclude descendants.
@@ -236,7 +259,7 @@ function replaceIfExclusionChanged(
     mirror.forget(candidate);
     env.placeholders.delete(id);
     const nextId = nextRecordedId(candidate.nextSibling, mirror);
-    serializeAdds(candidate, candidate, parentId, nextId, isShadow, privacy.isMasked(parent), scope, adds);
+    yield* walkAdds(candidate, candidate, parentId, nextId, isShadow, privacy.isMasked(parent), scope, adds, pace);
   }
 }
 

@@ -1,8 +1,12 @@
 import type { eventWithTime, incrementalData } from '@rrweb/types';
 import type { PrivacyRules } from '../privacy';
 import type { RecorderMirror } from './mirror';
-import { collectMutations, type MutationEnv } from './mutations';
-import { serializeTree, type SerializeScope } from './serialize';
+import { fact, FACT } from '../facts';
+import { collectMutations, recordedParent, type MutationEnv } from './mutations';
+import { finishOnHide } from './finish-on-hide';
+import { CONFLICT, createPacer, DROP, KEEP, type Verdict } from './pacer';
+import { serializeTree, walkTree, type SerializeScope } from './serialize';
+import type { Pace } from './slices';
 import { guard } from '../lib/guard';
 import { patchMethod } from '../lib/patch';
 import { EventType, IncrementalSource } from '../lib/rrweb';
@@ -11,6 +15,12 @@ import type { RecordContext, SamplingOptions } from './types';
 import { mutationObserverOf } from './untouched';
 
 const OBSERVE_OPTIONS: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
+/**
+ * How long mutation recording stays suspended after a storm before a fresh full snapshot is
+ * tried. Chosen here, not measured: while the storm lasts a try ends at its first conflict,
+ * about one 30 ms slice, so a try per second spends about 3% of the main thread.
+ */
+export const STORM_RETRY_MS = 1000;
 
 export interface RecordingOptions {
   win: Window;
@@ -50,7 +60,7 @@ export function startRecording(options: RecordingOptions): () => void {
   const guarded = <A extends unknown[]>(run: (...args: A) => void) => guard(reportError, run);
 
   const emit = (event: eventWithTime) => {
-    if (!stopped) options.emit(event);
+    if (!stopped) pacer.emit(event);
   };
   const emitIncremental = (data: incrementalData, timestamp = Date.now()) =>
     emit({ type: EventType.IncrementalSnapshot, data, timestamp } as eventWithTime);
@@ -66,11 +76,67 @@ export function startRecording(options: RecordingOptions): () => void {
     },
   };
 
+  function* mutationWalk(records: MutationRecord[], pace: Pace) {
+    const timestamp = Date.now();
+    const payload = yield* collectMutations(records, env, pace);
+    return payload ? [{ type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, ...payload }, timestamp } as eventWithTime] : [];
+  }
+
+  /**
+   * A record that arrived while a walk is paused. Text and attribute changes are read later, as
+   * any change, unless the change may exclude a recorded element (the walk may be inside it). A
+   * child list change inside a node that has no id yet is read by the walk when it gets there;
+   * one in a recorded node cannot be placed against a half-walked tree.
+   */
+  const judge = (record: MutationRecord): Verdict => {
+    const { target, attributeName } = record;
+    if (attributeName !== null) {
+      const changed = mirror.getId(target) !== -1 && privacy.exclusionMayChange(attributeName, (target as Element).getAttribute(attributeName), false);
+      return changed ? CONFLICT : KEEP;
+    }
+    if (record.type === 'characterData') return KEEP;
+    const parent = recordedParent(target, env);
+    return parent && mirror.getId(parent) !== -1 ? CONFLICT : DROP;
+  };
+
+  /** Every node gets a fresh id in the next full snapshot: the replay starts over from it. */
+  const forgetNodes = () => {
+    mirror.release();
+    placeholders.clear();
+    for (const state of frames.values()) state.doc = null;
+  };
+
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Clarity's way with a storm: stop recording mutations (nothing observed, nothing queued), say
+   * so with a `dropped` fact, and after STORM_RETRY_MS take a fresh full snapshot, which rrweb's
+   * Replayer applies as a new start; a snapshot the storm still conflicts with starts this over.
+   */
+  const storm = (records: number) => {
+    observer.disconnect();
+    forgetNodes();
+    emit(fact(FACT.dropped, { reason: 'mutation-storm', events: records, bytes: 0 }) as eventWithTime);
+    retry = setTimeout(
+      guarded(() => {
+        if (stopped) return;
+        scope.observe(doc);
+        takeFullSnapshot(true);
+      }),
+      STORM_RETRY_MS,
+    );
+  };
+
+  const pacer = createPacer({
+    win,
+    emit: options.emit,
+    batch: mutationWalk,
+    judge,
+    settled: attachFoundFrames,
+    storm,
+    reportError,
+  });
   const onRecords = guarded((records: MutationRecord[]) => {
-    if (stopped) return;
-    const payload = collectMutations(records, env);
-    if (payload) emitIncremental({ source: IncrementalSource.Mutation, ...payload });
-    attachFoundFrames();
+    if (!stopped) pacer.add(records);
   });
   const observer = new (mutationObserverOf(win, options.warn))(onRecords);
   // A shadow-DOM polyfill's root (ShadyDOM, LWC's synthetic shadow) is no Node the observer takes;
@@ -152,6 +218,8 @@ export function startRecording(options: RecordingOptions): () => void {
     const state = frames.get(frame);
     const frameId = mirror.getId(frame);
     if (stopped || !state || frameId === -1 || privacy.isExcluded(frame)) return;
+    // Ids handed out now would land inside the walk in progress; it attaches found frames when done.
+    if (pacer.busy()) return void foundFrames.push(frame);
     const doc = contentDocumentOf(frame);
     const docWindow = doc?.defaultView;
     if (!doc || !docWindow || doc === state.doc) return;
@@ -194,35 +262,43 @@ export function startRecording(options: RecordingOptions): () => void {
   /**
    * rrweb's Replayer treats a Meta event as the start of a new full snapshot (seeking discards
    * everything before the last Meta), so every Meta is followed by one, as rrweb's checkouts are.
+   * The snapshot is walked in slices; `withMeta` puts the Meta right before it, once it is whole.
    */
-  const takeFullSnapshot = () => {
+  const takeFullSnapshot = (withMeta: boolean) => {
     // Whatever the observer still holds is part of the snapshot now.
     observer.takeRecords();
     privacy.invalidate();
-    for (const state of frames.values()) state.doc = null;
-    const node = serializeTree(doc, privacy.isMasked(doc), scope);
-    if (node) {
-      emit({
-        type: EventType.FullSnapshot,
-        data: { node, initialOffset: { left: win.scrollX, top: win.scrollY } },
-        timestamp: Date.now(),
-      } as eventWithTime);
-    }
-    attachFoundFrames();
+    forgetNodes();
+    const timestamp = Date.now();
+    const meta = { type: EventType.Meta, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp } as eventWithTime;
+    const initialOffset = { left: win.scrollX, top: win.scrollY };
+    pacer.begin(function* snapshotWalk(pace) {
+      const node = yield* walkTree(doc, privacy.isMasked(doc), scope, pace);
+      const events = node ? [{ type: EventType.FullSnapshot, data: { node, initialOffset }, timestamp } as eventWithTime] : [];
+      return withMeta ? [meta, ...events] : events;
+    });
   };
 
-  emit({ type: EventType.Meta, data: { href: win.location.href, width: win.innerWidth, height: win.innerHeight }, timestamp: Date.now() });
-  takeFullSnapshot();
+  takeFullSnapshot(true);
   const stopMain = startDocument(doc, win, (event) => {
     emit(event);
-    if (event.type === EventType.Meta && !stopped) guarded(takeFullSnapshot)();
+    if (event.type === EventType.Meta && !stopped) guarded(takeFullSnapshot)(false);
   });
+
+  const finishPending = guarded(() => {
+    takeMutations();
+    pacer.finish();
+  });
+  const stopFinishOnHide = finishOnHide(win, finishPending);
 
   return () => {
     if (stopped) return;
-    // Pending records still belong to the recording.
-    takeMutations();
+    // Pending records and the walk in progress still belong to the recording.
+    finishPending();
+    stopFinishOnHide();
     stopped = true;
+    clearTimeout(retry);
+    pacer.stop();
     observer.disconnect();
     for (const [frame, state] of frames) {
       frame.removeEventListener('load', state.onLoad);

@@ -4,7 +4,7 @@ import { NodeType } from '../lib/rrweb';
 import type { RecorderMirror } from './mirror';
 import { dialogOpenMode, recordedAttribute } from './attributes';
 import { resolveCssUrls } from './urls';
-
+import { runToEnd, UNPACED, type Pace, type Walk } from './slices';
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 const CHECKABLE_TYPES = new Set(['checkbox', 'radio']);
@@ -35,39 +35,39 @@ type Described = {
   placeholder?: true;
 };
 
-/** The node and its subtree as one nested tree (full snapshot, a frame's document). */
+/** The node and its subtree as one nested tree, at once (a frame's document). */
 export function serializeTree(node: Node, masked: boolean, scope: SerializeScope): serializedNodeWithId | null {
-  const described = describe(node, masked, scope);
-  if (!described) return null;
-  const { node: serialized, children, shadow } = described;
-  if (serialized.type === NodeType.Element || serialized.type === NodeType.Document) {
-    const list = serialized.childNodes;
-    if (children) {
-      for (let child = children.firstChild; child; child = child.nextSibling) {
-        const childNode = serializeTree(child, described.masked, scope);
-        if (childNode) list.push(childNode);
-      }
-    }
-    if (shadow) {
-      for (let child = shadow.firstChild; child; child = child.nextSibling) {
-        const childNode = serializeTree(child, described.masked, scope);
-        if (childNode) {
-          childNode.isShadow = true;
-          list.push(childNode);
-        }
-      }
-    }
+  return runToEnd(walkTree(node, masked, scope, UNPACED));
+}
+
+/**
+ * The node and its subtree as one nested tree (the full snapshot), in slices: walked as flat
+ * adds (one walk for both), then nested. Ids are consecutive in the order of `adds`, so a
+ * node's parent is found by its id; each list was added last sibling first, light children
+ * right after shadow ones, so reading the adds backwards gives rrweb's order (light, then
+ * `isShadow`).
+ */
+export function* walkTree(root: Node, masked: boolean, scope: SerializeScope, pace: Pace): Walk<serializedNodeWithId | null> {
+  const adds: addedNodeMutation[] = [];
+  yield* walkAdds(root, root, 0, null, false, masked, scope, adds, pace);
+  if (!adds.length) return null;
+  const first = adds[0].node.id;
+  const children = (i: number) => (adds[i].node as { childNodes?: serializedNodeWithId[] }).childNodes;
+  for (let i = adds.length - 1; i > 0; i--) {
+    if (pace.due()) yield;
+    children(adds[i].parentId - first)?.push(adds[i].node);
   }
-  return serialized;
+  return adds[0].node;
 }
 
 /**
  * The siblings `first`…`last` and their subtrees as flat `adds` (rrweb's Replayer builds each add
- * without children). Each child list is added from last to first, so every add's parent and next
- * sibling exist in the replay before it; lists are taken in document order, depth first, so
- * siblings get consecutive ids and ids stay as short as rrweb's own order makes them.
+ * without children), in slices (between two nodes it yields when `pace` says so). Each child list is added from last to first, so
+ * every add's parent and next sibling exist in the replay before it; lists are taken in document
+ * order, depth first (a host's shadow children before its light ones), so siblings get
+ * consecutive ids and ids stay as short as rrweb's own order makes them.
  */
-export function serializeAdds(
+export function* walkAdds(
   first: Node,
   last: Node,
   parentId: number,
@@ -76,38 +76,37 @@ export function serializeAdds(
   masked: boolean,
   scope: SerializeScope,
   adds: addedNodeMutation[],
-): void {
+  pace: Pace,
+): Walk<void> {
   // Popped in document order: each list is pushed last sibling first.
   const pending: Described[] = [];
-  addSiblings(last, first, parentId, nextId, isShadow, masked, scope, adds, pending);
-  while (pending.length) {
-    const { node: parent, children, shadow, masked: childMasked } = pending.pop() as Described;
-    if (shadow?.lastChild) addSiblings(shadow.lastChild, null, parent.id, null, true, childMasked, scope, adds, pending);
-    if (children?.lastChild) addSiblings(children.lastChild, null, parent.id, null, false, childMasked, scope, adds, pending);
-  }
-}
-
-/** From `last` back to `first` (or to the first child when `first` is null). */
-function addSiblings(
-  last: Node,
-  first: Node | null,
-  parentId: number,
-  nextId: number | null,
-  isShadow: boolean,
-  masked: boolean,
-  scope: SerializeScope,
-  adds: addedNodeMutation[],
-  pending: Described[],
-): void {
-  for (let child: Node | null = last; child; child = child.previousSibling) {
-    const described = describe(child, masked, scope);
-    if (described) {
-      if (isShadow) described.node.isShadow = true;
-      adds.push({ parentId, nextId, node: described.node });
-      nextId = described.node.id;
-      if (described.children || described.shadow) pending.push(described);
+  // The list being added, from `child` back to `stop` (null: to the first child).
+  let child: Node | null = last;
+  let stop: Node | null = first;
+  let lightAfter: Described | null = null;
+  for (;;) {
+    for (; child; child = child.previousSibling) {
+      if (pace.due()) yield;
+      const described = describe(child, masked, scope);
+      if (described) {
+        if (isShadow) described.node.isShadow = true;
+        adds.push({ parentId, nextId, node: described.node });
+        nextId = described.node.id;
+        if (described.children || described.shadow) pending.push(described);
+      }
+      if (child === stop) break;
     }
-    if (child === first) break;
+    // The next list: a host's light children after its shadow children, else the next pending node's.
+    const parent: Described | undefined = lightAfter ?? pending.pop();
+    if (!parent) return;
+    const shadowList: Node | null | undefined = lightAfter ? null : parent.shadow?.lastChild;
+    lightAfter = shadowList ? parent : null;
+    child = shadowList ?? parent.children?.lastChild ?? null;
+    stop = null;
+    parentId = parent.node.id;
+    nextId = null;
+    isShadow = !!shadowList;
+    masked = parent.masked;
   }
 }
 

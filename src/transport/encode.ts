@@ -1,4 +1,5 @@
 import type { BundleEnvelope } from '../protocol';
+import { nextTask } from '../lib/next-task';
 
 export type Encoding = 'gzip' | 'identity';
 
@@ -31,20 +32,6 @@ async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array
     offset += chunk.byteLength;
   }
   return out;
-}
-
-/** Ends the current task: scheduler.yield where the browser has it, else a MessageChannel round trip (not throttled in hidden tabs, unlike setTimeout). */
-function nextTask(win: Window): Promise<void> {
-  const scheduler = (win as Window & { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 /** Cuts text into pieces of about `size` characters without splitting a surrogate pair. */

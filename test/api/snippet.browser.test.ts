@@ -34,6 +34,10 @@ test('calls made before fs.js arrives reach the stream in order, in both API sty
   expect(await page.evaluate(() => (window as unknown as { FS: { q?: unknown } }).FS.q)).toBeUndefined();
   const url = await page.evaluate(() => (window as unknown as { FS: { getCurrentSessionURL(): string } }).FS.getCurrentSessionURL());
   expect(url).toBe(`${env.site.url}/sessions/o-test.${facts[0].userId}.${facts[0].sessionId}`);
+  // The page record carries the browser's time zone, read after the start (api/pipeline.ts).
+  const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  expect(timeZone).not.toBe('');
+  expect(env.site.bundles.find((bundle) => bundle.page)?.page?.timeZone).toBe(timeZone);
   await page.close();
 });
 

@@ -1,0 +1,140 @@
+import type { eventWithTime } from '@rrweb/types';
+import { guard } from '../lib/guard';
+import { nextTask } from '../lib/next-task';
+import { CALLBACK_BUDGET_MS, createPace, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
+
+/**
+ * Pending work past which a sustained storm suspends mutation recording, as Clarity's client
+ * stops listening to a node that keeps changing: mutation records waiting behind a walk that has
+ * not finished, or in one batch. Sentry's replay stops at 10,000 mutations in a batch
+ * (`mutationLimit`); this is higher so that rrweb's six benchmark workloads (about 10,000
+ * records in their largest batches, read from their source) stay well below it.
+ */
+export const STORM_BACKLOG_RECORDS = 50_000;
+
+/** How a record that arrived while a walk was paused bears on that walk. */
+export const KEEP = 0;
+export const DROP = 1;
+export const CONFLICT = 2;
+export type Verdict = typeof KEEP | typeof DROP | typeof CONFLICT;
+
+export interface PacerOptions {
+  win: Window;
+  emit(event: eventWithTime): void;
+  /** One batch of records as a walk that returns its events (the Mutation, or none). */
+  batch(records: MutationRecord[], pace: Pace): Walk<eventWithTime[]>;
+  /** A record that arrived while a walk is paused. */
+  judge(record: MutationRecord): Verdict;
+  /** After a walk's events and the events held behind them went out. */
+  settled(): void;
+  /** Too much pending work, or a change the paused walk cannot take: `records` were not recorded. */
+  storm(records: number): void;
+  reportError(error: unknown): void;
+}
+
+export interface Pacer {
+  /** Emits now, or after the walk in progress (events keep the order they happened in). */
+  emit(event: eventWithTime): void;
+  /** Mutation records from the observer; processed within the callback's budget, then in slices. */
+  add(records: MutationRecord[]): void;
+  /** Starts a walk that supersedes what is pending (a full snapshot). */
+  begin(walk: (pace: Pace) => Walk<eventWithTime[]>): void;
+  busy(): boolean;
+  /** Runs everything pending to its end, now (stop). */
+  finish(): void;
+  stop(): void;
+}
+
+/**
+ * One walk at a time, in slices of SLICE_BUDGET_MS in tasks of its own; events emitted while it
+ * is paused are held and follow its own, so the stream keeps rrweb's order. Records that arrive
+ * meanwhile are judged: kept for the next batch, dropped (the walk will read their result), or a
+ * conflict, which like a backlog past STORM_BACKLOG_RECORDS hands over to `storm`.
+ */
+export function createPacer(options: PacerOptions): Pacer {
+  const pace = createPace();
+  let queue: MutationRecord[] = [];
+  let walk: Walk<eventWithTime[]> | null = null;
+  let held: eventWithTime[] = [];
+  let posted = false;
+  const next = guard(options.reportError, () => {
+    posted = false;
+    pump(SLICE_BUDGET_MS);
+  });
+
+  const release = (events: eventWithTime[]) => {
+    walk = null;
+    const later = held;
+    held = [];
+    for (const event of events) options.emit(event);
+    for (const event of later) options.emit(event);
+  };
+
+  function pump(budgetMs: number) {
+    pace.start(budgetMs);
+    for (;;) {
+      if (!walk) {
+        if (!queue.length) return;
+        walk = options.batch(queue, pace);
+        queue = [];
+      }
+      let step: IteratorResult<void, eventWithTime[]>;
+      try {
+        step = walk.next();
+      } catch (error) {
+        // A walk that threw is over; what it held still goes out.
+        release([]);
+        throw error;
+      }
+      if (!step.done) {
+        if (!posted) void nextTask(options.win).then(next);
+        posted = true;
+        return;
+      }
+      release(step.value);
+      options.settled();
+    }
+  }
+
+  const storm = (records: number) => {
+    const dropped = records + queue.length;
+    queue = [];
+    release([]);
+    options.storm(dropped);
+  };
+
+  return {
+    emit(event) {
+      if (walk) held.push(event);
+      else options.emit(event);
+    },
+    add(records) {
+      // The common case, nothing pending: the observer's fresh array is the queue, no copy.
+      if (!walk && !queue.length) {
+        queue = records;
+        if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
+        return pump(CALLBACK_BUDGET_MS);
+      }
+      for (const record of records) {
+        const verdict = walk ? options.judge(record) : KEEP;
+        if (verdict === CONFLICT) return storm(records.length);
+        if (verdict === KEEP) queue.push(record);
+      }
+      if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
+      if (!walk) pump(CALLBACK_BUDGET_MS);
+    },
+    begin(start) {
+      queue = [];
+      release([]);
+      walk = start(pace);
+      pump(SLICE_BUDGET_MS);
+    },
+    busy: () => walk !== null,
+    finish: () => pump(Infinity),
+    stop() {
+      walk = null;
+      queue = [];
+      held = [];
+    },
+  };
+}

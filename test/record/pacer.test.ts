@@ -1,0 +1,86 @@
+import type { eventWithTime } from '@rrweb/types';
+import { expect, test, vi } from 'vitest';
+import { CONFLICT, createPacer, DROP, KEEP, STORM_BACKLOG_RECORDS, type PacerOptions, type Verdict } from '../../src/record/pacer';
+import type { Walk } from '../../src/record/slices';
+
+/*
+ * The pacer's rules, with walks that pause once whatever the clock says: events emitted during a
+ * walk follow its own, records that arrive meanwhile are kept, dropped or end it, and a backlog
+ * past the limit ends it too. Sliced walks over a real DOM are proven in slices.browser.test.ts.
+ */
+
+const event = (tag: string) => ({ type: 5, data: { tag, payload: {} }, timestamp: 0 }) as eventWithTime;
+const record = (kind: string) => ({ type: kind }) as unknown as MutationRecord;
+
+function* pausingWalk(result: eventWithTime[]): Walk<eventWithTime[]> {
+  yield;
+  return result;
+}
+
+function setup(judge: (record: MutationRecord) => Verdict = () => KEEP) {
+  const emitted: string[] = [];
+  const batches: MutationRecord[][] = [];
+  const storms: number[] = [];
+  const options: PacerOptions = {
+    win: window,
+    emit: (e) => emitted.push((e.data as { tag: string }).tag),
+    batch(records) {
+      batches.push(records);
+      return pausingWalk([event(`batch of ${records.length}`)]);
+    },
+    judge,
+    settled: () => undefined,
+    storm: (records) => void storms.push(records),
+    reportError: (error) => {
+      throw error;
+    },
+  };
+  return { pacer: createPacer(options), emitted, batches, storms };
+}
+
+const nextTasks = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+test('events emitted while a walk is paused follow its own events, in order', async () => {
+  const { pacer, emitted } = setup();
+  pacer.begin(() => pausingWalk([event('snapshot')]));
+  expect(pacer.busy()).toBe(true);
+  pacer.emit(event('click'));
+  pacer.emit(event('scroll'));
+  expect(emitted).toEqual([]);
+  await vi.waitFor(() => expect(pacer.busy()).toBe(false));
+  expect(emitted).toEqual(['snapshot', 'click', 'scroll']);
+  pacer.emit(event('later'));
+  expect(emitted).toEqual(['snapshot', 'click', 'scroll', 'later']);
+  pacer.stop();
+});
+
+test('records that arrive during a walk are kept for the next batch or dropped; a conflict ends the walk', async () => {
+  const verdicts: Record<string, Verdict> = { text: KEEP, inside: DROP, structural: CONFLICT };
+  const { pacer, emitted, batches, storms } = setup((r) => verdicts[r.type]);
+  pacer.begin(() => pausingWalk([event('snapshot')]));
+  pacer.add([record('text'), record('inside'), record('text')]);
+  await vi.waitFor(() => expect(emitted).toContain('batch of 2'));
+  expect(batches).toHaveLength(1);
+  expect(emitted).toEqual(['snapshot', 'batch of 2']);
+
+  pacer.begin(() => pausingWalk([event('second snapshot')]));
+  pacer.emit(event('held'));
+  pacer.add([record('text'), record('structural')]);
+  // The walk is dropped: its snapshot never goes out, what it held does, and the storm is told
+  // how many records went unrecorded (this call's two and the one kept before it in the batch).
+  expect(pacer.busy()).toBe(false);
+  expect(storms).toEqual([3]);
+  await nextTasks();
+  expect(emitted).toEqual(['snapshot', 'batch of 2', 'held']);
+  pacer.stop();
+});
+
+test('a backlog past STORM_BACKLOG_RECORDS is a storm, and nothing of it is walked', () => {
+  const { pacer, batches, storms } = setup();
+  pacer.begin(() => pausingWalk([]));
+  pacer.add(Array.from({ length: STORM_BACKLOG_RECORDS + 1 }, () => record('text')));
+  expect(storms).toEqual([STORM_BACKLOG_RECORDS + 1]);
+  expect(batches).toEqual([]);
+  expect(pacer.busy()).toBe(false);
+  pacer.stop();
+});
