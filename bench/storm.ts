@@ -15,11 +15,10 @@
  * before the settling timer, so the task that starts the recorder counts.
  * The API says nothing of whose script made a task long, and neither does Long Animation Frames:
  * a MutationObserver callback runs in the microtasks of the page script that changed the DOM and
- * is counted as that script's. So each run is also traced (Chromium's `devtools.timeline`), which
- * names every function call the event loop makes, microtasks included, with its script's URL. The
- * recorder is served from a URL of its own and started by a timer whose callback is its own
- * `record`, so its start is its own call too. A task on the page's main thread holds the
- * recorder's calls that start inside it, and is the **recorder's long task** when the recorder's
+ * is counted as that script's, and work resumed by scheduler.yield() has no call of its own. So
+ * each run is also traced (`devtools.timeline` and the trace's CPU sampler): a task on the page's
+ * main thread gets the time of the samples with the recorder's script on the stack (it is served
+ * from a URL of its own), and is the **recorder's long task** when the recorder's
  * time is over 50 ms by itself; a task the recorder **pushed over** 50 ms is one under 50 ms
  * without the recorder's time in it (the recorder works up to 30 ms inside a MutationObserver
  * callback, at the end of the page's own task). The storm's page frames are long with no recorder
@@ -94,8 +93,9 @@ window.__storm = async (recorder, scenario, spans, stormMs, settleMs, afterMs) =
   await sleep(settleMs);
   let events = 0;
   const emit = () => void events++;
-  // The timer calls the recorder's own record(), so the trace puts the start in the recorder's
-  // script; its stop function is lost, and the browser context is closed after the run instead.
+  // The timer calls the recorder's own record(): the start is a task of its own, as a site's script
+  // is, and its function-call event names the recorder's URL, which finds the main thread in the
+  // trace (attribute()). Its stop function is lost; the browser context is closed after the run.
   const record = recorder === 'rrweb' ? rrweb.record : recorder === 'openstory' ? openstoryRecorder.record : undefined;
   if (record) await new Promise((resolve) => { setTimeout(record, 0, { emit }); setTimeout(resolve, 0); });
   if (recorder === 'sdk') FS('start');

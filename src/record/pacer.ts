@@ -110,15 +110,13 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     add(records) {
       // The common case, nothing pending: the observer's fresh array is the queue, no copy.
-      if (!walk && !queue.length) {
-        queue = records;
-        if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
-        return pump(CALLBACK_BUDGET_MS);
-      }
-      for (const record of records) {
-        const verdict = walk ? options.judge(record) : KEEP;
-        if (verdict === CONFLICT) return storm(records.length);
-        if (verdict === KEEP) queue.push(record);
+      if (!walk && !queue.length) queue = records;
+      else {
+        for (const record of records) {
+          const verdict = walk ? options.judge(record) : KEEP;
+          if (verdict === CONFLICT) return storm(records.length);
+          if (verdict === KEEP) queue.push(record);
+        }
       }
       if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
       if (!walk) pump(CALLBACK_BUDGET_MS);
