@@ -1,7 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import { guard } from '../lib/guard';
 import { nextTask } from '../lib/next-task';
-import { CALLBACK_BUDGET_MS, createPace, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
+import { createPace, FIRST_SLICE_BUDGET_MS, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
 
 /**
  * Pending work past which a sustained storm suspends mutation recording, as Clarity's client
@@ -21,8 +21,8 @@ export type Verdict = typeof KEEP | typeof DROP | typeof CONFLICT;
 export interface PacerOptions {
   win: Window;
   emit(event: eventWithTime): void;
-  /** One batch of records as a walk that returns its events (the Mutation, or none). */
-  batch(records: MutationRecord[], pace: Pace): Walk<eventWithTime[]>;
+  /** One batch of records, queued from `timestamp` on, as a walk that returns its events (the Mutation, or none). */
+  batch(records: MutationRecord[], timestamp: number, pace: Pace): Walk<eventWithTime[]>;
   /** A record that arrived while a walk is paused. */
   judge(record: MutationRecord): Verdict;
   /** After a walk's events and the events held behind them went out. */
@@ -35,7 +35,7 @@ export interface PacerOptions {
 export interface Pacer {
   /** Emits now, or after the walk in progress (events keep the order they happened in). */
   emit(event: eventWithTime): void;
-  /** Mutation records from the observer; processed within the callback's budget, then in slices. */
+  /** Mutation records from the observer: queued, then walked in slices in tasks of the recorder's own. */
   add(records: MutationRecord[]): void;
   /** Starts a walk that supersedes what is pending (a full snapshot). */
   begin(walk: (pace: Pace) => Walk<eventWithTime[]>): void;
@@ -46,21 +46,28 @@ export interface Pacer {
 }
 
 /**
- * One walk at a time, in slices of SLICE_BUDGET_MS in tasks of its own; events emitted while it
- * is paused are held and follow its own, so the stream keeps rrweb's order. Records that arrive
- * meanwhile are judged: kept for the next batch, dropped (the walk will read their result), or a
- * conflict, which like a backlog past STORM_BACKLOG_RECORDS hands over to `storm`.
+ * One walk at a time, in tasks of its own: a batch's first slice FIRST_SLICE_BUDGET_MS, later
+ * ones SLICE_BUDGET_MS. Events emitted while records are queued or a walk is paused are held and
+ * follow its own, so the stream keeps rrweb's order. Records that arrive before a batch's walk
+ * starts join it; those that arrive while it is paused are judged: kept for the next batch,
+ * dropped (the walk will read their result), or a conflict, which like a backlog past
+ * STORM_BACKLOG_RECORDS hands over to `storm`.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const pace = createPace();
   let queue: MutationRecord[] = [];
+  let queuedAt = 0;
   let walk: Walk<eventWithTime[]> | null = null;
   let held: eventWithTime[] = [];
   let posted = false;
   const next = guard(options.reportError, () => {
     posted = false;
-    pump(SLICE_BUDGET_MS);
+    pump(walk ? SLICE_BUDGET_MS : FIRST_SLICE_BUDGET_MS);
   });
+  const post = () => {
+    if (!posted) void nextTask(options.win).then(next);
+    posted = true;
+  };
 
   const release = (events: eventWithTime[]) => {
     walk = null;
@@ -75,7 +82,7 @@ export function createPacer(options: PacerOptions): Pacer {
     for (;;) {
       if (!walk) {
         if (!queue.length) return;
-        walk = options.batch(queue, pace);
+        walk = options.batch(queue, queuedAt, pace);
         queue = [];
       }
       let step: IteratorResult<void, eventWithTime[]>;
@@ -86,11 +93,7 @@ export function createPacer(options: PacerOptions): Pacer {
         release([]);
         throw error;
       }
-      if (!step.done) {
-        if (!posted) void nextTask(options.win).then(next);
-        posted = true;
-        return;
-      }
+      if (!step.done) return post();
       release(step.value);
       options.settled();
     }
@@ -105,10 +108,11 @@ export function createPacer(options: PacerOptions): Pacer {
 
   return {
     emit(event) {
-      if (walk) held.push(event);
+      if (walk || queue.length) held.push(event);
       else options.emit(event);
     },
     add(records) {
+      if (!queue.length) queuedAt = Date.now();
       // The common case, nothing pending: the observer's fresh array is the queue, no copy.
       if (!walk && !queue.length) queue = records;
       else {
@@ -119,7 +123,7 @@ export function createPacer(options: PacerOptions): Pacer {
         }
       }
       if (queue.length > STORM_BACKLOG_RECORDS) return storm(0);
-      if (!walk) pump(CALLBACK_BUDGET_MS);
+      if (queue.length) post();
     },
     begin(start) {
       queue = [];
@@ -127,7 +131,7 @@ export function createPacer(options: PacerOptions): Pacer {
       walk = start(pace);
       pump(SLICE_BUDGET_MS);
     },
-    busy: () => walk !== null,
+    busy: () => walk !== null || queue.length > 0,
     finish: () => pump(Infinity),
     stop() {
       walk = null;

@@ -76,8 +76,7 @@ export function startRecording(options: RecordingOptions): () => void {
     },
   };
 
-  function* mutationWalk(records: MutationRecord[], pace: Pace) {
-    const timestamp = Date.now();
+  function* mutationWalk(records: MutationRecord[], timestamp: number, pace: Pace) {
     const payload = yield* collectMutations(records, env, pace);
     return payload ? [{ type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, ...payload }, timestamp } as eventWithTime] : [];
   }

@@ -5,21 +5,18 @@
  */
 
 /**
- * Work done inside the MutationObserver callback, which ends the page's own task. Clarity's client
- * yields after 30 ms of work (`Setting.LongTask`); the Long Tasks API reports a task from 50 ms,
- * so this leaves the page 20 ms in the same task. Why not 0 (every batch walked after the page's
- * task, which would never lengthen it): a walk paused between slices cannot place a child-list
- * change inside a node it has recorded, and such a change starts a storm (suspension, then a fresh
- * full snapshot); with 0, any such change the page makes before the first slice runs (a
- * requestAnimationFrame callback, an input event) would, on ordinary pages. Measured here on the
- * quiet machine (bench/run.ts, time until rendered and recorded, load average about 1): with 30,
- * 0.22-0.35x rrweb's added time on five workloads and 0.65x on attributes; with 0, 0.21-0.38x and
- * 0.69x; with 5, 0.21-0.40x and 0.81x.
+ * A batch's first slice, in a task of the recorder's own right after the page's (the
+ * MutationObserver callback only queues records: work there would lengthen the page's task, and a
+ * page task of 20-50 ms ending with a large batch became a long task with Clarity's 30 ms budget
+ * in the callback, bench/storm.ts). 30 ms is Clarity's yield point (`Setting.LongTask`), 20 ms
+ * under the Long Tasks API's 50 ms. Larger than later slices because a walk that ends within its
+ * first slice never pauses, and only a paused walk can meet a change it cannot place (a
+ * conflict, which starts a storm): records that arrive before the first slice are simply queued.
  */
-export const CALLBACK_BUDGET_MS = 30;
+export const FIRST_SLICE_BUDGET_MS = 30;
 
 /**
- * A slice in a task of the recorder's own (and the snapshot's first one, inside `record()`).
+ * A later slice of a batch, and every slice of a full snapshot (its first inside `record()`).
  * Measured here: with 30 ms, bench/storm.ts still saw one of these tasks reach 72-135 ms on the
  * shared machine (load average 11-20), where the OS and the garbage collector stretch a slice;
  * with 10 ms, none in five of six runs (one huge-page run at load 15 had three, up to 108 ms),

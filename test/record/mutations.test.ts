@@ -1,5 +1,6 @@
 import type { addedNodeMutation, eventWithTime, mutationData, serializedNodeWithId } from '@rrweb/types';
 import { afterEach, expect, test } from 'vitest';
+import { nextTask } from '../../src/lib/next-task';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 import { createMirror, record } from '../../src/record';
 
@@ -23,7 +24,12 @@ function start(options: { exclude?: string[] } = {}) {
   return { events, mirror };
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+// The recorder walks a batch in a task of its own, posted from the MutationObserver's microtask:
+// a task posted after that microtask runs after it.
+const flush = async () => {
+  await Promise.resolve();
+  await nextTask(window);
+};
 
 function mutations(events: eventWithTime[]): mutationData[] {
   return events.filter((event) => event.type === EventType.IncrementalSnapshot && (event.data as mutationData).source === IncrementalSource.Mutation).map((event) => event.data as mutationData);

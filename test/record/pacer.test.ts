@@ -54,6 +54,19 @@ test('events emitted while a walk is paused follow its own events, in order', as
   pacer.stop();
 });
 
+test('records are walked in a task of the recorder\'s own; those added before it join the batch, events meanwhile follow it', async () => {
+  const { pacer, emitted, batches } = setup();
+  pacer.add([record('text')]);
+  pacer.emit(event('click'));
+  pacer.add([record('text'), record('text')]);
+  expect(batches).toEqual([]);
+  expect(pacer.busy()).toBe(true);
+  await vi.waitFor(() => expect(pacer.busy()).toBe(false));
+  expect(batches.map((batch) => batch.length)).toEqual([3]);
+  expect(emitted).toEqual(['batch of 3', 'click']);
+  pacer.stop();
+});
+
 test('records that arrive during a walk are kept for the next batch or dropped; a conflict ends the walk', async () => {
   const verdicts: Record<string, Verdict> = { text: KEEP, inside: DROP, structural: CONFLICT };
   const { pacer, emitted, batches, storms } = setup((r) => verdicts[r.type]);

@@ -94,6 +94,31 @@ test('a batch too large for one slice is added in slices; events of meanwhile fo
   await page.close();
 });
 
+test('the observer callback only queues: a large batch is walked after the page task, with the changes made before it', async () => {
+  const page = await openScenario(harness, '/queued-batch.html', '<div id="root"></div><p id="p">kept</p>');
+  await startRecording(page);
+  const mutationsAfterCallback = await page.evaluate(`(async () => {
+    ${BUILD_SECTIONS}
+    // The observer's callback has run (its microtask was queued first). Walking in it would have
+    // started this batch and left it paused; these child-list changes in recorded nodes would then
+    // be conflicts and start a storm. Queued, they join the batch.
+    await Promise.resolve();
+    const mutations = ${countOf(EventType.IncrementalSnapshot, IncrementalSource.Mutation)};
+    document.body.appendChild(document.createElement('footer')).textContent = 'after the callback';
+    document.getElementById('p').remove();
+    return mutations;
+  })()`);
+  expect(mutationsAfterCallback).toBe(0);
+  await waitFor(page, `${countOf(EventType.IncrementalSnapshot, IncrementalSource.Mutation)} > 0`);
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)))');
+  const events = await recordedEvents(page);
+  expect(events.some(isStormFact)).toBe(false);
+  const batches = events.filter((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation);
+  expect(batches).toHaveLength(1);
+  expect(await replayedDom(harness, events)).toEqual(await liveDom(page));
+  await page.close();
+});
+
 test('a page that hides finishes a walk paused between slices at once, before the transport sends', async () => {
   const page = await openScenario(harness, '/hide-mid-walk.html', '<div id="root"></div>');
   await startRecording(page);
