@@ -35,6 +35,12 @@ test('a multi-page session sends the shared stylesheet once, and events.json rep
     return session ? { session, stored: await sessionEvents(collector.storage, session.orgId, session.userId, session.sessionId) } : undefined;
   };
   await expect.poll(async () => (await storedEvents())?.stored.filter((event) => event.type === 2).length, { timeout: 20_000 }).toBe(PAGES.length);
+  // Its last events (the vitals web-vitals reports as the page hides) may come in a request of their own.
+  const lastPageEnded = (stored: Array<{ type: number; data?: unknown }>) =>
+    stored
+      .slice(stored.map((event) => event.type).lastIndexOf(4))
+      .some((event) => event.type === 5 && JSON.stringify(event.data).includes('"name":"CLS"'));
+  await expect.poll(async () => lastPageEnded((await storedEvents())!.stored as Array<{ type: number; data?: unknown }>), { timeout: 20_000 }).toBe(true);
   const { session, stored } = (await storedEvents())!;
   expect(session.pages).toBe(PAGES.length);
   const snapshots = stored.filter((event) => event.type === 2);

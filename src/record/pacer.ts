@@ -59,6 +59,11 @@ export function createPacer(options: PacerOptions): Pacer {
   let queuedAt = 0;
   let walk: Walk<eventWithTime[]> | null = null;
   let held: eventWithTime[] = [];
+  // A finished walk's events and those held behind it, going out one at a time while a slice
+  // lasts: a large Mutation comes as several events (mutation-events.ts), and each costs the
+  // page's pipeline its JSON.stringify.
+  let outbox: eventWithTime[] = [];
+  let sent = 0;
   let posted = false;
   const next = guard(options.reportError, () => {
     posted = false;
@@ -71,15 +76,25 @@ export function createPacer(options: PacerOptions): Pacer {
 
   const release = (events: eventWithTime[]) => {
     walk = null;
-    const later = held;
+    outbox.push(...events, ...held);
     held = [];
-    for (const event of events) options.emit(event);
-    for (const event of later) options.emit(event);
+  };
+
+  /** Emits what waits in the outbox, until the slice is over unless `all`; true when it is empty. */
+  const drain = (all: boolean) => {
+    while (sent < outbox.length) {
+      options.emit(outbox[sent++]);
+      if (!all && sent < outbox.length && pace.over()) return false;
+    }
+    outbox = [];
+    sent = 0;
+    return true;
   };
 
   function pump(budgetMs: number) {
     pace.start(budgetMs);
     for (;;) {
+      if (!drain(false)) return post();
       if (!walk) {
         if (!queue.length) return;
         walk = options.batch(queue, queuedAt, pace);
@@ -91,6 +106,7 @@ export function createPacer(options: PacerOptions): Pacer {
       } catch (error) {
         // A walk that threw is over; what it held still goes out.
         release([]);
+        drain(true);
         throw error;
       }
       if (!step.done) return post();
@@ -103,12 +119,14 @@ export function createPacer(options: PacerOptions): Pacer {
     const dropped = records + queue.length;
     queue = [];
     release([]);
+    drain(true);
     options.storm(dropped);
   };
 
   return {
     emit(event) {
       if (walk || queue.length) held.push(event);
+      else if (outbox.length) outbox.push(event);
       else options.emit(event);
     },
     add(records) {
@@ -128,6 +146,7 @@ export function createPacer(options: PacerOptions): Pacer {
     begin(start) {
       queue = [];
       release([]);
+      drain(true);
       walk = start(pace);
       pump(SLICE_BUDGET_MS);
     },
@@ -137,6 +156,8 @@ export function createPacer(options: PacerOptions): Pacer {
       walk = null;
       queue = [];
       held = [];
+      outbox = [];
+      sent = 0;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { eventWithTime, incrementalData } from '@rrweb/types';
 import type { PrivacyRules } from '../privacy';
 import type { RecorderMirror } from './mirror';
 import { fact, FACT } from '../facts';
+import { mutationEvents } from './mutation-events';
 import { collectMutations, recordedParent, type MutationEnv } from './mutations';
 import { finishOnHide } from './finish-on-hide';
 import { CONFLICT, createPacer, DROP, KEEP, type Verdict } from './pacer';
@@ -44,7 +45,7 @@ interface FrameState {
 
 /**
  * Records the window's document and every same-origin frame in it: Meta and FullSnapshot now,
- * then one Mutation per MutationObserver batch (all documents and open shadow roots share one
+ * then one Mutation per MutationObserver batch, cut in several events past MAX_ADDS_PER_MUTATION adds (all documents and open shadow roots share one
  * observer), a frame's document as rrweb's attach-iframe Mutation whenever it (re)loads, and the
  * interaction observers per document. Returns the function that stops all of it.
  */
@@ -78,7 +79,7 @@ export function startRecording(options: RecordingOptions): () => void {
 
   function* mutationWalk(records: MutationRecord[], timestamp: number, pace: Pace) {
     const payload = yield* collectMutations(records, env, pace);
-    return payload ? [{ type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, ...payload }, timestamp } as eventWithTime] : [];
+    return payload ? mutationEvents(payload, timestamp) : [];
   }
 
   /**

@@ -38,8 +38,8 @@ export interface Pace {
 /** The pace of a walk that runs to its end at once (a frame's document, stop()). */
 export const UNPACED: Pace = { due: () => false };
 
-/** A pace whose slice can be renewed: `start(ms)` begins a slice of that length. */
-export function createPace(): Pace & { start(budgetMs: number): void } {
+/** A pace whose slice can be renewed: `start(ms)` begins a slice of that length; `over()` reads the clock now. */
+export function createPace(): Pace & { start(budgetMs: number): void; over(): boolean } {
   let end = 0;
   let countdown = NODES_PER_CLOCK_READ;
   return {
@@ -52,6 +52,7 @@ export function createPace(): Pace & { start(budgetMs: number): void } {
       countdown = NODES_PER_CLOCK_READ;
       return performance.now() > end;
     },
+    over: () => performance.now() > end,
   };
 }
 

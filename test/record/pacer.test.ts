@@ -67,6 +67,42 @@ test('records are walked in a task of the recorder\'s own; those added before it
   pacer.stop();
 });
 
+test('a walk\'s events go out while a slice lasts, the rest in the next task, and events of meanwhile after them', async () => {
+  const emitted: string[] = [];
+  const tasks: number[] = [];
+  let microtasks = 0;
+  const pacer = createPacer({
+    win: window,
+    emit(e) {
+      const tag = (e.data as { tag: string }).tag;
+      emitted.push(tag);
+      tasks.push(microtasks);
+      queueMicrotask(() => microtasks++);
+      // Each event costs the pipeline 20 ms: two of them use up a 30 ms slice.
+      const end = performance.now() + 20;
+      while (performance.now() < end);
+      if (tag === 'first') pacer.emit(event('meanwhile'));
+    },
+    // A walk that ends in its first slice: the slice's 30 ms are left for its events.
+    batch: function* () {
+      return [event('first'), event('second'), event('third')];
+    },
+    judge: () => KEEP,
+    settled: () => undefined,
+    storm: () => undefined,
+    reportError: (error) => {
+      throw error;
+    },
+  });
+  pacer.add([record('text')]);
+  await vi.waitFor(() => expect(emitted).toHaveLength(4));
+  expect(emitted).toEqual(['first', 'second', 'third', 'meanwhile']);
+  // A microtask checkpoint (the end of a task) came between the second event and the third.
+  expect(tasks[1]).toBe(tasks[0]);
+  expect(tasks[2]).toBeGreaterThan(tasks[1]);
+  pacer.stop();
+});
+
 test('records that arrive during a walk are kept for the next batch or dropped; a conflict ends the walk', async () => {
   const verdicts: Record<string, Verdict> = { text: KEEP, inside: DROP, structural: CONFLICT };
   const { pacer, emitted, batches, storms } = setup((r) => verdicts[r.type]);

@@ -1,8 +1,9 @@
-import type { eventWithTime } from '@rrweb/types';
+import type { eventWithTime, mutationData } from '@rrweb/types';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { liveDom, openScenario, recordedEvents, replayedDom, startHarness, startRecording, type Harness } from './harness';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
+import { MAX_ADDS_PER_MUTATION } from '../../src/record/mutation-events';
 
 /*
  * Time-sliced serialization (src/record/slices.ts, pacer.ts): a full snapshot and a mutation
@@ -38,6 +39,15 @@ const countOf = (type: number, source?: number) => `window.__events.filter((e) =
 const hasFullSnapshot = `${countOf(EventType.FullSnapshot)} > 0`;
 const isStormFact = (event: eventWithTime) =>
   event.type === EventType.Custom && (event.data as { payload?: { reason?: string } }).payload?.reason === 'mutation-storm';
+
+/** The Mutation events, with their places in the stream. */
+const mutationsOf = (events: eventWithTime[]) =>
+  events.flatMap((event, index) =>
+    event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation ? [{ index, data: event.data as mutationData }] : [],
+  );
+/** How many adds each Mutation event of a batch of `adds` holds. */
+const chunks = (adds: number) =>
+  Array.from({ length: Math.ceil(adds / MAX_ADDS_PER_MUTATION) }, (_, i) => Math.min(MAX_ADDS_PER_MUTATION, adds - i * MAX_ADDS_PER_MUTATION));
 
 test('a large page is snapshot in slices while it changes; the replay equals the live page', async () => {
   const page = await openScenario(harness, '/big-snapshot.html', '<div id="root"></div>');
@@ -83,13 +93,14 @@ test('a batch too large for one slice is added in slices; events of meanwhile fo
   expect(mutationsAtClick).toBe(0);
   await waitFor(page, `${countOf(EventType.IncrementalSnapshot, IncrementalSource.MouseInteraction)} > 0`);
   const events = await recordedEvents(page);
-  const adds = events.findIndex((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation);
+  const batch = mutationsOf(events);
   const click = events.findIndex((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.MouseInteraction);
-  // One Mutation holds the whole batch, and the click that happened during its walk comes after it.
-  expect(adds).toBeGreaterThan(0);
-  expect((events[adds].data as { adds: unknown[] }).adds.length).toBe(300 + 300 * 150 * 2);
-  expect(click).toBeGreaterThan(adds);
-  expect(events[click].timestamp).toBeGreaterThanOrEqual(events[adds].timestamp);
+  // The batch's Mutation events, MAX_ADDS_PER_MUTATION adds each, come one after the other, and
+  // the click that happened during its walk comes after them.
+  expect(batch.map(({ data }) => data.adds.length)).toEqual(chunks(300 + 300 * 150 * 2));
+  expect(batch.map(({ index }) => index)).toEqual(batch.map(({ index }) => index).map((_, i) => batch[0].index + i));
+  expect(click).toBe(batch[batch.length - 1].index + 1);
+  expect(events[click].timestamp).toBeGreaterThanOrEqual(events[batch[0].index].timestamp);
   expect(await replayedDom(harness, events)).toEqual(await liveDom(page));
   await page.close();
 });
@@ -113,8 +124,10 @@ test('the observer callback only queues: a large batch is walked after the page 
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)))');
   const events = await recordedEvents(page);
   expect(events.some(isStormFact)).toBe(false);
-  const batches = events.filter((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation);
-  expect(batches).toHaveLength(1);
+  // One batch: the sections, the footer and its text added, the paragraph removed (in the first event).
+  const batch = mutationsOf(events);
+  expect(batch.map(({ data }) => data.adds.length)).toEqual(chunks(300 + 300 * 150 * 2 + 2));
+  expect(batch.map(({ data }) => data.removes.length)).toEqual(batch.map((_, i) => (i === 0 ? 1 : 0)));
   expect(await replayedDom(harness, events)).toEqual(await liveDom(page));
   await page.close();
 });
@@ -133,10 +146,9 @@ test('a page that hides finishes a walk paused between slices at once, before th
     }, { priority: 'user-blocking' });
   })`)) as [number, number];
   expect(before).toBe(0);
-  expect(after).toBe(1);
+  expect(after).toBe(chunks(300 + 300 * 150 * 2).length);
   const events = await recordedEvents(page);
-  const adds = events.find((event) => event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation);
-  expect((adds?.data as { adds: unknown[] }).adds.length).toBe(300 + 300 * 150 * 2);
+  expect(mutationsOf(events).map(({ data }) => data.adds.length)).toEqual(chunks(300 + 300 * 150 * 2));
   expect(await replayedDom(harness, events)).toEqual(await liveDom(page));
   await page.close();
 });
