@@ -10,7 +10,9 @@
 //     A recorder that yields to the page lets that frame render between its slices; one that
 //     works inside the MutationObserver callback delays the frame. Either way the render is
 //     counted once, as it is with no recorder.
-//   - `bytes`: JSON length of every event emitted since the recorder started (snapshot included).
+//   - `bytes`: JSON length of every event emitted since the recorder started (snapshot included);
+//   - `framingBytes`: of those, the frames of Mutation events that continue a batch cut in parts
+//     (openstory's MAX_ADDS_PER_MUTATION): each such event with its arrays emptied.
 (() => {
   // Lets the recorder finish its start-up work, and the machine the previous run's teardown and
   // this page's first paint, before the workload starts. On 2 shared cores, a fixed 3M-iteration
@@ -78,10 +80,16 @@
     const lastEventMs = workloadEvents > 0 ? lastEventAt - start : workDone - start;
     let bytes = 0;
     let snapshotBytes = 0;
+    let framingBytes = 0;
+    const isMutation = (event) => event && event.type === 3 && event.data.source === 0;
     events.forEach((event, index) => {
       const length = JSON.stringify(event).length;
       bytes += length;
       if (index < eventsBefore) snapshotBytes += length;
+      const previous = events[index - 1];
+      if (isMutation(event) && isMutation(previous) && previous.timestamp === event.timestamp) {
+        framingBytes += JSON.stringify({ ...event, data: { ...event.data, texts: [], attributes: [], removes: [], adds: [] } }).length;
+      }
     });
     return {
       workMs: workDone - start,
@@ -92,6 +100,7 @@
       workloadEvents,
       bytes,
       snapshotBytes,
+      framingBytes,
       timedOut: performance.now() >= deadline,
     };
   }

@@ -3,9 +3,10 @@ import type { PrivacyRules } from '../privacy';
 import type { RecorderMirror } from './mirror';
 import { fact, FACT } from '../facts';
 import { mutationEvents } from './mutation-events';
-import { collectMutations, recordedParent, type MutationEnv } from './mutations';
+import { collectMutations, type MutationEnv } from './mutations';
 import { finishOnHide } from './finish-on-hide';
-import { CONFLICT, createPacer, DROP, KEEP, type Verdict } from './pacer';
+import { createPacer } from './pacer';
+import { judgeRecord } from './judge';
 import { serializeTree, walkTree, type SerializeScope } from './serialize';
 import type { Pace } from './slices';
 import { guard } from '../lib/guard';
@@ -82,23 +83,6 @@ export function startRecording(options: RecordingOptions): () => void {
     return payload ? mutationEvents(payload, timestamp) : [];
   }
 
-  /**
-   * A record that arrived while a walk is paused. Text and attribute changes are read later, as
-   * any change, unless the change may exclude a recorded element (the walk may be inside it). A
-   * child list change inside a node that has no id yet is read by the walk when it gets there;
-   * one in a recorded node cannot be placed against a half-walked tree.
-   */
-  const judge = (record: MutationRecord): Verdict => {
-    const { target, attributeName } = record;
-    if (attributeName !== null) {
-      const changed = mirror.getId(target) !== -1 && privacy.exclusionMayChange(attributeName, (target as Element).getAttribute(attributeName), false);
-      return changed ? CONFLICT : KEEP;
-    }
-    if (record.type === 'characterData') return KEEP;
-    const parent = recordedParent(target, env);
-    return parent && mirror.getId(parent) !== -1 ? CONFLICT : DROP;
-  };
-
   /** Every node gets a fresh id in the next full snapshot: the replay starts over from it. */
   const forgetNodes = () => {
     mirror.release();
@@ -130,7 +114,7 @@ export function startRecording(options: RecordingOptions): () => void {
     win,
     emit: options.emit,
     batch: mutationWalk,
-    judge,
+    judge: (record) => judgeRecord(record, env),
     settled: attachFoundFrames,
     storm,
     reportError,
@@ -202,7 +186,6 @@ export function startRecording(options: RecordingOptions): () => void {
         emit: emitEvent,
         reportError,
         onShadowRoot: shadowRoots.subscribe,
-        takeMutations,
       };
       guarded(() => {
         stopObservers = (options.startObservers as (ctx: RecordContext) => () => void)(ctx);

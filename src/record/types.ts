@@ -58,10 +58,4 @@ export interface RecordContext {
    * window; the recorder owns the one attachShadow wrapper. Returns the unsubscribe.
    */
   onShadowRoot(listener: (root: ShadowRoot) => void): () => void;
-  /**
-   * Processes the DOM mutations the recorder has not handled yet, now (their Mutation event is
-   * emitted first). For an observer about to ask privacy about an element that a script may have
-   * changed a moment ago, in the same task.
-   */
-  takeMutations?(): void;
 }
