@@ -83,8 +83,8 @@ export function createPacer(options: PacerOptions): Pacer {
   /** Emits what waits in the outbox, until the slice is over unless `all`; true when it is empty. */
   const drain = (all: boolean) => {
     while (sent < outbox.length) {
+      if (!all && pace.over()) return false;
       options.emit(outbox[sent++]);
-      if (!all && sent < outbox.length && pace.over()) return false;
     }
     outbox = [];
     sent = 0;
