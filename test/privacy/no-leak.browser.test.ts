@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openScenario, rawEvents, startHarness, startRecording, step, type Harness } from '../record/harness';
+import { expect, test } from 'vitest';
+import { openScenario, rawEvents, useHarness, startRecording, step } from '../record/harness';
 
 /*
  * The privacy promise, checked on everything the recorder emits: sentinel strings planted in
@@ -8,13 +8,7 @@ import { openScenario, rawEvents, startHarness, startRecording, step, type Harne
  * typed or clicked by a user must not appear anywhere in JSON.stringify of the events.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 const SENTINEL = 'SNTL';
 

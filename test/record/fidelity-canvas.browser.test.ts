@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { eventWithTime } from '@rrweb/types';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openScenario, recordedEvents, startHarness, startRecording, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { openScenario, recordedEvents, useHarness, startRecording } from './harness';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 import { CANVAS_FPS } from '../../src/record/canvas/capture';
 
@@ -12,13 +12,7 @@ import { CANVAS_FPS } from '../../src/record/canvas/capture';
  * applies canvas frames with UNSAFE_replayCanvas), pixels compared with the live page roughly.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 const PAGE = `
   <canvas id="anim" width="120" height="80"></canvas>

@@ -1,7 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { liveDom, openScenario, probeLive, recordedEvents, replayed, startHarness, startRecording, step, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { liveDom, openScenario, probeLive, recordedEvents, replayed, useHarness, startRecording, step } from './harness';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 
 /*
@@ -11,13 +11,7 @@ import { EventType, IncrementalSource } from '../../src/lib/rrweb';
  * equal the live page, computed styles included where the case is about CSS.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 /** The replay's DOM and `probe` (over `doc`) equal the live page's. */
 async function expectReplayMatches(page: Page, probe = 'null'): Promise<void> {

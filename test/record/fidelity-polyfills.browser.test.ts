@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { bundleForBrowser } from '../helpers/bundle';
-import { openScenario, recordedEvents, replayed, startHarness, startRecording, step, type Harness } from './harness';
+import { openScenario, recordedEvents, replayed, useHarness, startRecording, step } from './harness';
 
 /*
  * Pages that emulate shadow DOM with a polyfill: @webcomponents/shadydom (forced, as on browsers
@@ -12,15 +12,11 @@ import { openScenario, recordedEvents, replayed, startHarness, startRecording, s
  * replay's flat tree (shadow roots entered, slots filled) reads as the live page's.
  */
 
-let harness: Harness;
+const harness = useHarness();
 beforeAll(async () => {
-  harness = await startHarness();
   const modules = fileURLToPath(new URL('../../node_modules/', import.meta.url));
   harness.server.pages.set('/shadydom.js', await readFile(`${modules}@webcomponents/shadydom/shadydom.min.js`, 'utf8'));
   harness.server.pages.set('/synthetic-shadow.js', await bundleForBrowser('node_modules/@lwc/synthetic-shadow/dist/index.js', '__syntheticShadow'));
-});
-afterAll(async () => {
-  await harness?.close();
 });
 
 /** A component with shadow content and a slot, built before recording. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { liveDom, openScenario, probeLive, recordedEvents, replayed, startHarness, startRecording, step, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { liveDom, openScenario, probeLive, recordedEvents, replayed, useHarness, startRecording, step } from './harness';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 
 /*
@@ -9,13 +9,7 @@ import { EventType, IncrementalSource } from '../../src/lib/rrweb';
  * (fast-forward, as `replayed` does) and its computed styles compared with the live page's.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 const SHEETS_PROBE = `(() => {
   const look = (el) => { const s = getComputedStyle(el); return [s.color, s.marginLeft, s.fontWeight, s.fontStyle]; };

@@ -1,6 +1,6 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { NormalizeOptions } from './dom-compare';
 import {
   liveDom,
@@ -9,10 +9,9 @@ import {
   recordedEvents,
   replayed,
   replayedDom,
-  startHarness,
+  useHarness,
   startRecording,
   step,
-  type Harness,
 } from './harness';
 import { EventType } from '../../src/lib/rrweb';
 
@@ -23,13 +22,7 @@ import { EventType } from '../../src/lib/rrweb';
  * alone differs, so a comparison that sees nothing cannot pass.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 async function expectReplayEqualsLive(page: Page, options: NormalizeOptions = {}): Promise<eventWithTime[]> {
   const live = await liveDom(page, options);

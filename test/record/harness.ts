@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { eventWithTime } from '@rrweb/types';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { bundleForBrowser, RRWEB_UMD_PATH } from '../helpers/bundle';
 import { launchChromium } from '../helpers/chromium';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -17,7 +18,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+async function startHarness(): Promise<Harness> {
   const [browser, server, bundle, rrweb] = await Promise.all([
     launchChromium(),
     startTestServer(),
@@ -36,6 +37,18 @@ export async function startHarness(): Promise<Harness> {
       await server.close();
     },
   };
+}
+
+/** The harness of one test file: started before its tests, stopped after them. */
+export function useHarness(): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(harness, await startHarness());
+  });
+  afterAll(async () => {
+    await harness.close?.();
+  });
+  return harness;
 }
 
 /** A page with the given body, our bundle and the normalizer loaded; nothing recorded yet. */

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openScenario, rawEvents, startHarness, startRecording, step, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { openScenario, rawEvents, useHarness, startRecording, step } from './harness';
 
 /*
  * The recorder never breaks the page: an internal error (a throwing emit, a hostile DOM) is
@@ -8,13 +8,7 @@ import { openScenario, rawEvents, startHarness, startRecording, step, type Harne
  * errors still reach window.onerror exactly as they would without the recorder.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 function watchConsole(page: Page): { reports: string[]; uncaught: string[] } {
   const seen = { reports: [] as string[], uncaught: [] as string[] };

@@ -1,7 +1,7 @@
 import type { eventWithTime, mutationData } from '@rrweb/types';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { liveDom, openScenario, recordedEvents, replayedDom, startHarness, startRecording, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { liveDom, openScenario, recordedEvents, replayedDom, useHarness, startRecording } from './harness';
 import { EventType, IncrementalSource } from '../../src/lib/rrweb';
 import { MAX_ADDS_PER_MUTATION } from '../../src/record/mutation-events';
 
@@ -13,13 +13,7 @@ import { MAX_ADDS_PER_MUTATION } from '../../src/record/mutation-events';
  * in one 30 ms slice on any machine these tests run on (serializing a node costs about 1 µs).
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness();
 
 /** 300 sections of 150 spans with text, each section built before it is appended: 90,300 nodes in 300 records. */
 const BUILD_SECTIONS = `
