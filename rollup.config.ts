@@ -22,13 +22,18 @@ const browserPlugins = (): Plugin[] => [
   esbuild({ target: BROWSER_TARGET }),
 ];
 /**
- * fs.js reaches the canvas recorder through load-script.ts (an import of dist/canvas.js from its
- * own URL) instead of load.ts, so none of the canvas code is in fs.js.
+ * fs.js reaches its lazy chunks through their load-script.ts (an import of dist/canvas.js or
+ * dist/vitals.js from its own URL) instead of load.ts, so none of their code is in fs.js.
  */
-const canvasFromScriptUrl = (): Plugin => ({
-  name: 'canvas-from-script-url',
+const CHUNKS_BESIDE_SCRIPT: Record<string, string> = {
+  '/record/canvas/lazy.ts': './src/record/canvas/load-script.ts',
+  '/page/vitals/index.ts': './src/page/vitals/load-script.ts',
+};
+const chunksFromScriptUrl = (): Plugin => ({
+  name: 'chunks-from-script-url',
   resolveId(source, importer) {
-    return source === './load' && importer?.endsWith('/record/canvas/lazy.ts') ? fileURLToPath(new URL('./src/record/canvas/load-script.ts', import.meta.url)) : null;
+    const loader = source === './load' && Object.entries(CHUNKS_BESIDE_SCRIPT).find(([from]) => importer?.endsWith(from))?.[1];
+    return loader ? fileURLToPath(new URL(loader, import.meta.url)) : null;
   },
 });
 /**
@@ -46,7 +51,7 @@ const npmEntry = (name: string, input: string): RollupOptions[] => [
     input,
     plugins: browserPlugins(),
     output: [
-      // The canvas recorder's dynamic import stays a lazy function, inlined: bundlers split it themselves.
+      // The canvas recorder's and web-vitals' dynamic imports stay lazy functions, inlined: bundlers split them themselves.
       { file: `dist/${name}.js`, format: 'es', inlineDynamicImports: true },
       { file: `dist/${name}.cjs`, format: 'cjs', inlineDynamicImports: true },
     ],
@@ -65,7 +70,7 @@ const config: RollupOptions[] = [
   // The script-tag bundle: everything inlined, minified, installs the FS global.
   {
     input: 'src/browser.ts',
-    plugins: [canvasFromScriptUrl(), ...browserPlugins()],
+    plugins: [chunksFromScriptUrl(), ...browserPlugins()],
     output: { file: 'dist/fs.js', format: 'iife', plugins: [minifyScriptTag] },
   },
   // The canvas recorder fs.js imports from beside itself when `recordCanvas` is on.
@@ -73,6 +78,12 @@ const config: RollupOptions[] = [
     input: 'src/record/canvas/capture.ts',
     plugins: browserPlugins(),
     output: { file: 'dist/canvas.js', format: 'es', plugins: [minify] },
+  },
+  // web-vitals, which fs.js imports from beside itself as capture starts.
+  {
+    input: 'src/page/vitals/lib.ts',
+    plugins: browserPlugins(),
+    output: { file: 'dist/vitals.js', format: 'es', plugins: [minify] },
   },
   // The loader snippet site owners paste into their pages (kept tiny; see docs/install.md).
   {

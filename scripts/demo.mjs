@@ -40,6 +40,7 @@ const site = await withPortFallback(
       collectorUrl: collector.url,
       orgId: collector.config().orgs[0].id,
       fsScript: () => readFile(`${ROOT}dist/fs.js`),
+      chunksDir: `${ROOT}dist`,
       port,
     }),
   SITE_PORT,

@@ -24,6 +24,8 @@ export interface DemoSiteOptions {
   orgId: string;
   /** The capture script served as /fs.js (dist/fs.js in the demo). */
   fsScript: () => Promise<string | Buffer>;
+  /** The folder of the chunks dist/fs.js imports from beside itself (canvas.js, vitals.js), served beside /fs.js. */
+  chunksDir?: string;
   host?: string;
   port?: number;
 }
@@ -32,6 +34,9 @@ export interface DemoSite {
   url: string;
   close(): Promise<void>;
 }
+
+/** What dist/fs.js imports from its own folder: web-vitals as capture starts, the canvas recorder when `recordCanvas` is on. */
+const FS_JS_CHUNKS = ['/vitals.js', '/canvas.js'];
 
 const SNIPPET_VALUE = (name: string) => new RegExp(`(\\b${name}['"]?\\]?\\s*=\\s*)(['"])(?:(?!\\2).)*\\2`, 'g');
 
@@ -71,6 +76,11 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
       if (path === '/fs.js') {
         response.writeHead(200, { 'content-type': CONTENT_TYPES['.js'], 'cache-control': 'no-store' });
         response.end(await options.fsScript());
+        return;
+      }
+      if (options.chunksDir && FS_JS_CHUNKS.includes(path)) {
+        response.writeHead(200, { 'content-type': CONTENT_TYPES['.js'], 'cache-control': 'no-store' });
+        response.end(await readFile(join(options.chunksDir, path)));
         return;
       }
       const file = normalize(join(root, path));

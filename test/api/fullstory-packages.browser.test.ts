@@ -45,7 +45,7 @@ interface Call {
   result: unknown;
 }
 
-/** A page whose https request for fs.js gets dist/fs.js, with its console problems collected. */
+/** A page whose https requests for fs.js and vitals.js get dist/'s, with its console problems collected. */
 async function openPage(path: string, html: string): Promise<{ page: Page; problems: string[] }> {
   server.pages.set(path, html);
   const page = await browser.newPage();
@@ -54,9 +54,12 @@ async function openPage(path: string, html: string): Promise<{ page: Page; probl
     if (message.type() === 'warning' || message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(String(error)));
-  await page.route(`https://${SCRIPT}*`, async (route) =>
-    route.fulfill({ body: await readFile('dist/fs.js', 'utf8'), headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } }),
-  );
+  // fs.js imports vitals.js from its own folder as capture starts.
+  for (const file of ['fs.js', 'vitals.js']) {
+    await page.route(`https://${SCRIPT.replace('fs.js', file)}*`, async (route) =>
+      route.fulfill({ body: await readFile(`dist/${file}`, 'utf8'), headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } }),
+    );
+  }
   await page.goto(`${server.url}${path}`);
   return { page, problems };
 }

@@ -119,10 +119,11 @@ test('recordCanvas: 2D and WebGL frames replay roughly as shown, unchanged canva
 
 test('fs.js carries no canvas code: it imports canvas.js from beside itself, only when recordCanvas is on', async () => {
   const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-  const [fsJs, canvasJs] = await Promise.all([readFile(`${dist}fs.js`, 'utf8'), readFile(`${dist}canvas.js`, 'utf8')]);
+  const [fsJs, canvasJs, vitalsJs] = await Promise.all(['fs.js', 'canvas.js', 'vitals.js'].map((file) => readFile(`${dist}${file}`, 'utf8')));
   expect(fsJs).not.toContain('OffscreenCanvas');
   harness.server.pages.set('/lib/fs.js', fsJs);
   harness.server.pages.set('/lib/canvas.js', canvasJs);
+  harness.server.pages.set('/lib/vitals.js', vitalsJs);
   for (const recordCanvas of [false, true]) {
     harness.server.pages.set(
       `/chunk-${recordCanvas}.html`,

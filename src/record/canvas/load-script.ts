@@ -1,8 +1,4 @@
-/**
- * fs.js's way to the canvas recorder: dist/canvas.js, an ES module next to fs.js, imported from
- * fs.js's own URL only when `recordCanvas` is on, so the script tag pays nothing for it otherwise.
- * The URL is read while fs.js runs, the only time `currentScript` is fs.js.
- */
-const base = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
+import { importBesideScript } from '../../lib/import-beside-script';
 
-export const loadCanvas = (): Promise<typeof import('./capture')> => import(/* @vite-ignore */ new URL('canvas.js', base).href);
+/** fs.js's way to the canvas recorder: dist/canvas.js, imported from beside fs.js only when `recordCanvas` is on. */
+export const loadCanvas = (): Promise<typeof import('./capture')> => importBesideScript('canvas.js');
