@@ -1,7 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import { expect, test, vi } from 'vitest';
 import { CONFLICT, createPacer, DROP, KEEP, STORM_BACKLOG_RECORDS, type PacerOptions, type Verdict } from '../../src/record/pacer';
-import type { Walk } from '../../src/record/slices';
+import { FIRST_SLICE_BUDGET_MS, type Walk } from '../../src/record/slices';
 
 /*
  * The pacer's rules, with walks that pause once whatever the clock says: events emitted during a
@@ -78,12 +78,12 @@ test('a walk\'s events go out while a slice lasts, the rest in the next task, an
       emitted.push(tag);
       tasks.push(microtasks);
       queueMicrotask(() => microtasks++);
-      // Each event costs the pipeline 20 ms: two of them use up a 30 ms slice.
-      const end = performance.now() + 20;
+      // Each event costs the pipeline two thirds of the first slice: two of them use it up.
+      const end = performance.now() + (FIRST_SLICE_BUDGET_MS * 2) / 3;
       while (performance.now() < end);
       if (tag === 'first') pacer.emit(event('meanwhile'));
     },
-    // A walk that ends in its first slice: the slice's 30 ms are left for its events.
+    // A walk that ends in its first slice: the slice's time is left for its events.
     batch: function* () {
       return [event('first'), event('second'), event('third')];
     },
