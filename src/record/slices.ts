@@ -11,11 +11,12 @@
  * in the callback, bench/storm.ts). Larger than later slices because a walk that ends within its
  * first slice never pauses, and only a paused walk can meet a change it cannot place (a
  * conflict, which starts a storm): records that arrive before the first slice are simply queued.
- * Not Clarity's 30 ms (`Setting.LongTask`): measured here, a 30 ms slice in the storm was once
- * followed in the same task by 24 ms of garbage collection, a 54 ms task of the recorder's; 20 ms
- * leaves the collector and the OS 30 ms under the Long Tasks API's 50 ms.
+ * 30 ms is Clarity's yield point (`Setting.LongTask`), 20 ms under the Long Tasks API's 50 ms.
+ * Measured here: with 20 ms the attributes workload (bench/run.ts, 11 runs) added 10.0 ms against
+ * 8.1 with 30 (its batch then often needs a second slice, after a render); with 30, one storm run
+ * in bench/storm.ts had a slice followed in its task by 24 ms of garbage collection (54 ms).
  */
-export const FIRST_SLICE_BUDGET_MS = 20;
+export const FIRST_SLICE_BUDGET_MS = 30;
 
 /**
  * A later slice of a batch, and every slice of a full snapshot (its first inside `record()`).
