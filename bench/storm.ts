@@ -18,11 +18,12 @@
  * is counted as that script's, and work resumed by scheduler.yield() has no call of its own. So
  * each run is also traced (`devtools.timeline` and the trace's CPU sampler): a task on the page's
  * main thread gets the time of the samples with the recorder's script on the stack (it is served
- * from a URL of its own), and is the **recorder's long task** when the recorder's
- * time is over 50 ms by itself, or when it is over 50 ms and ran the recorder's script and none
- * of the page's (the garbage collection the recorder caused is its own); a task the recorder
- * **pushed over** 50 ms is a page's task under 50 ms without the recorder's time in it. The storm's page frames are long with no recorder
- * at all; the recorder adding 10 ms to a 240 ms frame is counted in its time, in neither column.
+ * from a URL of its own), and is the **recorder's long task** when the recorder's time is over
+ * 50 ms by itself, or when it is over 50 ms and ran the recorder's script and none of the page's
+ * (the garbage collection the recorder caused is its own); a task the recorder **pushed over**
+ * 50 ms is a page's task under 50 ms without the recorder's time in it. The storm's page frames
+ * are long with no recorder at all; the recorder adding 10 ms to a 240 ms frame is counted in its
+ * time, in neither column.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -94,8 +95,9 @@ window.__storm = async (recorder, scenario, spans, stormMs, settleMs, afterMs) =
   let events = 0;
   const emit = () => void events++;
   // The timer calls the recorder's own record() (the SDK: FS('start')): the start is a task of its
-  // own, as a site's script is, and its function-call event names the recorder's URL, which finds the main thread in the
-  // trace (attribute()). Its stop function is lost; the browser context is closed after the run.
+  // own, as a site's script is, and its function-call event names the recorder's URL, which finds
+  // the main thread in the trace (attribute()). Its stop function is lost; the browser context is
+  // closed after the run.
   const record = recorder === 'rrweb' ? rrweb.record : recorder === 'openstory' ? openstoryRecorder.record : undefined;
   if (record) await new Promise((resolve) => { setTimeout(record, 0, { emit }); setTimeout(resolve, 0); });
   if (recorder === 'sdk') await new Promise((resolve) => { setTimeout(() => FS('start'), 0); setTimeout(resolve, 0); });

@@ -25,7 +25,8 @@ export function mutationEvents(payload: mutationCallbackParam, timestamp: number
       texts: last ? payload.texts : [],
       attributes: last ? payload.attributes : [],
       removes: from === 0 ? payload.removes : [],
-      adds: adds.slice(from, from + MAX_ADDS_PER_MUTATION),
+      // The common batch is one event: its adds array as it is, no copy.
+      adds: adds.length > MAX_ADDS_PER_MUTATION ? adds.slice(from, from + MAX_ADDS_PER_MUTATION) : adds,
     };
     events.push({ type: EventType.IncrementalSnapshot, data, timestamp } as eventWithTime);
   }

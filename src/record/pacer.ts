@@ -90,6 +90,11 @@ export function createPacer(options: PacerOptions): Pacer {
     sent = 0;
     return true;
   };
+  /** Ends the walk without its events and sends everything held, now. */
+  const dropWalk = () => {
+    release([]);
+    drain(true);
+  };
 
   function pump(budgetMs: number) {
     pace.start(budgetMs);
@@ -105,8 +110,7 @@ export function createPacer(options: PacerOptions): Pacer {
         step = walk.next();
       } catch (error) {
         // A walk that threw is over; what it held still goes out.
-        release([]);
-        drain(true);
+        dropWalk();
         throw error;
       }
       if (!step.done) return post();
@@ -118,8 +122,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const storm = (records: number) => {
     const dropped = records + queue.length;
     queue = [];
-    release([]);
-    drain(true);
+    dropWalk();
     options.storm(dropped);
   };
 
@@ -145,8 +148,7 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     begin(start) {
       queue = [];
-      release([]);
-      drain(true);
+      dropWalk();
       walk = start(pace);
       pump(SLICE_BUDGET_MS);
     },

@@ -46,9 +46,10 @@ interface FrameState {
 
 /**
  * Records the window's document and every same-origin frame in it: Meta and FullSnapshot now,
- * then one Mutation per MutationObserver batch, cut in several events past MAX_ADDS_PER_MUTATION adds (all documents and open shadow roots share one
- * observer), a frame's document as rrweb's attach-iframe Mutation whenever it (re)loads, and the
- * interaction observers per document. Returns the function that stops all of it.
+ * then one Mutation per MutationObserver batch (cut in several events past MAX_ADDS_PER_MUTATION
+ * adds; all documents and open shadow roots share one observer), a frame's document as rrweb's
+ * attach-iframe Mutation whenever it (re)loads, and the interaction observers per document.
+ * Returns the function that stops all of it.
  */
 export function startRecording(options: RecordingOptions): () => void {
   const { win, mirror, privacy, reportError } = options;

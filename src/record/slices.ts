@@ -45,6 +45,7 @@ export const UNPACED: Pace = { due: () => false };
 export function createPace(): Pace & { start(budgetMs: number): void; over(): boolean } {
   let end = 0;
   let countdown = NODES_PER_CLOCK_READ;
+  const over = () => performance.now() > end;
   return {
     start(budgetMs) {
       end = performance.now() + budgetMs;
@@ -53,9 +54,9 @@ export function createPace(): Pace & { start(budgetMs: number): void; over(): bo
     due() {
       if (--countdown > 0) return false;
       countdown = NODES_PER_CLOCK_READ;
-      return performance.now() > end;
+      return over();
     },
-    over: () => performance.now() > end,
+    over,
   };
 }
 
