@@ -1,7 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import { guard } from '../lib/guard';
 import { nextTask } from '../lib/next-task';
-import { createPace, FIRST_SLICE_BUDGET_MS, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
+import { createPace, FIRST_SLICE_BUDGET_MS, FIRST_SLICE_MAX_RECORDS, SLICE_BUDGET_MS, type Pace, type Walk } from './slices';
 
 /**
  * Pending work past which a sustained storm suspends mutation recording, as Clarity's client
@@ -46,8 +46,8 @@ export interface Pacer {
 }
 
 /**
- * One walk at a time, in tasks of its own: a batch's first slice FIRST_SLICE_BUDGET_MS, later
- * ones SLICE_BUDGET_MS. Events emitted while records are queued or a walk is paused are held and
+ * One walk at a time, in tasks of its own: a batch's first slice FIRST_SLICE_BUDGET_MS (unless it
+ * holds over FIRST_SLICE_MAX_RECORDS records), later ones SLICE_BUDGET_MS. Events emitted while records are queued or a walk is paused are held and
  * follow its own, so the stream keeps rrweb's order. Records that arrive before a batch's walk
  * starts join it; those that arrive while it is paused are judged: kept for the next batch,
  * dropped (the walk will read their result), or a conflict, which like a backlog past
@@ -67,7 +67,7 @@ export function createPacer(options: PacerOptions): Pacer {
   let posted = false;
   const next = guard(options.reportError, () => {
     posted = false;
-    pump(walk ? SLICE_BUDGET_MS : FIRST_SLICE_BUDGET_MS);
+    pump(walk || queue.length > FIRST_SLICE_MAX_RECORDS ? SLICE_BUDGET_MS : FIRST_SLICE_BUDGET_MS);
   });
   const post = () => {
     if (!posted) void nextTask(options.win).then(next);

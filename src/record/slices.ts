@@ -19,6 +19,15 @@
 export const FIRST_SLICE_BUDGET_MS = 30;
 
 /**
+ * A batch of more records than this gets an ordinary slice first. It cannot be walked within
+ * FIRST_SLICE_BUDGET_MS (measured here: the attributes workload's 10,000 records take 20-30 ms, so
+ * twice as many take longer), so it pauses anyway, and a 30 ms slice left no room for the major
+ * garbage collection that a storm's allocations bring into the same task (14-23 ms in
+ * bench/storm.ts: tasks of 50-53 ms). rrweb's six benchmark workloads stay under it.
+ */
+export const FIRST_SLICE_MAX_RECORDS = 20_000;
+
+/**
  * A later slice of a batch, and every slice of a full snapshot (its first inside `record()`).
  * Measured here: with 30 ms, bench/storm.ts still saw one of these tasks reach 72-135 ms on the
  * shared machine (load average 11-20), where the OS and the garbage collector stretch a slice;

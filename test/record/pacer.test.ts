@@ -1,7 +1,7 @@
 import type { eventWithTime } from '@rrweb/types';
 import { expect, test, vi } from 'vitest';
 import { CONFLICT, createPacer, DROP, KEEP, STORM_BACKLOG_RECORDS, type PacerOptions, type Verdict } from '../../src/record/pacer';
-import { FIRST_SLICE_BUDGET_MS, type Walk } from '../../src/record/slices';
+import { FIRST_SLICE_BUDGET_MS, FIRST_SLICE_MAX_RECORDS, SLICE_BUDGET_MS, type Pace, type Walk } from '../../src/record/slices';
 
 /*
  * The pacer's rules, with walks that pause once whatever the clock says: events emitted during a
@@ -38,6 +38,19 @@ function setup(judge: (record: MutationRecord) => Verdict = () => KEEP) {
   return { pacer: createPacer(options), emitted, batches, storms };
 }
 
+/** A pacer with its own emit and batch; records all kept, no storm expected. */
+const pacerWith = (parts: Pick<PacerOptions, 'emit' | 'batch'>) =>
+  createPacer({
+    win: window,
+    ...parts,
+    judge: () => KEEP,
+    settled: () => undefined,
+    storm: () => undefined,
+    reportError: (error) => {
+      throw error;
+    },
+  });
+
 const nextTasks = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 test('events emitted while a walk is paused follow its own events, in order', async () => {
@@ -71,8 +84,7 @@ test('a walk\'s events go out while a slice lasts, the rest in the next task, an
   const emitted: string[] = [];
   const tasks: number[] = [];
   let microtasks = 0;
-  const pacer = createPacer({
-    win: window,
+  const pacer = pacerWith({
     emit(e) {
       const tag = (e.data as { tag: string }).tag;
       emitted.push(tag);
@@ -87,12 +99,6 @@ test('a walk\'s events go out while a slice lasts, the rest in the next task, an
     batch: function* () {
       return [event('first'), event('second'), event('third')];
     },
-    judge: () => KEEP,
-    settled: () => undefined,
-    storm: () => undefined,
-    reportError: (error) => {
-      throw error;
-    },
   });
   pacer.add([record('text')]);
   await vi.waitFor(() => expect(emitted).toHaveLength(4));
@@ -100,6 +106,33 @@ test('a walk\'s events go out while a slice lasts, the rest in the next task, an
   // A microtask checkpoint (the end of a task) came between the second event and the third.
   expect(tasks[1]).toBe(tasks[0]);
   expect(tasks[2]).toBeGreaterThan(tasks[1]);
+  pacer.stop();
+});
+
+test('a batch gets the long first slice unless it holds more records than such a slice can walk', async () => {
+  const firstSlices: Array<{ records: number; ms: number }> = [];
+  const pacer = pacerWith({
+    emit: () => undefined,
+    // Walks until its first slice is over and notes how long that was (from the batch's start,
+    // right after the slice's).
+    batch(records, _timestamp, pace: Pace) {
+      const start = performance.now();
+      return (function* () {
+        while (!pace.due());
+        firstSlices.push({ records: records.length, ms: performance.now() - start });
+        return [];
+      })();
+    },
+  });
+  pacer.add([record('text')]);
+  await vi.waitFor(() => expect(firstSlices).toHaveLength(1));
+  pacer.add(Array.from({ length: FIRST_SLICE_MAX_RECORDS + 1 }, () => record('text')));
+  await vi.waitFor(() => expect(firstSlices).toHaveLength(2));
+  // Measured from just after the slice began; halfway between the two budgets leaves room for
+  // a busy machine's pauses.
+  const between = (SLICE_BUDGET_MS + FIRST_SLICE_BUDGET_MS) / 2;
+  expect(firstSlices[0].ms).toBeGreaterThan(between);
+  expect(firstSlices[1].ms).toBeLessThan(between);
   pacer.stop();
 });
 
