@@ -141,6 +141,7 @@ const sum = (phases: Phase[], key: keyof Phase) => median(phases.map((phase) => 
 interface TraceEvent {
   name: string;
   ph: string;
+  pid: number;
   tid: number;
   ts: number;
   dur?: number;
@@ -162,7 +163,9 @@ function samples(traceEvents: TraceEvent[], mainThread: number | undefined, reco
   const urls = new Map<number, string>();
   const result: { ts: number; ours: boolean; page: boolean }[] = [];
   let ts = profile?.args?.data?.startTime ?? 0;
-  for (const chunk of traceEvents.filter((event) => event.name === 'ProfileChunk' && event.id === profile?.id)) {
+  // Profile ids are per process: another renderer's profile can also be "0x1", and its chunks
+  // mixed in would shift every later sample's time (seen here as recorder time inside page frames).
+  for (const chunk of traceEvents.filter((event) => event.name === 'ProfileChunk' && event.pid === profile?.pid && event.id === profile?.id)) {
     const data = chunk.args?.data;
     for (const node of data?.cpuProfile?.nodes ?? []) {
       parents.set(node.id, node.parent);
