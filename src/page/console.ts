@@ -130,8 +130,11 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
     if (timer === undefined) timer = setTimeout(safety.wrap(send), CONSOLE_FACT_INTERVAL_MS);
   }
 
-  /** An uncaught error or rejection; `at` is the element whose event was being dispatched, `heard` that onPageError knows. */
-  function reportError(event: ErrorEvent | PromiseRejectionEvent, at: Node | null | undefined, heard: boolean): void {
+  /**
+   * An uncaught error or rejection; `at` is the element whose event was being dispatched. One fs.js
+   * kept (`time`: when it happened) is one onPageError has heard of.
+   */
+  function reportError(event: ErrorEvent | PromiseRejectionEvent, at: Node | null | undefined, time?: number): void {
     let payload: ErrorFact;
     if (event.type === 'unhandledrejection') {
       const { message, stack } = describeReason((event as PromiseRejectionEvent).reason);
@@ -142,10 +145,10 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
       const error = event.error as unknown;
       payload = errorFact('error', event.message || describeReason(error).message, error instanceof Error ? error.stack : undefined, event);
     }
-    count('PageNumErrors', heard);
+    count('PageNumErrors', time !== undefined);
     if (errorFacts >= MAX_ERROR_FACTS) return;
     errorFacts++;
-    emit(fact('error', privacy ? withPrivacy(payload, privacy, at) : payload));
+    emit(fact('error', privacy ? withPrivacy(payload, privacy, at) : payload, time));
   }
 
   for (const method of [...Object.keys(LEVEL_OF), 'debug'] as Array<LogFact['level']>) {
@@ -156,7 +159,7 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
       },
     }));
   }
-  const onError = safety.wrap((event: ErrorEvent | PromiseRejectionEvent) => reportError(event, target?.(), false));
+  const onError = safety.wrap((event: ErrorEvent | PromiseRejectionEvent) => reportError(event, target?.()));
   for (const type of ERROR_EVENTS) win.addEventListener(type, onError as EventListener);
   restores.push(() => {
     for (const type of ERROR_EVENTS) win.removeEventListener(type, onError as EventListener);
@@ -164,7 +167,7 @@ export function watchConsole(win: Window & typeof globalThis, emit: (event: Fact
   if (early) {
     // Beyond the first MAX_ERROR_FACTS, fs.js kept only their number.
     totals.PageNumErrors += early.count - early.events.length;
-    for (const [event, at] of early.events) safety.run(() => reportError(event, at, true));
+    for (const [event, at, time] of early.events) safety.run(() => reportError(event, at, time));
   }
 
   return {

@@ -38,8 +38,9 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-test('errors before telemetry.js arrives are heard at once, counted by flush(), and become error facts when it arrives', () => {
+test('errors before telemetry.js arrives are heard at once, counted by flush(), and become error facts of their time when it arrives', () => {
   start();
+  const thrownAt = Date.now();
   throwError('Uncaught TypeError: early');
   reject(new Error('nope'));
   expect(heard).toBe(2);
@@ -47,7 +48,9 @@ test('errors before telemetry.js arrives are heard at once, counted by flush(), 
   expect(of('console')).toEqual([{ PageNumInfos: 0, PageNumWarnings: 0, PageNumErrors: 2 }]);
   expect(of('error')).toEqual([]);
 
+  vi.advanceTimersByTime(300);
   chunk.arrive();
+  expect(facts.filter((f) => f.data.tag === 'error').map((f) => f.timestamp)).toEqual([thrownAt, thrownAt]);
   expect(of('error')).toEqual([
     { kind: 'error', message: 'Uncaught TypeError: early', EventWebSourceFileUrl: 'https://a.example/app.js', line: 3 },
     expect.objectContaining({ kind: 'unhandledrejection', message: 'Error: nope' }),

@@ -3,8 +3,11 @@ import { MAX_ERROR_FACTS } from '../constants';
 
 /** Uncaught errors and rejections of the page from capture's start until the console watcher took over. */
 export interface EarlyErrors {
-  /** The first MAX_ERROR_FACTS (as many as can become `error` facts), each with the element whose event was being dispatched. */
-  events: Array<[ErrorEvent | PromiseRejectionEvent, Node | null | undefined]>;
+  /**
+   * The first MAX_ERROR_FACTS (as many as can become `error` facts), each with the element whose
+   * event was being dispatched and when it happened (its `error` fact's time).
+   */
+  events: Array<[ErrorEvent | PromiseRejectionEvent, Node | null | undefined, number]>;
   /** How many there were: the console totals count every one. */
   count: number;
 }
@@ -22,7 +25,7 @@ export function bufferErrors(win: Window, safety: Safety, onError: () => void, t
   const early: EarlyErrors = { events: [], count: 0 };
   const listener = safety.wrap((event: ErrorEvent | PromiseRejectionEvent) => {
     onError();
-    if (early.count++ < MAX_ERROR_FACTS) early.events.push([event, target?.()]);
+    if (early.count++ < MAX_ERROR_FACTS) early.events.push([event, target?.(), Date.now()]);
   });
   for (const type of ERROR_EVENTS) win.addEventListener(type, listener as EventListener);
   return {
