@@ -23,11 +23,11 @@ const browserPlugins = (): Plugin[] => [
 ];
 /**
  * fs.js reaches its lazy chunks through their load-script.ts (an import of dist/canvas.js or
- * dist/vitals.js from its own URL) instead of load.ts, so none of their code is in fs.js.
+ * dist/telemetry.js from its own URL) instead of load.ts, so none of their code is in fs.js.
  */
 const CHUNKS_BESIDE_SCRIPT: Record<string, string> = {
   '/record/canvas/lazy.ts': './src/record/canvas/load-script.ts',
-  '/page/vitals/index.ts': './src/page/vitals/load-script.ts',
+  '/page/telemetry/index.ts': './src/page/telemetry/load-script.ts',
 };
 const chunksFromScriptUrl = (): Plugin => ({
   name: 'chunks-from-script-url',
@@ -51,7 +51,8 @@ const npmEntry = (name: string, input: string): RollupOptions[] => [
     input,
     plugins: browserPlugins(),
     output: [
-      // The canvas recorder's and web-vitals' dynamic imports stay lazy functions, inlined: bundlers split them themselves.
+      // The canvas recorder's dynamic import stays a lazy function, inlined: bundlers split it themselves.
+      // Page telemetry's load.ts imports console, network and web-vitals capture statically (why there).
       { file: `dist/${name}.js`, format: 'es', inlineDynamicImports: true },
       { file: `dist/${name}.cjs`, format: 'cjs', inlineDynamicImports: true },
     ],
@@ -79,11 +80,11 @@ const config: RollupOptions[] = [
     plugins: browserPlugins(),
     output: { file: 'dist/canvas.js', format: 'es', plugins: [minify] },
   },
-  // web-vitals, which fs.js imports from beside itself as capture starts.
+  // Console, network and web-vitals capture, which fs.js imports from beside itself as capture starts.
   {
-    input: 'src/page/vitals/lib.ts',
+    input: 'src/page/telemetry/lib.ts',
     plugins: browserPlugins(),
-    output: { file: 'dist/vitals.js', format: 'es', plugins: [minify] },
+    output: { file: 'dist/telemetry.js', format: 'es', plugins: [minify] },
   },
   // The loader snippet site owners paste into their pages (kept tiny; see docs/install.md).
   {

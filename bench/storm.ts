@@ -203,8 +203,8 @@ function samples(traceEvents: TraceEvent[], mainThread: number | undefined, reco
 function attribute(traceEvents: TraceEvent[], pageUrl: string, recorderUrl: string): Attribution {
   const mainThread = traceEvents.find((event) => event.name === 'FunctionCall' && [pageUrl, recorderUrl].includes(event.args?.data?.url ?? ''))?.tid;
   const tasks = traceEvents.filter((event) => event.name === 'RunTask' && event.ph === 'X' && event.tid === mainThread);
-  // The SDK's web-vitals chunk (dist/vitals.js, imported from beside fs.js) is the SDK's time too.
-  const all = samples(traceEvents, mainThread, [recorderUrl, recorderUrl.replace(/[^/]*$/, 'vitals.js')], pageUrl);
+  // The SDK's web-vitals chunk (dist/telemetry.js, imported from beside fs.js) is the SDK's time too.
+  const all = samples(traceEvents, mainThread, [recorderUrl, recorderUrl.replace(/[^/]*$/, 'telemetry.js')], pageUrl);
   let recorderLongTasks = 0;
   let stalled = 0;
   let pushedOver = 0;
@@ -253,7 +253,7 @@ async function main() {
   if (!existsSync(fsJs)) throw new Error('dist/fs.js is missing: run `npm run build` first');
   const sources: Partial<Record<Recorder, string>> = { ...scripts, sdk: readFileSync(fsJs, 'utf8') };
   for (const recorder of RECORDERS) if (sources[recorder]) server.pages.set(`/${recorder}.js`, sources[recorder] as string);
-  server.pages.set('/vitals.js', readFileSync(`${ROOT}/dist/vitals.js`, 'utf8'));
+  server.pages.set('/telemetry.js', readFileSync(`${ROOT}/dist/telemetry.js`, 'utf8'));
   const collector = await startFakeCollector();
   const browser = await launchChromium();
   const loadBefore = loadavg().map((load) => load.toFixed(1)).join(', ');

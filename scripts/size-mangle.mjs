@@ -4,15 +4,18 @@
 // fs.js: the option objects between the API and its parts (src/api/pipeline.ts, core.ts), the
 // heuristics' thresholds and click records, the identity store and rate limits. None is a wire,
 // API, init-option, storage or browser name, and none is used by src/record or src/transport (whose
-// objects cross into dist/canvas.js and into storage read by other builds);
-// test/scripts/size-mangle.node.test.ts checks that against the sources and TypeScript's DOM types.
-// Measured here: fs.js −302 B gzip (41 names, 2026-11-30).
+// objects cross into dist/canvas.js and into storage read by other builds) or read in
+// dist/telemetry.js; test/scripts/size-mangle.node.test.ts checks that against the sources,
+// dist/telemetry.js and TypeScript's DOM types. Measured here: fs.js −302 B gzip (41 names,
+// 2026-11-30); −265 B for the 37 left when console and network capture moved to dist/telemetry.js
+// (2026-12-01).
 export const MANGLED_PROPERTIES = [
   // src/api: the core's own methods, identity store, rate limits and the pipeline's options
   'setPageVars', 'setConsole', 'perMinute', 'inactivityMs', 'maxSessionMs', 'appKey', 'setAppKey',
   'splitUser', 'renewSession', 'startHeuristics', 'startPage', 'onActivity', 'consoleOn',
-  // src/page: the options pipeline.ts hands page telemetry
-  'pageErrors', 'onError', 'maskSecrets', 'maskBodies', 'isOwn', 'safety',
+  // src/page: the options pipeline.ts hands page telemetry that fs.js reads itself (those read in
+  // dist/telemetry.js, which is minified on its own, keep their names)
+  'pageErrors', 'onError',
   // src/heuristics: thresholds (overridable in the npm build only, which is not minified) and click records
   'rageMinClicks', 'rageMaxGapMs', 'rageRadiusPx', 'clickWindowMs', 'responseScrollMs', 'responseFocusMs',
   'responseAncestorLevels', 'responseQuietMs', 'thrashMinReversals', 'thrashWindowMs', 'thrashMinStrokePx',

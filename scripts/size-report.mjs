@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { FS_JS_GZIP_BUDGET } from './fs-budget.mjs';
 
-const bundles = ['dist/fs.js', 'dist/canvas.js', 'dist/vitals.js', 'dist/snippet.min.js', 'dist/index.js', 'dist/index.cjs'];
+const bundles = ['dist/fs.js', 'dist/canvas.js', 'dist/telemetry.js', 'dist/snippet.min.js', 'dist/index.js', 'dist/index.cjs'];
 
 const rows = bundles.filter(existsSync).map((file) => {
   const raw = readFileSync(file);

@@ -24,7 +24,7 @@ export interface DemoSiteOptions {
   orgId: string;
   /** The capture script served as /fs.js (dist/fs.js in the demo). */
   fsScript: () => Promise<string | Buffer>;
-  /** The folder of the chunks dist/fs.js imports from beside itself (canvas.js, vitals.js), served beside /fs.js. */
+  /** The folder of the chunks dist/fs.js imports from beside itself (canvas.js, telemetry.js), served beside /fs.js. */
   chunksDir?: string;
   host?: string;
   port?: number;
@@ -35,8 +35,8 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-/** What dist/fs.js imports from its own folder: web-vitals as capture starts, the canvas recorder when `recordCanvas` is on. */
-const FS_JS_CHUNKS = ['/vitals.js', '/canvas.js'];
+/** What dist/fs.js imports from its own folder: console, network and web-vitals capture as capture starts, the canvas recorder when `recordCanvas` is on. */
+const FS_JS_CHUNKS = ['/telemetry.js', '/canvas.js'];
 
 const SNIPPET_VALUE = (name: string) => new RegExp(`(\\b${name}['"]?\\]?\\s*=\\s*)(['"])(?:(?!\\2).)*\\2`, 'g');
 

@@ -5,7 +5,7 @@ import { maskSecrets } from './mask-secrets';
 import { patchMethod } from '../lib/patch';
 import type { Safety } from '../lib/safety';
 import type { Privacy } from '../privacy/types';
-import { watchDispatch } from './dispatch';
+import { ERROR_EVENTS, type EarlyErrors } from './telemetry/early-errors';
 
 type Level = keyof ConsoleFact;
 const LEVEL_OF: Record<string, Level> = {
@@ -23,6 +23,18 @@ export interface ConsoleCapture {
   maskSecrets: boolean;
   /** Asked at each call: FS('disableConsole') turns keeping off (counts go on). Default on. */
   on?: () => boolean;
+}
+
+export interface ConsoleContext {
+  safety: Safety;
+  /** Learns of every error counted. */
+  onPageError: () => void;
+  privacy?: Privacy;
+  capture?: ConsoleCapture;
+  /** Errors fs.js kept before this watcher started; the heuristics heard of them then. */
+  early?: EarlyErrors;
+  /** The element whose event is being dispatched now (dispatch.ts), for withPrivacy. */
+  target?: () => Node | null;
 }
 
 function describeReason(reason: unknown): { message: string; stack?: string } {
@@ -64,17 +76,12 @@ const STACK_FRAME = /^\s+at\s|@\S*:\d+:\d+$/;
  * rejections count as errors), sent as throttled `console` facts, and an `error` fact for each
  * uncaught error or rejection, with its script, line and column. Messages at the `capture` levels
  * become `log` facts (arguments described by describeArgs, through the URL rules), at most
- * MAX_LOG_FACTS per page; the rest are counted in a `dropped` fact. `onPageError` learns of every error counted: this is the SDK's one console.error and window error
- * observer, which the heuristics' error signal subscribes to.
+ * MAX_LOG_FACTS per page; the rest are counted in a `dropped` fact. `onPageError` learns of every
+ * error counted: this is the SDK's one console.error and window error observer, which the
+ * heuristics' error signal subscribes to (with fs.js's early buffer before it, telemetry/early-errors.ts).
  */
-export function watchConsole(
-  win: Window & typeof globalThis,
-  emit: (event: FactEvent) => void,
-  safety: Safety,
-  onPageError: () => void,
-  privacy?: Privacy,
-  capture: ConsoleCapture = { levels: [], maskSecrets: true },
-) {
+export function watchConsole(win: Window & typeof globalThis, emit: (event: FactEvent) => void, context: ConsoleContext) {
+  const { safety, onPageError, privacy, capture = { levels: [], maskSecrets: true }, early, target } = context;
   const totals: ConsoleFact = { PageNumInfos: 0, PageNumWarnings: 0, PageNumErrors: 0 };
   const restores: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -116,21 +123,32 @@ export function watchConsole(
     }
   }
 
-  function count(level: Level): void {
-    if (level === 'PageNumErrors') onPageError();
+  function count(level: Level, heard = false): void {
+    if (level === 'PageNumErrors' && !heard) onPageError();
     totals[level]++;
     dirty = true;
     if (timer === undefined) timer = setTimeout(safety.wrap(send), CONSOLE_FACT_INTERVAL_MS);
   }
 
-  const dispatch = privacy ? watchDispatch(win, safety) : undefined;
-  if (dispatch) restores.push(dispatch.stop);
-
-  function reportError(payload: ErrorFact): void {
-    count('PageNumErrors');
+  /**
+   * An uncaught error or rejection; `at` is the element whose event was being dispatched. One fs.js
+   * kept (`time`: when it happened) is one onPageError has heard of.
+   */
+  function reportError(event: ErrorEvent | PromiseRejectionEvent, at: Node | null | undefined, time?: number): void {
+    let payload: ErrorFact;
+    if (event.type === 'unhandledrejection') {
+      const { message, stack } = describeReason((event as PromiseRejectionEvent).reason);
+      payload = errorFact('unhandledrejection', message, stack);
+    } else {
+      // Resource load failures reach window listeners only in the capture phase and carry no message.
+      if (!('message' in event)) return;
+      const error = event.error as unknown;
+      payload = errorFact('error', event.message || describeReason(error).message, error instanceof Error ? error.stack : undefined, event);
+    }
+    count('PageNumErrors', time !== undefined);
     if (errorFacts >= MAX_ERROR_FACTS) return;
     errorFacts++;
-    emit(fact('error', privacy ? withPrivacy(payload, privacy, dispatch?.target()) : payload));
+    emit(fact('error', privacy ? withPrivacy(payload, privacy, at) : payload, time));
   }
 
   for (const method of [...Object.keys(LEVEL_OF), 'debug'] as Array<LogFact['level']>) {
@@ -141,24 +159,16 @@ export function watchConsole(
       },
     }));
   }
-  const onError = safety.wrap((event: ErrorEvent) => {
-    // Resource load failures reach window listeners only in the capture phase and carry no message.
-    if (!('message' in event)) return;
-    const error = event.error as unknown;
-    reportError(
-      errorFact('error', event.message || describeReason(error).message, error instanceof Error ? error.stack : undefined, event),
-    );
-  });
-  const onRejection = safety.wrap((event: PromiseRejectionEvent) => {
-    const { message, stack } = describeReason(event.reason);
-    reportError(errorFact('unhandledrejection', message, stack));
-  });
-  win.addEventListener('error', onError);
-  win.addEventListener('unhandledrejection', onRejection);
+  const onError = safety.wrap((event: ErrorEvent | PromiseRejectionEvent) => reportError(event, target?.()));
+  for (const type of ERROR_EVENTS) win.addEventListener(type, onError as EventListener);
   restores.push(() => {
-    win.removeEventListener('error', onError);
-    win.removeEventListener('unhandledrejection', onRejection);
+    for (const type of ERROR_EVENTS) win.removeEventListener(type, onError as EventListener);
   });
+  if (early) {
+    // Beyond the first MAX_ERROR_FACTS, fs.js kept only their number.
+    totals.PageNumErrors += early.count - early.events.length;
+    for (const [event, at, time] of early.events) safety.run(() => reportError(event, at, time));
+  }
 
   return {
     flush: send,

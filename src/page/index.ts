@@ -1,13 +1,12 @@
 import { fact, type FactEvent } from '../facts';
 import type { Privacy } from '../privacy/types';
 import { watchActivity, type PageTotals } from './activity';
-import { watchConsole, type ConsoleCapture } from './console';
-import { watchNetwork, type NetworkContext } from './network';
+import type { ConsoleCapture } from './console';
+import type { NetworkContext } from './network';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
 import { watchLoad } from './load';
 import { createSafety } from '../lib/safety';
-import { watchVitals } from './vitals';
-
+import { watchTelemetry } from './telemetry';
 
 export interface PageOptions {
   /** Receives the page's facts (console, log, error, request, load, vital, duration, dropped). */
@@ -39,7 +38,8 @@ export interface PageTelemetry {
 
 /**
  * Page telemetry: console counts and messages, JS errors, network requests, load timings, web vitals, page and active
- * durations with the deepest scroll. Every patch and listener is undone by `stop()`.
+ * durations with the deepest scroll. Every patch and listener is undone by `stop()`. Console,
+ * network and web-vitals capture start as telemetry.js arrives in the script-tag build (./telemetry).
  */
 export function startPage(options: PageOptions): PageTelemetry {
   const win = (options.window ?? (typeof window === 'undefined' ? undefined : window)) as (Window & typeof globalThis) | undefined;
@@ -57,11 +57,8 @@ export function startPage(options: PageOptions): PageTelemetry {
     emit(fact('duration', totals));
   };
 
-  const onError = options.onError ?? (() => undefined);
-  const consoleWatch = safety.run(() => watchConsole(win, emit, safety, onError, options.privacy, options.console));
-  const network = options.network && safety.run(() => watchNetwork(win, emit, { ...options.network!, safety, privacy: options.privacy }));
+  const telemetry = safety.run(() => watchTelemetry(win, emit, safety, options, options.onError ?? (() => undefined)));
   const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
-  const vitals = watchVitals((vital) => emit(fact('vital', vital)), safety);
   const activity = safety.run(() => watchActivity(win, safety));
   const interval = setInterval(safety.wrap(() => sendDurations(false)), DURATION_FACT_INTERVAL_MS);
   let stopped = false;
@@ -70,8 +67,7 @@ export function startPage(options: PageOptions): PageTelemetry {
     flush() {
       if (stopped) return;
       safety.run(() => {
-        consoleWatch?.flush();
-        network?.flush();
+        telemetry?.flush();
         load?.flush();
         sendDurations(true);
       });
@@ -80,11 +76,9 @@ export function startPage(options: PageOptions): PageTelemetry {
       if (stopped) return;
       stopped = true;
       clearInterval(interval);
-      safety.run(() => consoleWatch?.stop());
-      safety.run(() => network?.stop());
+      safety.run(() => telemetry?.stop());
       safety.run(() => load?.stop());
       safety.run(() => activity?.stop());
-      vitals.stop();
     },
   };
 }

@@ -23,7 +23,7 @@ export interface NetworkContext {
   options?: NetworkOptions;
 }
 
-/** What Resource Timing reports that the patches below capture themselves. */
+/** What Resource Timing reports that the patches below capture themselves, once installed. */
 const PATCHED_INITIATORS = new Set(['fetch', 'xmlhttprequest', 'beacon']);
 
 /** The XHR events of which exactly one ends a request. */
@@ -174,11 +174,14 @@ export function watchNetwork(win: Window & typeof globalThis, emit: (event: Fact
   }
 
   if (typeof win.PerformanceObserver === 'function' && win.PerformanceObserver.supportedEntryTypes?.includes('resource')) {
+    // Requests the page made before the patches (telemetry.js arrives a moment after capture starts)
+    // are reported from Resource Timing, which does not know a fetch's or an XHR's method.
+    const patchedAt = win.performance.now();
     const observer = new win.PerformanceObserver(safety.wrap((list: PerformanceObserverEntryList) => {
       for (const entry of list.getEntries() as PerformanceResourceTiming[]) {
-        if (PATCHED_INITIATORS.has(entry.initiatorType) || context.isOwn(entry.name)) continue;
+        if ((PATCHED_INITIATORS.has(entry.initiatorType) && entry.startTime >= patchedAt) || context.isOwn(entry.name)) continue;
         const payload: RequestFact = {
-          EventStart: Math.round(win.performance.timeOrigin + entry.startTime), ReqUrl: entry.name, ReqMethod: 'GET',
+          EventStart: Math.round(win.performance.timeOrigin + entry.startTime), ReqUrl: entry.name, ReqMethod: entry.initiatorType === 'beacon' ? 'POST' : 'GET',
           // responseStatus is Chromium's (109+); 0 elsewhere and for cross-origin resources without Timing-Allow-Origin.
           ReqStatus: (entry as { responseStatus?: number }).responseStatus ?? 0, duration: entry.duration, initiator: entry.initiatorType,
         };

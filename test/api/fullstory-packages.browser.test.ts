@@ -45,7 +45,7 @@ interface Call {
   result: unknown;
 }
 
-/** A page whose https requests for fs.js and vitals.js get dist/'s, with its console problems collected. */
+/** A page whose https requests for fs.js and telemetry.js get dist/'s, with its console problems collected. */
 async function openPage(path: string, html: string): Promise<{ page: Page; problems: string[] }> {
   server.pages.set(path, html);
   const page = await browser.newPage();
@@ -54,8 +54,8 @@ async function openPage(path: string, html: string): Promise<{ page: Page; probl
     if (message.type() === 'warning' || message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(String(error)));
-  // fs.js imports vitals.js from its own folder as capture starts.
-  for (const file of ['fs.js', 'vitals.js']) {
+  // fs.js imports telemetry.js from its own folder as capture starts.
+  for (const file of ['fs.js', 'telemetry.js']) {
     await page.route(`https://${SCRIPT.replace('fs.js', file)}*`, async (route) =>
       route.fulfill({ body: await readFile(`dist/${file}`, 'utf8'), headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } }),
     );

@@ -119,11 +119,11 @@ test('recordCanvas: 2D and WebGL frames replay roughly as shown, unchanged canva
 
 test('fs.js carries no canvas code: it imports canvas.js from beside itself, only when recordCanvas is on', async () => {
   const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-  const [fsJs, canvasJs, vitalsJs] = await Promise.all(['fs.js', 'canvas.js', 'vitals.js'].map((file) => readFile(`${dist}${file}`, 'utf8')));
+  const [fsJs, canvasJs, telemetryJs] = await Promise.all(['fs.js', 'canvas.js', 'telemetry.js'].map((file) => readFile(`${dist}${file}`, 'utf8')));
   expect(fsJs).not.toContain('OffscreenCanvas');
   harness.server.pages.set('/lib/fs.js', fsJs);
   harness.server.pages.set('/lib/canvas.js', canvasJs);
-  harness.server.pages.set('/lib/vitals.js', vitalsJs);
+  harness.server.pages.set('/lib/telemetry.js', telemetryJs);
   for (const recordCanvas of [false, true]) {
     harness.server.pages.set(
       `/chunk-${recordCanvas}.html`,
