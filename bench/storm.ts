@@ -203,7 +203,7 @@ function samples(traceEvents: TraceEvent[], mainThread: number | undefined, reco
 function attribute(traceEvents: TraceEvent[], pageUrl: string, recorderUrl: string): Attribution {
   const mainThread = traceEvents.find((event) => event.name === 'FunctionCall' && [pageUrl, recorderUrl].includes(event.args?.data?.url ?? ''))?.tid;
   const tasks = traceEvents.filter((event) => event.name === 'RunTask' && event.ph === 'X' && event.tid === mainThread);
-  // The SDK's web-vitals chunk (dist/telemetry.js, imported from beside fs.js) is the SDK's time too.
+  // The SDK's telemetry chunk (dist/telemetry.js: web-vitals, console and network capture, imported from beside fs.js) is the SDK's time too.
   const all = samples(traceEvents, mainThread, [recorderUrl, recorderUrl.replace(/[^/]*$/, 'telemetry.js')], pageUrl);
   let recorderLongTasks = 0;
   let stalled = 0;
