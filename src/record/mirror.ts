@@ -1,3 +1,4 @@
+import { contentDocumentOf } from './content-document';
 import type { NodeMirror } from './types';
 
 /** The mirror the recorder fills: ids for nodes as they are serialized, dropped as they leave. */
@@ -55,7 +56,7 @@ export function createMirror(): RecorderMirror {
         const element = node as Element;
         const more = element.shadowRoot ?? (element as HTMLTemplateElement).content ?? null;
         if (more) for (let child = more.firstChild; child; child = child.nextSibling) pending.push(child);
-        const frameDocument = element.localName === 'iframe' ? safeContentDocument(element as HTMLIFrameElement) : null;
+        const frameDocument = element.localName === 'iframe' ? contentDocumentOf(element as HTMLIFrameElement) : null;
         if (frameDocument) pending.push(frameDocument);
       }
     },
@@ -66,12 +67,4 @@ export function createMirror(): RecorderMirror {
     },
     release,
   };
-}
-
-function safeContentDocument(frame: HTMLIFrameElement): Document | null {
-  try {
-    return frame.contentDocument;
-  } catch {
-    return null;
-  }
 }

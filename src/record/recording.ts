@@ -12,9 +12,10 @@ import type { Pace } from './slices';
 import { guard } from '../lib/guard';
 import { patchMethod } from '../lib/patch';
 import { EventType, IncrementalSource } from '../lib/rrweb';
-import { createSignal } from '../lib/signal';
 import type { RecordContext, SamplingOptions } from './types';
 import { mutationObserverOf } from './untouched';
+import { contentDocumentOf } from './content-document';
+import { createRootFeeds } from './root-feed';
 
 const OBSERVE_OPTIONS: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };
 /**
@@ -56,6 +57,7 @@ export function startRecording(options: RecordingOptions): () => void {
   const placeholders = new Set<number>();
   const templates = new WeakMap<Node, Element>();
   const scopes = new WeakMap<Document, SerializeScope>();
+  const feedOf = createRootFeeds();
   const frames = new Map<HTMLIFrameElement, FrameState>();
   const foundFrames: HTMLIFrameElement[] = [];
   let stopped = false;
@@ -146,6 +148,7 @@ export function startRecording(options: RecordingOptions): () => void {
       templates,
       observe(root) {
         observeRoot(root);
+        if ((root as ShadowRoot).host) feedOf(doc).notify(root as ShadowRoot);
         // Template content belongs to an inert document of its own; its nodes share this scope.
         const owner = root.ownerDocument;
         if (owner && owner !== doc && !scopes.has(owner)) scopes.set(owner, scope);
@@ -161,10 +164,10 @@ export function startRecording(options: RecordingOptions): () => void {
    * Shadow roots attached later, observers: what every recorded document needs once it is in.
    * A MutationObserver sees into a shadow root only once it observes that root; roots that exist
    * when an element is serialized are found by the serializer, later ones through the window's
-   * attachShadow, wrapped here once and shared with the observers (ctx.onShadowRoot).
+   * attachShadow, wrapped here once; both reach the observers through the document's root feed.
    */
   const startDocument = (doc: Document, docWindow: Window, emitEvent = emit): (() => void) => {
-    const shadowRoots = createSignal<ShadowRoot>();
+    const shadowRoots = feedOf(doc);
     const elementProto = (docWindow as Window & typeof globalThis).Element?.prototype;
     const stopWatching = elementProto
       ? patchMethod(elementProto, 'attachShadow', reportError, {
@@ -192,6 +195,7 @@ export function startRecording(options: RecordingOptions): () => void {
         stopObservers = (options.startObservers as (ctx: RecordContext) => () => void)(ctx);
       })();
     }
+    shadowRoots.start();
     return () => {
       guarded(stopObservers)();
       stopWatching();
@@ -291,12 +295,4 @@ export function startRecording(options: RecordingOptions): () => void {
     frames.clear();
     stopMain();
   };
-}
-
-function contentDocumentOf(frame: HTMLIFrameElement): Document | null {
-  try {
-    return frame.contentDocument;
-  } catch {
-    return null;
-  }
 }

@@ -20,8 +20,9 @@ type Ref = { deref(): EventRoot | undefined };
 
 /**
  * Scroll, change and media events do not cross a shadow boundary, so listening on the document
- * alone would miss them inside shadow DOM. Existing roots are found by one walk at start; new
- * ones through `ctx.onShadowRoot` (the recorder's one attachShadow wrapper).
+ * alone would miss them inside shadow DOM. Every open root comes through `ctx.onShadowRoot`:
+ * those the recorder's walks enter (the ones there at start arrive as the first snapshot reaches
+ * them, with no pass of its own over the document) and those attached later.
  *
  * Shadow roots come and go with components for the whole life of a page, so they are held
  * weakly: what was attached to a root lives in a WeakMap keyed by it, and the list of roots
@@ -55,8 +56,6 @@ export function startRoots(ctx: RecordContext): Roots {
   };
   const current = () => refs.map((ref) => ref.deref()).filter((root): root is EventRoot => !!root);
 
-  guard(ctx.reportError, () => collectShadowRoots(ctx.doc).forEach(addRoot))();
-
   const stops: Stop[] = [
     ctx.onShadowRoot((root) => {
       if (root instanceof win.ShadowRoot && root.mode === 'open') addRoot(root);
@@ -74,20 +73,4 @@ export function startRoots(ctx: RecordContext): Roots {
     current,
     stop: stopAll(ctx, stops),
   };
-}
-
-function collectShadowRoots(start: Document | ShadowRoot): ShadowRoot[] {
-  const found: ShadowRoot[] = [];
-  const pending: Array<Document | ShadowRoot> = [start];
-  while (pending.length) {
-    const root = pending.pop() as Document | ShadowRoot;
-    for (const element of Array.from(root.querySelectorAll('*'))) {
-      const shadow = element.shadowRoot;
-      if (shadow && shadow.mode === 'open') {
-        found.push(shadow);
-        pending.push(shadow);
-      }
-    }
-  }
-  return found;
 }

@@ -20,6 +20,23 @@ const SCENARIO = `<!doctype html>
   <div class="fs-exclude" id="private"><input id="secret"></div>
 </body></html>`;
 
+/**
+ * Open shadow roots there before recording starts: one the snapshot's first slice reaches, one
+ * after 25,000 elements (a later slice). Scroll events stay inside a shadow root, so they are
+ * recorded only where the observers listen on the root.
+ */
+const SHADOW_SCROLLER = '<div id="ID" style="height: 50px; overflow: auto"><div style="height: 500px">tall</div></div>';
+const EARLY_SHADOW = `<!doctype html>
+<html><body>
+  <div id="near-host"></div><div id="filler"></div><div id="far-host"></div>
+  <script>
+    document.getElementById('near-host').attachShadow({ mode: 'open' }).innerHTML = '${SHADOW_SCROLLER.replace('ID', 'near-scroller')}';
+    const filler = document.getElementById('filler');
+    for (let i = 0; i < 25000; i++) filler.appendChild(document.createElement('span'));
+    document.getElementById('far-host').attachShadow({ mode: 'open' }).innerHTML = '${SHADOW_SCROLLER.replace('ID', 'far-scroller')}';
+  </script>
+</body></html>`;
+
 type Page$ = Page & { events(): Promise<eventWithTime[]> };
 
 let browser: Browser;
@@ -35,6 +52,7 @@ beforeAll(async () => {
     readFile(RRWEB_UMD_PATH, 'utf8'),
   ]);
   server.pages.set('/scenario', SCENARIO);
+  server.pages.set('/early-shadow', EARLY_SHADOW);
   server.pages.set('/replay', '<!doctype html><div id="player"></div>');
 });
 afterAll(async () => {
@@ -42,9 +60,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function recordedPage(): Promise<Page$> {
+async function recordedPage(path = '/scenario'): Promise<Page$> {
   const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
-  await page.goto(`${server.url}/scenario`);
+  await page.goto(`${server.url}${path}`);
   await page.addScriptTag({ content: recorder });
   await page.evaluate(() => {
     const w = window as unknown as {
@@ -108,6 +126,28 @@ async function replay<T>(events: eventWithTime[], probe: (doc: Document) => T): 
 }
 
 describe('interaction observers through record()', () => {
+  test('scrolls inside shadow roots that existed before recording are recorded, wherever the sliced snapshot met them', async () => {
+    const page = await recordedPage('/early-shadow');
+    await page.waitForFunction(() =>
+      // 2: FullSnapshot (a literal: this runs in the page).
+      (window as unknown as { events: Array<{ type: number }> }).events.some((event) => event.type === 2),
+    );
+    await page.evaluate(() => {
+      for (const host of ['near-host', 'far-host']) {
+        const scroller = document.getElementById(host)?.shadowRoot?.firstElementChild as HTMLElement;
+        scroller.scrollTop = 100;
+      }
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { events: Array<{ data?: { source?: number } }> }).events.filter((event) => event.data?.source === 3).length >= 2,
+    );
+    const events = await page.events();
+    await page.close();
+    const scrolls = incremental(events, IncrementalSource.Scroll);
+    expect(scrolls).toContainEqual({ source: IncrementalSource.Scroll, id: idInSnapshot(events, 'near-scroller'), x: 0, y: 100 });
+    expect(scrolls).toContainEqual({ source: IncrementalSource.Scroll, id: idInSnapshot(events, 'far-scroller'), x: 0, y: 100 });
+  });
+
   test('typing, clicking and checking radios are recorded, masked where required, and replay into the fields', async () => {
     const page = await recordedPage();
     await page.mouse.move(5, 5);
