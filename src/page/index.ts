@@ -4,7 +4,6 @@ import { watchActivity, type PageTotals } from './activity';
 import type { ConsoleCapture } from './console';
 import type { NetworkContext } from './network';
 import { DURATION_FACT_INTERVAL_MS } from './constants';
-import { watchLoad } from './load';
 import { createSafety } from '../lib/safety';
 import { watchTelemetry } from './telemetry';
 
@@ -39,7 +38,8 @@ export interface PageTelemetry {
 /**
  * Page telemetry: console counts and messages, JS errors, network requests, load timings, web vitals, page and active
  * durations with the deepest scroll. Every patch and listener is undone by `stop()`. Console,
- * network and web-vitals capture start as telemetry.js arrives in the script-tag build (./telemetry).
+ * network, load-timing and web-vitals capture start as telemetry.js arrives in the script-tag build
+ * (./telemetry).
  */
 export function startPage(options: PageOptions): PageTelemetry {
   const win = (options.window ?? (typeof window === 'undefined' ? undefined : window)) as (Window & typeof globalThis) | undefined;
@@ -58,7 +58,6 @@ export function startPage(options: PageOptions): PageTelemetry {
   };
 
   const telemetry = safety.run(() => watchTelemetry(win, emit, safety, options, options.onError ?? (() => undefined)));
-  const load = safety.run(() => watchLoad(win, (timings) => emit(fact('load', timings)), safety));
   const activity = safety.run(() => watchActivity(win, safety));
   const interval = setInterval(safety.wrap(() => sendDurations(false)), DURATION_FACT_INTERVAL_MS);
   let stopped = false;
@@ -68,7 +67,6 @@ export function startPage(options: PageOptions): PageTelemetry {
       if (stopped) return;
       safety.run(() => {
         telemetry?.flush();
-        load?.flush();
         sendDurations(true);
       });
     },
@@ -77,7 +75,6 @@ export function startPage(options: PageOptions): PageTelemetry {
       stopped = true;
       clearInterval(interval);
       safety.run(() => telemetry?.stop());
-      safety.run(() => load?.stop());
       safety.run(() => activity?.stop());
     },
   };

@@ -55,7 +55,7 @@ const factsOfOrg = (org: string) => factsOf(env.site.bundles.filter((bundle) => 
 const payloadsOf = (org: string, tag: string) => factsOfOrg(org).filter((fact) => fact.tag === tag).map((fact) => fact.payload);
 const vitalsOf = (org: string) => payloadsOf(org, 'vital').map((payload) => payload.name as string).sort();
 
-test('fs.js imports telemetry.js from beside itself as capture starts; vitals, console and network capture reach the collector', async () => {
+test('fs.js imports telemetry.js from beside itself as capture starts; vitals, load timings, console and network capture reach the collector', async () => {
   const fsJs = await readFile(`${DIST}fs.js`, 'utf8');
   // web-vitals' observers, the console describer and the XHR patch are not in fs.js.
   for (const code of ['largest-contentful-paint', 'layout-shift', '[Circular]', 'xmlhttprequest']) expect(fsJs).not.toContain(code);
@@ -75,6 +75,10 @@ test('fs.js imports telemetry.js from beside itself as capture starts; vitals, c
   // which headless Chromium does not promise (test/page/page.browser.test.ts measures INP).
   await expect.poll(() => vitalsOf(org).filter((name) => name !== 'INP'), { timeout: 15_000 }).toEqual(['CLS', 'FCP', 'LCP', 'TTFB']);
   await expect.poll(() => payloadsOf(org, 'log'), { timeout: 15_000 }).toContainEqual({ level: 'warn', message: 'late warning {step: 2}', console: 1 });
+  // Navigation and Paint Timing keep the load's timings for telemetry.js to read after the fact.
+  await expect.poll(() => payloadsOf(org, 'load'), { timeout: 15_000 }).toEqual([
+    { LoadDomContentTime: expect.any(Number), LoadEventTime: expect.any(Number), LoadFirstPaintTime: expect.any(Number) },
+  ]);
   // The patched fetch, once: Resource Timing leaves it to the patch.
   const late = payloadsOf(org, 'request').filter((payload) => String(payload.ReqUrl).endsWith('/data.json?late'));
   expect(late).toEqual([expect.objectContaining({ ReqMethod: 'POST', ReqStatus: 200, initiator: 'fetch', reqSize: 1 })]);
@@ -111,13 +115,14 @@ test('errors, rejections and fetches of the page before telemetry.js arrives rea
   await page.close();
 });
 
-test('without telemetry.js beside fs.js, capture goes on without console, network and vitals, and says why once', async () => {
+test('without telemetry.js beside fs.js, capture goes on without console, network, load timings and vitals, and says why once', async () => {
   await servePage('no-telemetry', false);
   const { page, warnings } = await visit('no-telemetry');
   await page.click('#work');
   await hidePage(page);
   await expect.poll(() => factsOfOrg('o-no-telemetry').some((fact) => fact.tag === 'duration'), { timeout: 15_000 }).toBe(true);
   expect(vitalsOf('o-no-telemetry')).toEqual([]);
+  expect(payloadsOf('o-no-telemetry', 'load')).toEqual([]);
   expect(warnings.filter((text) => text.includes('telemetry.js'))).toHaveLength(1);
   expect(warnings.filter((text) => text.includes('internal error'))).toEqual([]);
   await page.close();
