@@ -1,5 +1,5 @@
 import type { attributeMutation } from '@rrweb/types';
-import { dialogOpenMode, recordedAttribute } from './attributes';
+import { dependsOnElement, dialogOpenMode, recordedAttribute } from './attributes';
 import type { MutationEnv } from './mutations';
 import type { SerializeScope } from './serialize';
 
@@ -19,6 +19,15 @@ export function createAttributeChanges(env: MutationEnv) {
   const exclusionCandidates = new Set<Element>();
   const nowExcluded = new Set<Element>();
   let someEmpty = false;
+  // A batch mostly sets one attribute to one value on many elements (a class on a list's items,
+  // the attributes workload's 10,000 divs). Where the recorded value depends only on the name,
+  // value and document, the last answer serves the repeats: the mutation path's largest cost in
+  // a fresh page, whose code still runs unoptimized (profiled here, bench/run.ts --profile).
+  let lastName = '';
+  let lastValue: string | null = null;
+  let lastDoc: Document | null = null;
+  let lastRecorded: string | null | undefined;
+  let lastMayExclude = false;
   let lastDocument: Document | null = null;
   let lastScope: SerializeScope | undefined;
 
@@ -46,16 +55,39 @@ export function createAttributeChanges(env: MutationEnv) {
     exclusionCandidates,
     note(element: Element, name: string) {
       let change = byElement.get(element);
+      let scope: SerializeScope | undefined;
       if (change === undefined) {
         change = startChange(element);
         byElement.set(element, change);
-      } else if (change !== null && hasOwn(change.attributes, name)) return;
+        // A change started leaves its element's scope in lastScope: no second ownerDocument read.
+        scope = lastScope;
+      } else if (change !== null) {
+        if (hasOwn(change.attributes, name)) return;
+        scope = scopeFor(element);
+      }
       if (change === null) {
         const id = mirror.getId(element);
         if (id !== -1 && placeholders.has(id) && privacy.exclusionMayChange(name, null, true)) exclusionCandidates.add(element);
         return;
       }
-      const value = recordedAttribute(element, name, element.getAttribute(name), (scopeFor(element) as SerializeScope).doc, privacy, null);
+      const raw = element.getAttribute(name);
+      const doc = (scope as SerializeScope).doc;
+      let value: string | null | undefined;
+      let mayExclude: boolean;
+      if (raw === lastValue && name === lastName && doc === lastDoc) {
+        value = lastRecorded;
+        mayExclude = lastMayExclude;
+      } else {
+        value = recordedAttribute(element, name, raw, doc, privacy, null);
+        mayExclude = value !== undefined && privacy.exclusionMayChange(name, value, false);
+        if (!dependsOnElement(name)) {
+          lastName = name;
+          lastValue = raw;
+          lastDoc = doc;
+          lastRecorded = value;
+          lastMayExclude = mayExclude;
+        }
+      }
       if (value === undefined) {
         someEmpty = true;
         return;
@@ -65,7 +97,7 @@ export function createAttributeChanges(env: MutationEnv) {
       // a modal dialog in the top layer).
       if (name === 'open' && element.localName === 'dialog') change.attributes.rr_open_mode = value === null ? 'non-modal' : dialogOpenMode(element);
       change.attributes[name] = value;
-      if (privacy.exclusionMayChange(name, value, false)) {
+      if (mayExclude) {
         exclusionCandidates.add(element);
         if (element.matches(privacy.excludeSelector)) nowExcluded.add(element);
       }

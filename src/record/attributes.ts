@@ -5,6 +5,9 @@ import { URL_ATTRIBUTES, resolveAttribute } from './urls';
 /** Attributes whose recorded value depends on the element they are on. */
 const TAG_DEPENDENT_ATTRIBUTES = new Set(['src', 'srcdoc', 'autoplay', 'value', 'data']);
 
+/** Whether what is recorded for attribute `name` depends on the element, beyond its value and document. */
+export const dependsOnElement = (name: string) => TEXT_ATTRIBUTES.has(name) || TAG_DEPENDENT_ATTRIBUTES.has(name);
+
 /**
  * What the recording holds for attribute `name` of `element`, whose value on the page is `value`
  * (null: removed), or undefined when the attribute is never recorded. The one policy for the

@@ -117,6 +117,26 @@ test('text and attribute changes are deduplicated per node and read at the end o
   expect(batch.attributes).toEqual([{ id: mirror.getId(p), attributes: { class: 'c' } }]);
 });
 
+test('one value set on many elements: masking per element, every excluding class excludes', async () => {
+  document.body.innerHTML = '<p id="a">a</p><div class="fs-mask"><p id="b">b</p></div><p id="c">c</p><p id="d">d</p>';
+  const { events, mirror } = start();
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => document.getElementById(id) as Element);
+  const [aId, bId, cId, dId] = [a, b, c, d].map((element) => mirror.getId(element));
+  // A text attribute's recorded value depends on the element's masking, not only on the value.
+  for (const element of [a, b]) element.setAttribute('title', 'same words');
+  for (const element of [c, d]) element.className = 'fs-exclude';
+  await flush();
+  const [batch] = mutations(events);
+  expect(batch.attributes).toEqual([
+    { id: aId, attributes: { title: 'same words' } },
+    { id: bId, attributes: { title: '**** *****' } },
+  ]);
+  expect(batch.removes).toEqual([
+    { parentId: mirror.getId(document.body), id: cId },
+    { parentId: mirror.getId(document.body), id: dId },
+  ]);
+});
+
 test('an element that becomes excluded is replaced by a placeholder', async () => {
   document.body.innerHTML = '<div id="d" title="t"><span>visible</span></div>';
   const { events, mirror } = start();
