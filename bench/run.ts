@@ -2,7 +2,8 @@
  * `npm run bench`: recorder overhead on rrweb's DOM-mutation workloads in headless Chromium,
  * written to BENCHMARKS.md. Flags: --only <text> (workloads whose name contains it),
  * --runs <n>, --profile <workload> (CPU profile of our recorder instead of the benchmark),
- * --floor (also a bare MutationObserver, the floor of any recorder), --no-write (print only).
+ * --floor (also a bare MutationObserver, the floor of any recorder), --no-write (print only),
+ * --sync-jit (V8 compiles optimized code on the main thread: see SYNC_JIT_FLAGS).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
@@ -23,6 +24,16 @@ const DEFAULT_RUNS = 7;
 /** One run of the slowest workload under rrweb takes a few seconds; anything past this is a hang. */
 const RUN_TIMEOUT_MS = 120_000;
 const WORKLOADS_DIR = process.env.BENCH_WORKLOADS ?? join(ROOT, '../shared/bench-workloads');
+/**
+ * V8 compiles hot functions to optimized code on a background thread. On this shared 2-core
+ * machine that thread competes with the page's main thread whenever the other core is busy:
+ * a trace of the attributes workload showed the main thread stalled 1-3.7 ms in
+ * V8.OptimizeConcurrentPrepare while the background TurboFan job ran, in some runs and not
+ * others, for every recorder. With compilation on the main thread each run pays the same compile,
+ * so a pass reads each recorder's own work (docs/benchmarks.md). Not how browsers run pages: the
+ * verdict comes from the default pass.
+ */
+const SYNC_JIT_FLAGS = '--no-concurrent-recompilation --no-concurrent-osr';
 const PROBE = readFileSync(new URL('./probe.js', import.meta.url), 'utf8');
 
 /** What bench/probe.js defines in the page. */
@@ -108,6 +119,7 @@ async function main() {
       profile: { type: 'string' },
       'no-write': { type: 'boolean' },
       floor: { type: 'boolean' },
+      'sync-jit': { type: 'boolean' },
     },
   });
   const runs = Math.max(1, Math.min(50, Number(values.runs ?? DEFAULT_RUNS) || DEFAULT_RUNS));
@@ -131,7 +143,9 @@ async function main() {
   process.once('SIGTERM', onSignal);
   try {
     // expose-gc: the probe collects garbage before each measured workload (less noise).
-    const launch = () => launchChromium(['--js-flags=--expose-gc']);
+    const syncJit = values['sync-jit'] === true;
+    if (syncJit) notes.push(`V8 compiled optimized code on the main thread (\`--sync-jit\`: ${SYNC_JIT_FLAGS}), not as browsers do; see docs/benchmarks.md.`);
+    const launch = () => launchChromium([`--js-flags=--expose-gc${syncJit ? ` ${SYNC_JIT_FLAGS}` : ''}`]);
     browser = await launch();
     const browsers: BrowserHolder = {
       async current() {
