@@ -6,8 +6,8 @@ import { bufferErrors } from './early-errors';
 import { withTelemetry } from './load';
 
 /**
- * Console, network, load-timing and web-vitals capture, started as telemetry.js arrives (fs.js imports it as
- * capture starts; docs/architecture.md, "Bundle size"). Until then fs.js keeps the page's
+ * Console, network, load-timing and web-vitals capture, started as telemetry.js arrives (fs.js
+ * imports it as capture starts; docs/architecture.md, "Bundle size"). Until then fs.js keeps the page's
  * uncaught errors and rejections for it, and the element each event being dispatched was on, for
  * the privacy rules of error messages. After `stop()` nothing starts; telemetry.js missing, capture
  * goes on without these and says so once.

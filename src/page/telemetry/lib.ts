@@ -10,9 +10,9 @@ import { watchVitals } from './vitals';
 /**
  * The page telemetry that can start a moment after capture does, because the browser keeps what
  * it would miss or fs.js does (docs/page.md): console messages and errors, network requests, load
- * timings and web vitals. dist/telemetry.js for fs.js, a lazy module the npm build inlines. The console watcher
- * takes over the errors fs.js buffered until now (`early`) and the element of the event being
- * dispatched (`target`, fs.js's since capture started).
+ * timings and web vitals. dist/telemetry.js for fs.js, a lazy module the npm build inlines. The
+ * console watcher takes over the errors fs.js buffered until now (`early`) and the element of the
+ * event being dispatched (`target`, fs.js's since capture started).
  */
 export function startTelemetry(
   win: Window & typeof globalThis,

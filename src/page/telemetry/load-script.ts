@@ -2,8 +2,8 @@ import { importBesideScript } from '../../lib/import-beside-script';
 import { createWarner } from '../../lib/warn-once';
 
 /**
- * fs.js's way to console, network, load-timing and web-vitals capture: dist/telemetry.js, imported from beside
- * fs.js when capture starts. A site that does not serve it is told once, as a deployment problem
+ * fs.js's way to console, network, load-timing and web-vitals capture: dist/telemetry.js, imported
+ * from beside fs.js when capture starts. A site that does not serve it is told once, as a deployment problem
  * rather than an internal error; capture goes on without them.
  */
 export const withTelemetry = (use: (lib: typeof import('./lib')) => void): void => {
