@@ -77,11 +77,6 @@ interface RecordsRead {
 function readRecords(records: MutationRecord[], from: number, read: RecordsRead, env: MutationEnv): number {
   const { mirror, privacy } = env;
   const { removes, added, texts, attributes } = read;
-  const structuralChange = () => {
-    // Attributes and tree positions decide what selectors match: cached decisions are stale.
-    if (!read.structural) privacy.invalidate();
-    read.structural = true;
-  };
   const end = Math.min(records.length, from + RECORDS_PER_READ);
   for (let r = from; r < end; r++) {
     const record = records[r];
@@ -89,17 +84,17 @@ function readRecords(records: MutationRecord[], from: number, read: RecordsRead,
     // Only attribute records carry a name: one read tells the commonest kind apart.
     const attributeName = record.attributeName;
     if (attributeName !== null) {
-      structuralChange();
+      structuralChange(read, privacy);
       attributes.note(target as Element, attributeName);
     } else if (record.type === 'characterData') {
       if (isTextarea(target.parentNode)) attributes.note(target.parentNode as Element, 'value');
       else texts.add(target);
     } else if (isTextarea(target)) {
-      structuralChange();
+      structuralChange(read, privacy);
       // A textarea's children are its default value; the value is what is recorded.
       attributes.note(target as Element, 'value');
     } else {
-      structuralChange();
+      structuralChange(read, privacy);
       const removedNodes = record.removedNodes;
       for (let i = 0; i < removedNodes.length; i++) {
         const node = removedNodes[i];
@@ -115,6 +110,12 @@ function readRecords(records: MutationRecord[], from: number, read: RecordsRead,
     }
   }
   return end;
+}
+
+/** A child list or an attribute changed: attributes and tree positions decide what selectors match, so cached decisions are stale. */
+function structuralChange(read: RecordsRead, privacy: PrivacyRules): void {
+  if (!read.structural) privacy.invalidate();
+  read.structural = true;
 }
 
 /**
