@@ -47,11 +47,11 @@ export interface Pacer {
 
 /**
  * One walk at a time, in tasks of its own: a batch's first slice FIRST_SLICE_BUDGET_MS (unless it
- * holds over FIRST_SLICE_MAX_RECORDS records), later ones SLICE_BUDGET_MS. Events emitted while records are queued or a walk is paused are held and
- * follow its own, so the stream keeps rrweb's order. Records that arrive before a batch's walk
- * starts join it; those that arrive while it is paused are judged: kept for the next batch,
- * dropped (the walk will read their result), or a conflict, which like a backlog past
- * STORM_BACKLOG_RECORDS hands over to `storm`.
+ * holds over FIRST_SLICE_MAX_RECORDS records), later ones SLICE_BUDGET_MS. Events emitted while
+ * records are queued or a walk is paused are held and follow its own, so the stream keeps rrweb's
+ * order. Records that arrive before a batch's walk starts join it; those that arrive while it is
+ * paused are judged: kept for the next batch, dropped (the walk will read their result), or a
+ * conflict, which like a backlog past STORM_BACKLOG_RECORDS hands over to `storm`.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const pace = createPace();

@@ -7,7 +7,7 @@ import { createSignal } from '../lib/signal';
  * the observers start (the first snapshot's first slice, a frame's document) wait for `start()`;
  * after it nothing waits, so a recording without observers holds no root.
  */
-export function createRootFeed() {
+function createRootFeed() {
   const signal = createSignal<ShadowRoot>();
   let waiting: ShadowRoot[] | null = [];
   return {
@@ -24,7 +24,7 @@ export function createRootFeed() {
   };
 }
 
-export type RootFeed = ReturnType<typeof createRootFeed>;
+type RootFeed = ReturnType<typeof createRootFeed>;
 
 /** One recording's feeds, a document's made when first asked for (held weakly: frames reload). */
 export function createRootFeeds(): (doc: Document) => RootFeed {
